@@ -1,0 +1,201 @@
+"""Command line: argv → exit code.  The only module that prints.
+
+Exit codes (documented in docs/reference/cli.md):
+  0  success (warnings may have been printed)
+  1  the policies have problems (diagnostics printed, nothing written)
+  2  usage error (bad arguments, missing paths)
+  3  the build failed outside the policies (dot, mkdocs, search indexer, disk)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.diagnostics import Report
+from generator.validate import check_knowledge_base, find_root
+
+EXIT_OK = 0
+EXIT_POLICY = 1
+EXIT_USAGE = 2
+EXIT_BUILD = 3
+
+
+def _print_report(report: Report, *, quiet: bool = False) -> None:
+    for d in report.sorted():
+        print(d.format(), file=sys.stderr)
+    if not quiet or not report.ok:
+        errors, warnings = len(report.errors), len(report.warnings)
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="policykb",
+        description="Build the 执法协作知识库 site from structured policy documents.",
+    )
+    parser.add_argument("--version", action="version", version=f"policykb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="validate policy files and report every problem")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path("policies")],
+                       help="policies folder or document files (default: policies)")
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="diagnostics as text lines or as one JSON document on stdout")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of a policy document")
+    schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
+
+    export = sub.add_parser("export", help="export the knowledge base as data")
+    export.add_argument("--format", choices=["json", "clocks-csv", "duties-csv", "xlsx"],
+                        default="json")
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export.add_argument("--policies", type=Path, default=Path("policies"))
+
+    build = sub.add_parser("build", help="generate docs/ and build the site into site/")
+    build.add_argument("--policies", type=Path, default=Path("policies"))
+    build.add_argument("--docs", type=Path, default=Path("docs"))
+    build.add_argument("--site", type=Path, default=Path("site"))
+
+    serve = sub.add_parser("serve", help="build, serve on localhost and rebuild on changes")
+    serve.add_argument("--policies", type=Path, default=Path("policies"))
+    serve.add_argument("--docs", type=Path, default=Path("docs"))
+    serve.add_argument("--site", type=Path, default=Path("site"))
+    serve.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        print(f"policykb check: no such file or folder: {missing[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    root = find_root(args.paths)
+    if root is None:
+        print("policykb check: cannot find the policies folder (one holding registries/) "
+              f"at or above {args.paths[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    only = [p for p in args.paths if p.resolve() != root.resolve()]
+    kb, report = check_knowledge_base(root, only or None)
+    elapsed = time.perf_counter() - started
+    if args.format == "json":
+        payload = {
+            "ok": report.ok,
+            "diagnostics": [
+                {"path": d.location.path, "line": d.location.line, "column": d.location.column,
+                 "severity": d.severity.value, "code": d.code, "message": d.message,
+                 "hint": d.hint}
+                for d in report.sorted()
+            ],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK if report.ok else EXIT_POLICY
+    _print_report(report, quiet=True)
+    if kb is not None:
+        facts = sum(len(d.spec.duties) + len(d.spec.clocks) + len(d.spec.quotas)
+                    + len(d.spec.procedures) + len(d.spec.citations) for d in kb.documents)
+        print(f"ok: {len(kb.documents)} documents, {facts} facts checked, every quote verbatim "
+              f"({elapsed:.2f} s)", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_POLICY
+
+
+def _write(out: Path | None, data: str | bytes) -> None:
+    if out is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    if isinstance(data, bytes):
+        tmp.write_bytes(data)
+    else:
+        tmp.write_text(data, encoding="utf-8")
+    tmp.replace(out)
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from generator.schema import json_schema
+
+    _write(args.out, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from generator import export
+
+    if not (args.policies / "registries").is_dir():
+        print(f"policykb export: {args.policies} is not a policies folder", file=sys.stderr)
+        return EXIT_USAGE
+    kb, report = check_knowledge_base(args.policies)
+    if kb is None:
+        _print_report(report)
+        return EXIT_POLICY
+    writers = {
+        "json": export.export_json,
+        "clocks-csv": export.export_clocks_csv,
+        "duties-csv": export.export_duties_csv,
+        "xlsx": export.export_xlsx,
+    }
+    if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
+        print("policykb export: refusing to write XLSX to a terminal; use --out", file=sys.stderr)
+        return EXIT_USAGE
+    _write(args.out, writers[args.format](kb))
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build_site
+
+    if not (args.policies / "registries").is_dir():
+        print(f"policykb build: {args.policies} is not a policies folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = build_site(args.policies, args.docs, args.site)
+    _print_report(result.report, quiet=True)
+    if not result.report.ok:
+        return EXIT_POLICY if result.policy_problem else EXIT_BUILD
+    print(result.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from generator.serve import serve
+
+    return serve(args.policies, args.docs, args.site, port=args.port)
+
+
+COMMANDS = {
+    "check": _cmd_check,
+    "schema": _cmd_schema,
+    "export": _cmd_export,
+    "build": _cmd_build,
+    "serve": _cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Diagnostics as data: every stage returns them, only the CLI prints them.
+
+Codes are public API: they are listed in ``CODES``, documented on the diagnostics page and each
+has one deliberately broken fixture under ``tests/fixtures/broken/``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A position in a policy file; line and column are 1-based, 0 means 'whole file'."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line == 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    name: str
+    summary: str
+    severity: Severity = Severity.ERROR
+
+
+_CODE_LIST = [
+    # reading the file (load.py)
+    Code("PK001", "file-too-large", "the file exceeds the size limit; nothing was parsed"),
+    Code("PK002", "not-utf8", "the file is not valid UTF-8"),
+    Code("PK003", "control-character", "a forbidden control character"),
+    Code("PK004", "zero-width-character", "an invisible zero-width or bidi character"),
+    Code("PK005", "tab-indentation", "a tab character in indentation"),
+    Code("PK006", "yaml-syntax", "the file is not valid YAML"),
+    Code("PK007", "anchor-alias", "YAML anchors, aliases and merge keys are not allowed"),
+    Code("PK008", "duplicate-key", "a key appears twice in the same mapping"),
+    Code("PK009", "too-deep", "nesting deeper than the limit"),
+    Code("PK010", "not-a-mapping", "the file's top level is not a mapping"),
+    Code("PK011", "tagged-value", "explicit YAML tags (!!python/…, !foo) are not allowed"),
+    Code("PK012", "unreadable-file", "the file cannot be read"),
+    # the format (schema.py)
+    Code("PK101", "unknown-field", "a key the format does not define"),
+    Code("PK102", "missing-field", "a required field is absent or empty"),
+    Code("PK103", "invalid-value", "a value of the wrong type or outside the allowed set"),
+    Code("PK104", "invalid-date", "a date that does not exist or is not YYYY-MM-DD"),
+    Code("PK105", "invalid-id", "an id that is not a safe ASCII slug or is reserved"),
+    Code("PK106", "url-scheme", "a URL whose scheme is not http or https"),
+    # references between facts (validate.py)
+    Code("PK201", "duplicate-id", "two things share an id (case-insensitive, NFKC)"),
+    Code("PK202", "unknown-reference", "a reference to an id that does not exist"),
+    Code("PK203", "quote-not-found", "a quote that is not verbatim in its provision"),
+    Code("PK204", "procedure-shape", "a procedure step that is unreachable or a dead end"),
+    Code("PK205", "date-order", "dates in an impossible order"),
+    Code("PK206", "jurisdiction-cycle", "the jurisdiction tree has a cycle"),
+    Code("PK207", "missing-registry", "a registry file is missing"),
+    Code("PK208", "lane-mismatch", "a step's actor is not one of its procedure's lanes"),
+    # content warnings
+    Code(
+        "PK301", "traditional-in-simplified",
+        "traditional characters in a document declared simplified", Severity.WARNING,
+    ),
+    Code("PK302", "unused-provision-tree", "an empty provision", Severity.WARNING),
+]
+CODES: dict[str, Code] = {c.id: c for c in _CODE_LIST}
+CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _CODE_LIST}
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    location: SourceLocation
+    code: str
+    message: str
+    hint: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code].severity
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity.value}[{self.code}] {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+def diag(name: str, location: SourceLocation, message: str, hint: str = "") -> Diagnostic:
+    """Build a diagnostic by its stable name, e.g. ``diag("duplicate-key", loc, ...)``."""
+    return Diagnostic(location, CODES_BY_NAME[name].id, message, hint)
+
+
+@dataclass
+class Report:
+    """Collects diagnostics from every stage; sorted, de-duplicated output."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        self.diagnostics.append(d)
+
+    def extend(self, ds: list[Diagnostic]) -> None:
+        self.diagnostics.extend(ds)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.diagnostics))

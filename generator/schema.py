@@ -1,0 +1,406 @@
+"""The policy file format: pydantic models with ``extra="forbid"``.
+
+The loader hands every scalar over as a string, so the models here are the single place where
+text becomes an int, a date or an enum.  Field descriptions are the field reference: they are
+emitted into the JSON Schema (``policykb schema``) and into the format page in ``docs/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+#: ASCII slug used for every id that may become a file name or an anchor.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 64
+
+#: Names that would collide with files MkDocs, Pagefind or Windows reserve.
+RESERVED_IDS = frozenset(
+    {
+        "index", "search", "sitemap", "readme", "assets", "404", "site", "docs", "static",
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3",
+        "pagefind", "downloads", "javascripts", "stylesheets",
+    }
+)
+
+
+def _check_id(value: str) -> str:
+    if not re.fullmatch(ID_PATTERN, value) or len(value) > ID_MAX_LENGTH:
+        raise ValueError(
+            f"invalid id {value!r}: use lower-case ASCII letters, digits and single hyphens, "
+            f"at most {ID_MAX_LENGTH} characters"
+        )
+    if value in RESERVED_IDS:
+        raise ValueError(f"invalid id {value!r}: the name is reserved")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+
+
+def _check_url(value: str) -> str:
+    scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
+    if scheme not in {"http", "https"}:
+        raise ValueError(f"URL scheme {scheme!r} not allowed; use http or https")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys are errors, objects are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+class Level(StrEnum):
+    COUNTRY = "country"
+    PROVINCE = "province"
+    PREFECTURE = "prefecture"  # 地级市, 盟, 自治州
+    COUNTY = "county"  # 县, 县级市, 区, 旗
+    TOWNSHIP = "township"  # 镇, 乡, 苏木, 街道
+
+
+class Jurisdiction(Strict):
+    """One administrative division; the tree is built from ``parent``."""
+
+    id: Id
+    name: Text = Field(description="Official name, e.g. 锡林浩特市")
+    level: Level
+    parent: Id | None = Field(None, description="Id of the enclosing jurisdiction")
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
+        None, description="GB/T 2260 six-digit division code"
+    )
+
+
+class ActorType(Strict):
+    """A shared kind of party, so that 苏木镇(街道) and 镇（街道） line up across documents."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+    order: int = Field(100, description="Position in cross-jurisdiction matrices (lower first)")
+
+
+class Topic(Strict):
+    """A subject on which documents are compared side by side."""
+
+    id: Id
+    name: Text
+    question: Text = Field(description="The question every jurisdiction is asked on the topic page")
+    description: Text | None = None
+    order: int = 100
+
+
+class JurisdictionRegistry(Strict):
+    jurisdictions: list[Jurisdiction] = Field(min_length=1)
+
+
+class ActorTypeRegistry(Strict):
+    actor_types: list[ActorType] = Field(min_length=1)
+
+
+class TopicRegistry(Strict):
+    topics: list[Topic] = Field(min_length=1)
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    MECHANISM = "mechanism"  # 工作机制 / 协调联动机制
+    IMPLEMENTING_OPINION = "implementing-opinion"  # 实施意见
+    GUIDING_OPINION = "guiding-opinion"  # 指导意见
+    WORK_REPORT = "work-report"  # 工作报道 / 经验材料
+
+
+class Status(StrEnum):
+    TRIAL = "trial"  # 试行
+    IN_FORCE = "in-force"  # 有效
+    SUPERSEDED = "superseded"
+    UNKNOWN = "unknown"
+
+
+class Script(StrEnum):
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+
+
+class Role(StrEnum):
+    LEAD = "lead"  # 牵头
+    RESPONSIBLE = "responsible"  # 负责 / 应当
+    COOPERATES = "cooperates"  # 配合
+    SUPPORTS = "supports"  # 支持 / 保障
+    SUPERVISES = "supervises"  # 监督 / 考核
+    INFORMED = "informed"  # 被告知 / 抄送
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    HOURS = "hours"
+    SAME_DAY = "same_day"  # 当日
+    IMMEDIATELY = "immediately"  # 立即
+    TIMELY = "timely"  # 及时 / 适时: no number given
+    RECURRING = "recurring"  # every period, value times
+    BY_DATE = "by_date"  # a fixed deadline such as 2016年9月前
+
+
+class Period(StrEnum):
+    YEAR = "year"
+    HALF_YEAR = "half_year"
+    QUARTER = "quarter"
+    MONTH = "month"
+
+
+NUMERIC_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS})
+
+
+class Limit(Strict):
+    """How long a clock may run: a number with a unit, a word such as 立即, or a recurrence."""
+
+    unit: Unit
+    value: Annotated[int, Field(gt=0, le=10000)] | None = Field(
+        None, description="Required for working_days, calendar_days, hours and recurring"
+    )
+    per: Period | None = Field(None, description="Recurring clocks only: the period")
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}(-\d{2})?$")] | None = Field(
+        None, description="by_date only: YYYY-MM or YYYY-MM-DD"
+    )
+    upper_bound: bool = Field(
+        True, description="false when the limit is a floor (不少于) rather than a ceiling (以内)"
+    )
+
+    @model_validator(mode="after")
+    def _unit_fields(self) -> Limit:
+        needs_value = self.unit in NUMERIC_UNITS or self.unit is Unit.RECURRING
+        if needs_value and self.value is None:
+            raise ValueError(f"limit with unit {self.unit.value!r} needs a value")
+        if not needs_value and self.value is not None:
+            raise ValueError(f"limit with unit {self.unit.value!r} takes no value")
+        if (self.unit is Unit.RECURRING) != (self.per is not None):
+            raise ValueError("'per' is required for recurring limits and only for them")
+        if (self.unit is Unit.BY_DATE) != (self.date is not None):
+            raise ValueError("'date' is required for by_date limits and only for them")
+        if self.date is not None:
+            parts = [int(p) for p in self.date.split("-")]
+            try:
+                dt.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+            except ValueError:
+                raise ValueError(f"invalid date {self.date!r}") from None
+        return self
+
+
+class Fact(Strict):
+    """Anything taken from the text: it names its provision and quotes it verbatim."""
+
+    provision: Id = Field(description="Id of the provision the fact comes from")
+    quote: Text = Field(description="Verbatim excerpt of that provision (whitespace aside)")
+
+
+class Provision(Strict):
+    """One node of the document's own numbering (一、 / （一） / 1. / paragraph)."""
+
+    id: Id = Field(description="Stable anchor id, e.g. s3-2 for 三、（二）")
+    number: str | None = Field(None, description="The number as printed: 一、 （二） 3.")
+    heading: str | None = Field(None, description="Heading text as printed, without the number")
+    text: str | None = Field(None, description="Body text; paragraphs separated by newlines")
+    children: list[Provision] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Provision:
+        if not (self.heading or self.text or self.children):
+            raise ValueError("a provision needs a heading, a text or children")
+        return self
+
+
+class Issuer(Strict):
+    name: Text
+    jurisdiction: Id | None = None
+
+
+class Dates(Strict):
+    issued: dt.date | None = Field(None, description="成文日期 / signing date stated in the text")
+    published: dt.date | None = Field(None, description="发布日期 / publication date")
+    effective: dt.date | None = Field(None, description="施行日期, only when stated")
+
+
+class Source(Strict):
+    seed: Text | None = Field(None, description="File name of the source text in the seed set")
+    url: Url | None = None
+    publisher: str | None = Field(None, description="Where it was published (来源)")
+    retrieved: dt.date | None = None
+
+
+class Actor(Strict):
+    """A party as the document names it, mapped to a shared actor type."""
+
+    id: Id
+    name: Text = Field(description="The document's own wording")
+    type: Id = Field(description="Actor type id from actor-types.yaml")
+    aliases: list[Text] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Duty(Fact):
+    id: Id
+    actors: list[Id] = Field(min_length=1)
+    role: Role
+    topic: Id
+    what: Text = Field(description="The duty in a short phrase, in the document's language")
+
+
+class Variant(Strict):
+    """A different limit under a condition (情况紧急, 违法行为正在进行)."""
+
+    when: Text
+    limit: Limit
+    action: str | None = None
+    provision: Id | None = Field(None, description="Defaults to the clock's provision")
+    quote: Text
+
+
+class Extension(Strict):
+    """How a clock may be extended (事先告知, 最长不超过10个工作日)."""
+
+    condition: Text
+    max: Limit | None = Field(None, description="Cap on the extended total, when the text gives one")
+    requires: str | None = Field(None, description="What must be done to extend, e.g. 事先告知")
+    provision: Id | None = None
+    quote: Text
+
+
+class Clock(Fact):
+    """A time limit: from a trigger to an action, owned by an actor."""
+
+    id: Id
+    topic: Id
+    actors: list[Id] = Field(min_length=1, description="Who must act")
+    recipient: list[Id] = Field(default_factory=list, description="To whom the action is directed")
+    trigger: Text
+    action: Text
+    limit: Limit
+    variants: list[Variant] = Field(default_factory=list)
+    extension: Extension | None = None
+    consequence: str | None = None
+    note: str | None = None
+
+
+class Quota(Fact):
+    """A minimum (or maximum) quantity that is not a time limit."""
+
+    id: Id
+    topic: Id
+    actors: list[Id] = Field(default_factory=list)
+    what: Text
+    comparator: str = Field("at_least", pattern=r"^(at_least|at_most|exactly)$")
+    value: Annotated[int, Field(ge=0)]
+    unit: Text = Field(description="Counted thing as printed: 学时, 人, 次, 个")
+    per: Period | None = None
+    scope: str | None = Field(None, description="To whom it applies, e.g. 每个镇")
+
+
+class StepKind(StrEnum):
+    START = "start"
+    TASK = "task"
+    DECISION = "decision"
+    END = "end"
+
+
+class Step(Fact):
+    id: Id
+    actor: Id
+    label: Text
+    kind: StepKind = StepKind.TASK
+
+
+class Edge(Strict):
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    condition: str | None = None
+    clock: Id | None = Field(None, description="Clock id that governs this edge")
+    variant: int | None = Field(None, ge=0, description="Index into the clock's variants")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Procedure(Strict):
+    """Steps in actor lanes with conditional edges; escalation chains are procedures too."""
+
+    id: Id
+    title: Text
+    topic: Id
+    description: str | None = None
+    lanes: list[Id] = Field(min_length=1, description="Actor ids, one lane each, in order")
+    steps: list[Step] = Field(min_length=2)
+    edges: list[Edge] = Field(min_length=1)
+
+
+class Citation(Fact):
+    """A document the policy cites; resolved to a knowledge-base document when present."""
+
+    id: Id
+    title: Text
+    doc_number: str | None = None
+    issuer: str | None = None
+    document: Id | None = Field(None, description="Id of the cited document in this knowledge base")
+
+
+class Document(Strict):
+    """One policy document with its full text and every fact in it."""
+
+    id: Id
+    title: Text
+    notice_title: str | None = Field(None, description="Title of the 通知 that issued it, if any")
+    doc_number: str | None = Field(description="文号 as printed, or null when the text has none")
+    issuers: list[Issuer] = Field(min_length=1)
+    jurisdiction: Id
+    kind: Kind
+    status: Status
+    dates: Dates
+    source: Source
+    script: Script
+    summary: str | None = None
+    notes: list[Text] = Field(
+        default_factory=list, description="Editorial notes: cleaning done, facts not stated"
+    )
+    provisions: list[Provision] = Field(min_length=1)
+    actors: list[Actor] = Field(min_length=1)
+    duties: list[Duty] = Field(default_factory=list)
+    clocks: list[Clock] = Field(default_factory=list)
+    quotas: list[Quota] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+
+    @field_validator("doc_number")
+    @classmethod
+    def _doc_number_not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("doc_number is blank; write null when the text states none")
+        return value
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a document file, published with the site."""
+    schema = Document.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "policykb/document.schema.json"
+    return schema
