@@ -13,11 +13,12 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import Report
+from generator.model import KnowledgeBase
 from generator.validate import check_knowledge_base, find_root
 
 EXIT_OK = 0
@@ -74,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--docs", type=Path, default=Path("docs"))
     serve.add_argument("--site", type=Path, default=Path("site"))
     serve.add_argument("--port", type=int, default=8000)
+
+    reference = sub.add_parser(
+        "reference", help="regenerate the developer reference pages (format, CLI) in docs/"
+    )
+    mode = reference.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true", help="rewrite the pages")
+    mode.add_argument("--check", action="store_true", help="exit 1 when a page is stale")
     return parser
 
 
@@ -145,7 +153,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if kb is None:
         _print_report(report)
         return EXIT_POLICY
-    writers = {
+    writers: dict[str, Callable[[KnowledgeBase], str | bytes]] = {
         "json": export.export_json,
         "clocks-csv": export.export_clocks_csv,
         "duties-csv": export.export_duties_csv,
@@ -175,7 +183,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    return serve(args.policies, args.docs, args.site, port=args.port)
+    return int(serve(args.policies, args.docs, args.site, port=args.port))
+
+
+def _cmd_reference(args: argparse.Namespace) -> int:
+    from generator.reference_docs import expected_pages
+
+    stale = []
+    for path, text in expected_pages().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(path)
+            if args.write:
+                _write(path, text)
+    for path in stale:
+        print(f"{'rewrote' if args.write else 'stale'}: {path}", file=sys.stderr)
+    return EXIT_POLICY if stale and args.check else EXIT_OK
 
 
 COMMANDS = {
@@ -184,6 +207,7 @@ COMMANDS = {
     "export": _cmd_export,
     "build": _cmd_build,
     "serve": _cmd_serve,
+    "reference": _cmd_reference,
 }
 
 

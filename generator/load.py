@@ -306,9 +306,9 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
                                 "delete one of the two; YAML would silently keep the last",
                             )
                         )
-                        key = f"\0duplicate:{key}:{event.start_mark.line}"
+                        key = f"\0duplicate:{key}:{_loc(path, event.start_mark).line}"
                     else:
-                        frame.key_marks[key] = event.start_mark.line + 1
+                        frame.key_marks[key] = _loc(path, event.start_mark).line
                     frame.pending_key = key
                     loaded.keys[(*frame.node_path, key)] = _loc(path, event.start_mark)
                     continue

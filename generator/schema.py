@@ -82,9 +82,9 @@ class Level(StrEnum):
 class Jurisdiction(Strict):
     """One administrative division; the tree is built from ``parent``."""
 
-    id: Id
+    id: Id = Field(description="Stable ASCII slug, e.g. xilinhot")
     name: Text = Field(description="Official name, e.g. 锡林浩特市")
-    level: Level
+    level: Level = Field(description="Administrative level")
     parent: Id | None = Field(None, description="Id of the enclosing jurisdiction")
     code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
         None, description="GB/T 2260 six-digit division code"
@@ -94,20 +94,20 @@ class Jurisdiction(Strict):
 class ActorType(Strict):
     """A shared kind of party, so that 苏木镇(街道) and 镇（街道） line up across documents."""
 
-    id: Id
-    name: Text
-    description: Text | None = None
+    id: Id = Field(description="Stable ASCII slug, e.g. township")
+    name: Text = Field(description="Chinese name shown in matrices")
+    description: Text | None = Field(None, description="Which parties belong to the type")
     order: int = Field(100, description="Position in cross-jurisdiction matrices (lower first)")
 
 
 class Topic(Strict):
     """A subject on which documents are compared side by side."""
 
-    id: Id
-    name: Text
+    id: Id = Field(description="Stable ASCII slug, e.g. case-transfer")
+    name: Text = Field(description="Chinese name of the topic")
     question: Text = Field(description="The question every jurisdiction is asked on the topic page")
-    description: Text | None = None
-    order: int = 100
+    description: Text | None = Field(None, description="Scope of the topic")
+    order: int = Field(100, description="Position in lists (lower first)")
 
 
 class JurisdictionRegistry(Strict):
@@ -177,7 +177,7 @@ NUMERIC_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS})
 class Limit(Strict):
     """How long a clock may run: a number with a unit, a word such as 立即, or a recurrence."""
 
-    unit: Unit
+    unit: Unit = Field(description="Kind of limit; see the encoding guide for each unit")
     value: Annotated[int, Field(gt=0, le=10000)] | None = Field(
         None, description="Required for working_days, calendar_days, hours and recurring"
     )
@@ -223,7 +223,7 @@ class Provision(Strict):
     number: str | None = Field(None, description="The number as printed: 一、 （二） 3.")
     heading: str | None = Field(None, description="Heading text as printed, without the number")
     text: str | None = Field(None, description="Body text; paragraphs separated by newlines")
-    children: list[Provision] = Field(default_factory=list)
+    children: list[Provision] = Field(default_factory=list, description="Sub-provisions")
 
     @model_validator(mode="after")
     def _has_content(self) -> Provision:
@@ -233,8 +233,8 @@ class Provision(Strict):
 
 
 class Issuer(Strict):
-    name: Text
-    jurisdiction: Id | None = None
+    name: Text = Field(description="Issuing body as printed, e.g. 金湖县人民政府办公室")
+    jurisdiction: Id | None = Field(None, description="Jurisdiction id of the issuer")
 
 
 class Dates(Strict):
@@ -245,76 +245,78 @@ class Dates(Strict):
 
 class Source(Strict):
     seed: Text | None = Field(None, description="File name of the source text in the seed set")
-    url: Url | None = None
+    url: Url | None = Field(None, description="http(s) address of the published text")
     publisher: str | None = Field(None, description="Where it was published (来源)")
-    retrieved: dt.date | None = None
+    retrieved: dt.date | None = Field(None, description="When the source was retrieved")
 
 
 class Actor(Strict):
     """A party as the document names it, mapped to a shared actor type."""
 
-    id: Id
+    id: Id = Field(description="Id local to the document, e.g. county-dept")
     name: Text = Field(description="The document's own wording")
     type: Id = Field(description="Actor type id from actor-types.yaml")
-    aliases: list[Text] = Field(default_factory=list)
-    note: str | None = None
+    aliases: list[Text] = Field(default_factory=list, description="Other wordings in the text")
+    note: str | None = Field(None, description="Editorial note on the mapping")
 
 
 class Duty(Fact):
-    id: Id
-    actors: list[Id] = Field(min_length=1)
-    role: Role
-    topic: Id
+    id: Id = Field(description="Id local to the document")
+    actors: list[Id] = Field(min_length=1, description="Actor ids that bear the duty")
+    role: Role = Field(description="lead 牵头, responsible 负责, cooperates 配合, supports 支持, "
+                       "supervises 监督, informed 被告知")
+    topic: Id = Field(description="Topic id from topics.yaml")
     what: Text = Field(description="The duty in a short phrase, in the document's language")
 
 
 class Variant(Strict):
     """A different limit under a condition (情况紧急, 违法行为正在进行)."""
 
-    when: Text
-    limit: Limit
-    action: str | None = None
+    when: Text = Field(description="The condition as printed, e.g. 情况紧急")
+    limit: Limit = Field(description="The limit under that condition")
+    action: str | None = Field(None, description="A different action, when the text gives one")
     provision: Id | None = Field(None, description="Defaults to the clock's provision")
-    quote: Text
+    quote: Text = Field(description="Verbatim excerpt stating the variant")
 
 
 class Extension(Strict):
     """How a clock may be extended (事先告知, 最长不超过10个工作日)."""
 
-    condition: Text
-    max: Limit | None = Field(None, description="Cap on the extended total, when the text gives one")
+    condition: Text = Field(description="When an extension is allowed")
+    max: Limit | None = Field(None, description="Cap on the extended total, when stated")
     requires: str | None = Field(None, description="What must be done to extend, e.g. 事先告知")
-    provision: Id | None = None
-    quote: Text
+    provision: Id | None = Field(None, description="Defaults to the clock's provision")
+    quote: Text = Field(description="Verbatim excerpt stating the extension")
 
 
 class Clock(Fact):
     """A time limit: from a trigger to an action, owned by an actor."""
 
-    id: Id
-    topic: Id
+    id: Id = Field(description="Id local to the document")
+    topic: Id = Field(description="Topic id from topics.yaml")
     actors: list[Id] = Field(min_length=1, description="Who must act")
     recipient: list[Id] = Field(default_factory=list, description="To whom the action is directed")
-    trigger: Text
-    action: Text
-    limit: Limit
-    variants: list[Variant] = Field(default_factory=list)
-    extension: Extension | None = None
-    consequence: str | None = None
-    note: str | None = None
+    trigger: Text = Field(description="What starts the clock, e.g. 发现违法行为属于对方管辖")
+    action: Text = Field(description="What must be done before it runs out")
+    limit: Limit = Field(description="The normal limit")
+    variants: list[Variant] = Field(default_factory=list, description="Urgent / in-progress limits")
+    extension: Extension | None = Field(None, description="How the limit may be extended")
+    consequence: str | None = Field(None, description="What follows a breach, when stated")
+    note: str | None = Field(None, description="Editorial note")
 
 
 class Quota(Fact):
     """A minimum (or maximum) quantity that is not a time limit."""
 
-    id: Id
-    topic: Id
-    actors: list[Id] = Field(default_factory=list)
-    what: Text
-    comparator: str = Field("at_least", pattern=r"^(at_least|at_most|exactly)$")
-    value: Annotated[int, Field(ge=0)]
+    id: Id = Field(description="Id local to the document")
+    topic: Id = Field(description="Topic id from topics.yaml")
+    actors: list[Id] = Field(default_factory=list, description="Who must meet the quantity")
+    what: Text = Field(description="What is counted, in the text's words")
+    comparator: str = Field("at_least", pattern=r"^(at_least|at_most|exactly)$",
+                            description="at_least 不少于, at_most 不超过, exactly")
+    value: Annotated[int, Field(ge=0)] = Field(description="The number")
     unit: Text = Field(description="Counted thing as printed: 学时, 人, 次, 个")
-    per: Period | None = None
+    per: Period | None = Field(None, description="Period for a recurring quantity (每年)")
     scope: str | None = Field(None, description="To whom it applies, e.g. 每个镇")
 
 
@@ -326,16 +328,16 @@ class StepKind(StrEnum):
 
 
 class Step(Fact):
-    id: Id
-    actor: Id
-    label: Text
-    kind: StepKind = StepKind.TASK
+    id: Id = Field(description="Id local to the procedure")
+    actor: Id = Field(description="The lane (actor id) the step belongs to")
+    label: Text = Field(description="Short label shown in the flowchart (≤ 20 characters)")
+    kind: StepKind = Field(StepKind.TASK, description="start, task, decision or end")
 
 
 class Edge(Strict):
-    source: Id = Field(alias="from")
-    target: Id = Field(alias="to")
-    condition: str | None = None
+    source: Id = Field(alias="from", description="Step id the edge leaves")
+    target: Id = Field(alias="to", description="Step id the edge enters")
+    condition: str | None = Field(None, description="Edge label, e.g. 情况紧急 / 是 / 否")
     clock: Id | None = Field(None, description="Clock id that governs this edge")
     variant: int | None = Field(None, ge=0, description="Index into the clock's variants")
 
@@ -345,50 +347,50 @@ class Edge(Strict):
 class Procedure(Strict):
     """Steps in actor lanes with conditional edges; escalation chains are procedures too."""
 
-    id: Id
-    title: Text
-    topic: Id
-    description: str | None = None
+    id: Id = Field(description="Id local to the document; names the flowchart file")
+    title: Text = Field(description="Chinese title of the flowchart")
+    topic: Id = Field(description="Topic id from topics.yaml")
+    description: str | None = Field(None, description="One sentence shown under the chart")
     lanes: list[Id] = Field(min_length=1, description="Actor ids, one lane each, in order")
-    steps: list[Step] = Field(min_length=2)
-    edges: list[Edge] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=2, description="Exactly one start, at least one end")
+    edges: list[Edge] = Field(min_length=1, description="Transitions; every step reachable")
 
 
 class Citation(Fact):
     """A document the policy cites; resolved to a knowledge-base document when present."""
 
-    id: Id
-    title: Text
-    doc_number: str | None = None
-    issuer: str | None = None
+    id: Id = Field(description="Id local to the document")
+    title: Text = Field(description="Title as printed, without 《》")
+    doc_number: str | None = Field(None, description="文号 as printed, null when not printed")
+    issuer: str | None = Field(None, description="Issuer as printed")
     document: Id | None = Field(None, description="Id of the cited document in this knowledge base")
 
 
 class Document(Strict):
     """One policy document with its full text and every fact in it."""
 
-    id: Id
-    title: Text
+    id: Id = Field(description="Stable ASCII slug; names the page, e.g. jinhu-2021-coordination")
+    title: Text = Field(description="Title as printed (in the document's script)")
     notice_title: str | None = Field(None, description="Title of the 通知 that issued it, if any")
     doc_number: str | None = Field(description="文号 as printed, or null when the text has none")
-    issuers: list[Issuer] = Field(min_length=1)
-    jurisdiction: Id
-    kind: Kind
-    status: Status
-    dates: Dates
-    source: Source
-    script: Script
-    summary: str | None = None
+    issuers: list[Issuer] = Field(min_length=1, description="Issuing bodies as printed")
+    jurisdiction: Id = Field(description="Jurisdiction id from jurisdictions.yaml")
+    kind: Kind = Field(description="mechanism, implementing-opinion, guiding-opinion, work-report")
+    status: Status = Field(description="trial 试行, in-force, superseded, unknown")
+    dates: Dates = Field(description="Dates stated in the text")
+    source: Source = Field(description="Provenance of the text")
+    script: Script = Field(description="simplified or traditional, as in the source")
+    summary: str | None = Field(None, description="One-paragraph editorial summary")
     notes: list[Text] = Field(
         default_factory=list, description="Editorial notes: cleaning done, facts not stated"
     )
-    provisions: list[Provision] = Field(min_length=1)
-    actors: list[Actor] = Field(min_length=1)
-    duties: list[Duty] = Field(default_factory=list)
-    clocks: list[Clock] = Field(default_factory=list)
-    quotas: list[Quota] = Field(default_factory=list)
-    procedures: list[Procedure] = Field(default_factory=list)
-    citations: list[Citation] = Field(default_factory=list)
+    provisions: list[Provision] = Field(min_length=1, description="The full text as a tree")
+    actors: list[Actor] = Field(min_length=1, description="Parties named in the text")
+    duties: list[Duty] = Field(default_factory=list, description="Every duty on every topic")
+    clocks: list[Clock] = Field(default_factory=list, description="Every time limit")
+    quotas: list[Quota] = Field(default_factory=list, description="Every minimum quantity")
+    procedures: list[Procedure] = Field(default_factory=list, description="Described processes")
+    citations: list[Citation] = Field(default_factory=list, description="Cited documents")
 
     @field_validator("doc_number")
     @classmethod

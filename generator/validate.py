@@ -35,7 +35,7 @@ from generator.script import traditional_characters
 
 REGISTRY_DIR = "registries"
 DOCUMENT_DIR = "documents"
-REGISTRY_FILES = {
+REGISTRY_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "jurisdictions": ("jurisdictions.yaml", JurisdictionRegistry),
     "actor_types": ("actor-types.yaml", ActorTypeRegistry),
     "topics": ("topics.yaml", TopicRegistry),

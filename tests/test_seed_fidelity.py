@@ -1,0 +1,114 @@
+"""The encoded documents against their sources: complete, faithful, nothing invented.
+
+* every sentence of the source is in the encoded full text (compared on CJK characters and
+  digits, so watermark noise and whitespace do not matter);
+* every provision of the encoded text comes from the source;
+* every number-bearing time limit or quantity and every 立即 in a provision is captured by a
+  clock, variant, extension or quota quoting that provision.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
+from generator.validate import check_knowledge_base
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data" / "seeds"
+
+#: A time limit or quantity as the texts write them.
+MEASURE = re.compile(
+    r"\d+\s*(?:个工作日|個工作日|小时|小時|日内|日內|学时|學時|人|次)|每半年|每年|每季度|立即"
+)
+
+
+def core(text: str) -> str:
+    """CJK characters and digits only: what survives any cleaning of noise or punctuation."""
+    return "".join(re.findall(r"[\u3400-\u9fff\uf900-\ufaff0-9]", text))
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    knowledge_base, report = check_knowledge_base(ROOT / "policies")
+    assert knowledge_base is not None, "\n".join(d.format() for d in report.sorted())
+    return knowledge_base
+
+
+def seed_documents(kb: KnowledgeBase) -> list[PolicyDocument]:
+    return [d for d in kb.documents if d.spec.source.seed]
+
+
+def full_text(doc: PolicyDocument) -> str:
+    return "".join(
+        (p.number or "") + (p.heading or "") + (p.text or "")
+        for _, p in walk_provisions(doc.spec.provisions)
+    )
+
+
+def test_all_five_seeds_are_encoded(kb: KnowledgeBase) -> None:
+    encoded = {d.spec.source.seed for d in seed_documents(kb)}
+    assert encoded == {p.name for p in SEEDS.glob("*.txt")}
+
+
+def test_every_source_sentence_is_in_the_encoded_text(kb: KnowledgeBase) -> None:
+    missing: list[str] = []
+    for doc in seed_documents(kb):
+        source = (SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8")
+        encoded = core(full_text(doc))
+        metadata = core(" ".join(filter(None, [doc.spec.title, doc.spec.notice_title,
+                                               doc.spec.doc_number, *doc.spec.notes])))
+        for sentence in re.split(r"[。；;！？\n]", source):
+            piece = core(sentence)
+            if len(piece) >= 6 and piece not in encoded and piece not in metadata:
+                missing.append(f"{doc.id}: {sentence.strip()[:60]}")
+    assert not missing, "source sentences not in the encoded text:\n" + "\n".join(missing)
+
+
+def test_no_provision_text_is_invented(kb: KnowledgeBase) -> None:
+    invented: list[str] = []
+    for doc in seed_documents(kb):
+        source = core((SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8"))
+        for _, p in walk_provisions(doc.spec.provisions):
+            for part in (p.heading, p.text):
+                for sentence in re.split(r"[。；;\n]", part or ""):
+                    piece = core(sentence)
+                    if piece and piece not in source:
+                        invented.append(f"{doc.id}#{p.id}: {sentence[:60]}")
+    assert not invented, "encoded text not found in the source:\n" + "\n".join(invented)
+
+
+def test_every_time_limit_and_quantity_is_captured(kb: KnowledgeBase) -> None:
+    uncaptured: list[str] = []
+    for doc in kb.documents:
+        quotes: dict[str, list[str]] = {}
+        for c in doc.spec.clocks:
+            quotes.setdefault(c.provision, []).append(c.quote)
+            for v in c.variants:
+                quotes.setdefault(v.provision or c.provision, []).append(v.quote)
+            if c.extension is not None:
+                ext = c.extension
+                quotes.setdefault(ext.provision or c.provision, []).append(ext.quote)
+        for q in doc.spec.quotas:
+            quotes.setdefault(q.provision, []).append(q.quote)
+        for _, p in walk_provisions(doc.spec.provisions):
+            text = (p.heading or "") + (p.text or "")
+            for match in MEASURE.finditer(text):
+                found = match.group(0)
+                if not any(found in quote for quote in quotes.get(p.id, [])):
+                    context = text[max(0, match.start() - 15): match.end() + 10]
+                    uncaptured.append(f"{doc.id}#{p.id}: {found} … {context}")
+    assert not uncaptured, "limits with no clock or quota:\n" + "\n".join(uncaptured)
+
+
+def test_document_numbers_are_printed_in_the_source(kb: KnowledgeBase) -> None:
+    for doc in seed_documents(kb):
+        source = (SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8")
+        if doc.spec.doc_number is not None:
+            assert doc.spec.doc_number in source, doc.id
+        for citation in doc.spec.citations:
+            if citation.doc_number is not None:
+                assert citation.doc_number in source, (doc.id, citation.id)
