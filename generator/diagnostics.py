@@ -51,6 +51,10 @@ _CODE_LIST = [
     Code("PK010", "not-a-mapping", "the file's top level is not a mapping"),
     Code("PK011", "tagged-value", "explicit YAML tags (!!python/…, !foo) are not allowed"),
     Code("PK012", "unreadable-file", "the file cannot be read"),
+    Code(
+        "PK013", "ignored-file", "a file in the policies folder that is not read",
+        Severity.WARNING,
+    ),
     # the format (schema.py)
     Code("PK101", "unknown-field", "a key the format does not define"),
     Code("PK102", "missing-field", "a required field is absent or empty"),
@@ -72,7 +76,10 @@ _CODE_LIST = [
         "PK301", "traditional-in-simplified",
         "traditional characters in a document declared simplified", Severity.WARNING,
     ),
-    Code("PK302", "unused-provision-tree", "an empty provision", Severity.WARNING),
+    Code(
+        "PK302", "empty-provision", "a provision heading or text that is blank",
+        Severity.WARNING,
+    ),
 ]
 CODES: dict[str, Code] = {c.id: c for c in _CODE_LIST}
 CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _CODE_LIST}

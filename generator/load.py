@@ -14,6 +14,9 @@ folded into plain data here, iteratively, so that
 
 from __future__ import annotations
 
+import bisect
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, SourceLocation, diag
+from generator.diagnostics import CODES_BY_NAME, Diagnostic, SourceLocation, diag
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 30
@@ -30,12 +33,6 @@ MAX_DEPTH = 30
 NodePath = tuple[str | int, ...]
 
 _NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
-#: Invisible characters that change meaning without showing: zero-width and bidi controls.
-_INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
-)
 
 try:  # libyaml when available: 7x faster; safe because we only consume events.
     _Loader: type = yaml.CSafeLoader
@@ -66,8 +63,128 @@ class LoadedFile:
         return self.values.get((), SourceLocation(self.path, 1, 1))
 
 
+#: Names for the controls people actually meet (unicodedata has no names for controls).
+_CONTROL_NAMES = {
+    0x00: "NULL", 0x08: "BACKSPACE", 0x0B: "LINE TABULATION, Word's Shift+Enter",
+    0x0C: "FORM FEED, a page break", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE",
+    0x85: "NEXT LINE", 0xFFFE: "a non-character", 0xFFFF: "a non-character",
+}
+
+
 def _char_name(ch: str) -> str:
-    return unicodedata.name(ch, "control character")
+    return unicodedata.name(ch, "") or _CONTROL_NAMES.get(ord(ch), "")
+
+
+#: Characters refused anywhere in a file: C0 controls except TAB/LF/CR, DEL, C1 controls (NEL
+#: U+0085 included), the Unicode line and paragraph separators (YAML 1.1 counts them as line
+#: breaks, so every later line number would be off by one in an editor) and the non-characters
+#: U+FFFE/U+FFFF (which the YAML reader refuses without a position).
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+#: Invisible format characters (every code point of Unicode category Cf): zero-width spaces and
+#: joiners, bidi controls such as U+202E, the soft hyphen, a BOM after the start, tag characters.
+_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f"
+)
+#: In the raw text a CR is fine only as part of CRLF.
+_BAD_IN_TEXT = re.compile(f"[{_CONTROL}{_INVISIBLE}]|\r(?!\n)")
+#: In a parsed value (written with a double-quoted escape such as "\0" or "\u200b") any CR is bad.
+_BAD_IN_VALUE = re.compile(f"[{_CONTROL}{_INVISIBLE}\r]")
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+#: At most this many diagnostics of one code per file; one more line counts the rest.
+MAX_REPORTS_PER_CODE = 20
+
+
+def _more(code: str, count: int, where: SourceLocation) -> Diagnostic:
+    return Diagnostic(where, code, f"{count} more like this from here on (not shown)",
+                      "fix the problems above and check again")
+
+
+def _cap(found: list[Diagnostic]) -> list[Diagnostic]:
+    """At most ``MAX_REPORTS_PER_CODE`` of each code, then one line counting the rest."""
+    kept: list[Diagnostic] = []
+    counts: dict[str, int] = {}
+    hidden: dict[str, SourceLocation] = {}
+    for d in found:
+        counts[d.code] = counts.get(d.code, 0) + 1
+        if counts[d.code] <= MAX_REPORTS_PER_CODE:
+            kept.append(d)
+        else:
+            hidden.setdefault(d.code, d.location)
+    return kept + [_more(c, counts[c] - MAX_REPORTS_PER_CODE, w) for c, w in hidden.items()]
+
+
+def _excerpt(line: str, col: int) -> str:
+    """The text around column ``col`` (1-based), at most 12 characters either side."""
+    start = max(0, col - 13)
+    shown = repr(line[start : col + 12].rstrip("\r"))
+    return ("…" if start > 0 else "") + shown + ("…" if col + 12 < len(line) else "")
+
+
+def _character_problem(
+    ch: str, where: SourceLocation, context: str, *, escaped: bool = False
+) -> Diagnostic:
+    code = ord(ch)
+    how = " (written as an escape in a double-quoted value)" if escaped else ""
+    if _INVISIBLE_RE.fullmatch(ch):
+        return diag(
+            "zero-width-character", where,
+            f"invisible character U+{code:04X} {_char_name(ch)}{how} in {context}",
+            "delete it; it is invisible in editors but changes keys, ids and quotes",
+        )
+    if ch == "\r" and not escaped:
+        return diag(
+            "control-character", where,
+            "forbidden control character U+000D (a carriage return not followed by a line feed)",
+            "save the file with Unix (LF) or Windows (CRLF) line endings",
+        )
+    return diag(
+        "control-character", where,
+        f"forbidden control character U+{code:04X}"
+        + (f" ({_char_name(ch)})" if _char_name(ch) else "") + how,
+        "delete it; for a line break inside a value use a block scalar (|)",
+    )
+
+
+def _scan_characters(path: str, text: str) -> list[Diagnostic]:
+    """Control, invisible and tab-indentation problems, every one of them, before parsing."""
+    kept: list[Diagnostic] = []
+    counts: dict[str, int] = {}
+    hidden: dict[str, SourceLocation] = {}
+    line_starts: list[int] = []
+
+    def place(pos: int) -> tuple[SourceLocation, str]:
+        if not line_starts:
+            line_starts.extend([0, *(m.end() for m in re.finditer("\n", text))])
+        index = bisect.bisect_right(line_starts, pos) - 1
+        start = line_starts[index]
+        end = text.find("\n", start)
+        line = text[start : end if end >= 0 else len(text)]
+        return SourceLocation(path, index + 1, pos - start + 1), _excerpt(line, pos - start + 1)
+
+    def count(name: str, pos: int) -> bool:
+        """Count one problem; True while it is still to be shown (the cap keeps floods cheap)."""
+        code = CODES_BY_NAME[name].id
+        counts[code] = counts.get(code, 0) + 1
+        if counts[code] == MAX_REPORTS_PER_CODE + 1:
+            hidden[code] = place(pos)[0]
+        return counts[code] <= MAX_REPORTS_PER_CODE
+
+    for match in _TAB_INDENT.finditer(text):
+        pos = match.end() - 1
+        if count("tab-indentation", pos):
+            kept.append(diag("tab-indentation", place(pos)[0], "tab character in indentation",
+                             "indent with spaces (YAML forbids tabs for indentation)"))
+    for match in _BAD_IN_TEXT.finditer(text):
+        ch = match.group()
+        name = "zero-width-character" if _INVISIBLE_RE.fullmatch(ch) else "control-character"
+        if count(name, match.start()):
+            where, context = place(match.start())
+            kept.append(_character_problem(ch, where, context))
+    return kept + [_more(c, counts[c] - MAX_REPORTS_PER_CODE, w) for c, w in hidden.items()]
 
 
 def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -88,53 +205,6 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
                 "save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)",
             )
         ]
-
-
-def _scan_characters(path: str, text: str) -> list[Diagnostic]:
-    """Control, invisible and tab-indentation problems, every one of them, before parsing."""
-    found: list[Diagnostic] = []
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
-            col = line.index("\t") + 1
-            found.append(
-                diag(
-                    "tab-indentation",
-                    SourceLocation(path, line_no, col),
-                    "tab character in indentation",
-                    "indent with spaces (YAML forbids tabs for indentation)",
-                )
-            )
-        for col, ch in enumerate(line, start=1):
-            code = ord(ch)
-            if (code < 0x20 and ch not in _ALLOWED_CONTROLS) or 0x7F <= code <= 0x9F:
-                found.append(
-                    diag(
-                        "control-character",
-                        SourceLocation(path, line_no, col),
-                        f"forbidden control character U+{code:04X}",
-                        "delete it; for a line break inside a value use a block scalar (|)",
-                    )
-                )
-            elif ch in _INVISIBLE:
-                found.append(
-                    diag(
-                        "zero-width-character",
-                        SourceLocation(path, line_no, col),
-                        f"invisible character U+{code:04X} {_char_name(ch)} in {line.strip()!r}",
-                        "delete it; it is invisible in editors but changes keys and ids",
-                    )
-                )
-            elif ch == "\r" and col != len(line):
-                found.append(
-                    diag(
-                        "control-character",
-                        SourceLocation(path, line_no, col),
-                        "forbidden control character U+000D (a lone carriage return)",
-                        "save the file with Unix (LF) or Windows (CRLF) line endings",
-                    )
-                )
-    return found
 
 
 class _Frame:
@@ -278,6 +348,15 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
             if isinstance(event, yaml.ScalarEvent):
                 plain = not event.style
                 value: str | None = event.value
+                if event.style == '"':
+                    # escapes such as "\0", "\e", "\N", "\u200b" bypass the scan of the raw text
+                    problems.extend(
+                        _character_problem(
+                            m.group(), _loc(path, event.start_mark), _excerpt(event.value, 1),
+                            escaped=True,
+                        )
+                        for m in _BAD_IN_VALUE.finditer(event.value)
+                    )
                 if plain and event.value in _NULL_WORDS:
                     value = None
                 frame = stack[-1] if stack else None
@@ -332,8 +411,9 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
 
     _drop_marked_keys(loaded.data)
     if not root_set or loaded.data is None:
+        what = "the file is empty" if not text.strip() else "the file holds no data"
         problems.append(
-            diag("not-a-mapping", SourceLocation(path), "the file is empty",
+            diag("not-a-mapping", SourceLocation(path), what,
                  "a policy file is a mapping of fields such as 'id:' and 'title:'")
         )
         return None, problems
@@ -363,37 +443,40 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
     """Read and parse one policy file; returns the data or the reasons it could not be read."""
     name = display or path.as_posix()
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                diag(
-                    "file-too-large",
-                    SourceLocation(name),
-                    f"file is {size} bytes; limit is {MAX_FILE_BYTES}",
-                    "split the document or remove embedded data; nothing was parsed",
-                )
-            ]
-        raw = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a folder, a FIFO (reading would block) or a device such as /dev/zero (endless)
+            return None, [diag("unreadable-file", SourceLocation(name), "not a regular file",
+                               "policy files are plain .yaml files")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [_too_large(name, info.st_size)]
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
     except OSError as exc:
-        return None, [diag("unreadable-file", SourceLocation(name), f"cannot read: {exc.strerror}")]
+        reason = exc.strerror or exc.__class__.__name__
+        return None, [diag("unreadable-file", SourceLocation(name), f"cannot read: {reason}",
+                           "check that the file exists and that you may read it")]
     return load_text(name, raw)
+
+
+def _too_large(name: str, size: int) -> Diagnostic:
+    return diag(
+        "file-too-large",
+        SourceLocation(name),
+        f"file is {size} bytes; limit is {MAX_FILE_BYTES}",
+        "split the document or remove embedded data; nothing was parsed",
+    )
 
 
 def load_text(name: str, raw: bytes) -> tuple[LoadedFile | None, list[Diagnostic]]:
     """Parse bytes already read (used by tests and by ``load_file``)."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            diag(
-                "file-too-large",
-                SourceLocation(name),
-                f"file is {len(raw)} bytes; limit is {MAX_FILE_BYTES}",
-                "split the document or remove embedded data; nothing was parsed",
-            )
-        ]
+        return None, [_too_large(name, len(raw))]
     text, problems = _decode(name, raw)
     if text is None:
         return None, problems
     problems = _scan_characters(name, text)
     if problems:
         return None, problems
-    return _fold_events(name, text)
+    loaded, problems = _fold_events(name, text)
+    return loaded, _cap(problems)

@@ -2,40 +2,60 @@
 
 Three passes, none of which stops at the first problem:
 
-1. the format — pydantic errors translated into our stable codes and mapped back to the YAML
-   position of the offending key or value;
-2. identity — ids unique per collection and per knowledge base (case-insensitive, NFKC);
+1. the format — every typed scalar is checked against its canonical spelling (``010``, ``NO``,
+   ``1612137600`` are refused rather than read as 10, false and a date), then pydantic errors
+   are translated into our stable codes and mapped back to the YAML position of the offending
+   key or value;
+2. identity — ids unique per collection and per knowledge base (case-insensitive, NFKC),
+   checked on the raw data so that an item with another problem still takes part;
 3. references and content — every reference resolves, every quote is verbatim in its provision,
    every procedure is a connected flow, dates are in order, the jurisdiction tree has no cycle.
+
+A file with a format problem is still cross-checked: its valid items (duties, clocks, …) are
+checked and the reference targets come from the raw data, so fixing one typo does not reveal a
+second wave of problems.  A registry that cannot be read disables the checks that depend on it
+instead of reporting every reference to it as unknown.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import re
+import types
+import typing
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.diagnostics import Diagnostic, Report, SourceLocation, diag
 from generator.load import LoadedFile, NodePath, load_file
-from generator.model import KnowledgeBase, PolicyDocument, assemble, walk_provisions
+from generator.model import KnowledgeBase, PolicyDocument, assemble
 from generator.schema import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    RESERVED_IDS,
+    ActorType,
     ActorTypeRegistry,
     Document,
+    Jurisdiction,
     JurisdictionRegistry,
+    Procedure,
     Script,
     StepKind,
+    Topic,
     TopicRegistry,
 )
 from generator.script import traditional_characters
 
 REGISTRY_DIR = "registries"
 DOCUMENT_DIR = "documents"
-REGISTRY_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+REGISTRY_FILES = {
     "jurisdictions": ("jurisdictions.yaml", JurisdictionRegistry),
     "actor_types": ("actor-types.yaml", ActorTypeRegistry),
     "topics": ("topics.yaml", TopicRegistry),
@@ -45,14 +65,114 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def display_path(path: Path) -> str:
-    """Path as the user would type it: relative to the working directory when possible."""
+    """Path as the user would type it: relative to the working directory when possible.
+
+    File names that are not valid UTF-8 come back with U+FFFD in place of the bad bytes, so that
+    printing or JSON-encoding a diagnostic can never fail.
+    """
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        shown = path.as_posix()
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # --- pass 1: the format ------------------------------------------------------------------------
+
+_INT_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_BOOL_TEXT = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _shape(annotation: Any) -> tuple[str, Any]:
+    """What a field holds: ('model', cls), ('list', inner shape), ('int'|'bool'|'date'|'other')."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _shape(args[0])
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _shape(options[0]) if len(options) == 1 else ("other", None)
+    if origin is list:
+        return ("list", _shape(args[0]))
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return ("model", annotation)
+        if issubclass(annotation, bool):
+            return ("bool", None)
+        if issubclass(annotation, int):
+            return ("int", None)
+        if issubclass(annotation, dt.date):
+            return ("date", None)
+    return ("other", None)
+
+
+@cache
+def _fields_by_key(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
+    return {(f.alias or name): _shape(f.annotation) for name, f in model.model_fields.items()}
+
+
+def _typed_scalars(loaded: LoadedFile, model: type[BaseModel]) -> list[tuple[NodePath, Diagnostic]]:
+    """Integers, booleans and dates written in anything but their one canonical spelling.
+
+    Pydantic's lax mode would read ``010`` as 10, ``3.0`` as 3, ``NO`` and ``off`` as false and
+    ``1612137600`` or ``0`` as a date; YAML 1.1 would read ``010`` as 8 and ``1:30`` as 90.  A
+    reader cannot tell which was meant, so every such spelling is an error.
+    """
+    found: list[tuple[NodePath, Diagnostic]] = []
+    stack: list[tuple[NodePath, tuple[str, Any], Any]] = [((), ("model", model), loaded.data)]
+    while stack:
+        path, (kind, inner), value = stack.pop()
+        if kind == "model" and isinstance(value, dict):
+            fields = _fields_by_key(inner)
+            for key, item in value.items():
+                if key in fields:
+                    stack.append(((*path, key), fields[key], item))
+        elif kind == "list" and isinstance(value, list):
+            stack.extend(((*path, i), inner, item) for i, item in enumerate(value))
+        elif isinstance(value, str) and kind in {"int", "bool", "date"}:
+            problem = _typed_problem(loaded, path, kind, value)
+            if problem is not None:
+                found.append((path, problem))
+    return sorted(found, key=lambda pair: pair[1])
+
+
+def _typed_problem(loaded: LoadedFile, path: NodePath, kind: str, value: str) -> Diagnostic | None:
+    where = _where(path)
+    location = loaded.locate(path)
+    if kind == "int" and not _INT_TEXT.fullmatch(value):
+        return diag(
+            "invalid-value", location,
+            f"{where}: expected a whole number written in digits{_shown(value)}",
+            "write digits only: no leading zero, sign, underscore, decimal point or time "
+            "(YAML 1.1 would read 010 as 8 and 1:30 as 90)",
+        )
+    if kind == "bool" and value not in _BOOL_TEXT:
+        return diag(
+            "invalid-value", location,
+            f"{where}: expected true or false{_shown(value)}",
+            "YAML 1.1 reads yes/no/on/off as booleans; this format accepts only true and false",
+        )
+    if kind == "date" and not _DATE_TEXT.fullmatch(value):
+        return diag(
+            "invalid-date", location, f"invalid date {value!r}",
+            "write an existing date as YYYY-MM-DD, or null when the text states none",
+        )
+    return None
+
+
+def _where(path: NodePath) -> str:
+    return ".".join(str(p) for p in path) or "top level"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f" (got {value!r})" if len(value) <= 60 else f" (got {value[:57]!r}…)"
+    if isinstance(value, dict):
+        return " (got a mapping)"
+    if isinstance(value, list):
+        return " (got a list)"
+    return ""
 
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -61,13 +181,13 @@ def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
+        field_info = getattr(current, "model_fields", {}).get(part)
+        if field_info is None:
             by_alias = {f.alias: f for f in getattr(current, "model_fields", {}).values()}
-            field = by_alias.get(part)
-        if field is None:
+            field_info = by_alias.get(part)
+        if field_info is None:
             return []
-        current = _inner_model(field.annotation)
+        current = _inner_model(field_info.annotation)
     if current is None or not hasattr(current, "model_fields"):
         return []
     return sorted(f.alias or name for name, f in current.model_fields.items())
@@ -101,42 +221,107 @@ def _data_path(loaded: LoadedFile, loc: tuple[Any, ...]) -> NodePath:
     return tuple(out)
 
 
+_ID_RULE = f"lower-case ASCII letters, digits and single hyphens, at most {ID_MAX_LENGTH} characters"
+
+
+def explain_id(value: str) -> str:
+    """Why ``value`` is not a valid id, in words (empty when it is valid)."""
+    shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "…"
+    if value in RESERVED_IDS:
+        return f"invalid id {shown}: the name is reserved (it would collide with a site file)"
+    if re.fullmatch(ID_PATTERN, value) and len(value) <= ID_MAX_LENGTH:
+        return ""
+    if not value:
+        return f"invalid id {shown}: it is empty; use {_ID_RULE}"
+    for ch in value:
+        if "A" <= ch <= "Z":
+            return (f"invalid id {shown}: upper-case letter {ch!r}; ids are lower case "
+                    f"({value.lower()!r})")
+        if not ch.isascii():
+            name = unicodedata.name(ch, "")
+            named = f" {name}" if name else ""
+            return (f"invalid id {shown}: character {ch!r} (U+{ord(ch):04X}{named}) is not "
+                    f"allowed; use {_ID_RULE}")
+        if not (ch.isdigit() or "a" <= ch <= "z" or ch == "-"):
+            return f"invalid id {shown}: character {ch!r} is not allowed; use {_ID_RULE}"
+    if len(value) > ID_MAX_LENGTH:
+        return f"invalid id {shown}: {len(value)} characters; at most {ID_MAX_LENGTH}"
+    return f"invalid id {shown}: a hyphen at the start or end, or two in a row; use {_ID_RULE}"
+
+
+def _friendly(kind: str, message: str, ctx: dict[str, Any]) -> str:
+    """Pydantic's message in the words of this format."""
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "expected a mapping of fields (key: value)"
+    if kind == "list_type":
+        return "expected a list"
+    if kind == "string_type":
+        return "expected text"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return "expected a whole number written in digits"
+    if kind in {"bool_parsing", "bool_type"}:
+        return "expected true or false"
+    if kind == "too_short" and "min_length" in ctx:
+        n = ctx["min_length"]
+        return f"needs at least {n} item{'s' if n != 1 else ''}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in {"enum", "literal_error"} and "expected" in ctx:
+        return f"expected {ctx['expected']}"
+    return message.replace("Input should be", "should be")
+
+
 def translate_errors(
-    loaded: LoadedFile, model: type[BaseModel], error: ValidationError
+    loaded: LoadedFile,
+    model: type[BaseModel],
+    error: ValidationError,
+    skip: frozenset[NodePath] = frozenset(),
 ) -> list[Diagnostic]:
-    """Pydantic errors → diagnostics with our codes, messages and positions."""
+    """Pydantic errors → diagnostics with our codes, messages and positions.
+
+    Errors at a path in ``skip`` (already reported by the canonical-spelling check) are dropped.
+    """
     found: list[Diagnostic] = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         path = _data_path(loaded, loc)
+        if path in skip:
+            continue
         kind = item["type"]
         message = str(item["msg"]).removeprefix("Value error, ")
+        ctx = dict(item.get("ctx") or {})
         field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
-        where = ".".join(str(p) for p in path) or "top level"
+        where = _where(path)
         if kind == "extra_forbidden":
             name = str(loc[-1])
             location = loaded.locate(path, key=True)
-            invisible = [c for c in name if unicodedata.category(c) in {"Cf", "Cc"}]
+            invisible = [c for c in name if unicodedata.category(c) in {"Cf", "Cc", "Zs"}
+                         and c != " "]
             allowed = _allowed_fields(model, loc[:-1])
+            close = difflib.get_close_matches(name, allowed, n=1)
             hint = f"allowed here: {', '.join(allowed)}" if allowed else "remove the key"
+            if close:
+                hint = f"did you mean {close[0]!r}? " + hint
             extra = ""
             if invisible:
-                extra = f"; it contains U+{ord(invisible[0]):04X} {unicodedata.name(invisible[0])}"
+                c = invisible[0]
+                extra = f"; it contains U+{ord(c):04X} {unicodedata.name(c, 'a control')}"
             found.append(diag("unknown-field", location, f"unknown field {name!r}{extra}", hint))
             continue
         present = path in loaded.values
-        location = loaded.locate(path, key=not present)
         value = item.get("input")
         if kind == "missing" or (value is None and kind.endswith("_type")):
             found.append(
                 diag(
                     "missing-field",
-                    location,
+                    loaded.locate(path, key=True),
                     f"field {field_name!r} is required",
                     f"give {where} a value (write null only where the format allows it)",
                 )
             )
-        elif kind.startswith("date_") or "invalid date" in message:
+            continue
+        location = loaded.locate(path, key=not present)
+        if kind.startswith("date_") or "invalid date" in message:
             shown = value if isinstance(value, str) else ""
             found.append(
                 diag(
@@ -147,27 +332,106 @@ def translate_errors(
                 )
             )
         elif "invalid id" in message:
+            explained = explain_id(value) if isinstance(value, str) else ""
             found.append(
                 diag(
                     "invalid-id",
                     location,
-                    message,
+                    explained or message,
                     "ids become file names and anchors: e.g. jinhu-2021-coordination",
                 )
             )
         elif "URL scheme" in message:
             found.append(diag("url-scheme", location, message, "only http(s) links are kept"))
         else:
-            shown = f" (got {value!r})" if isinstance(value, str) and len(value) < 60 else ""
-            found.append(diag("invalid-value", location, f"{where}: {message}{shown}"))
+            text = _friendly(kind, message, ctx)
+            found.append(diag("invalid-value", location, f"{where}: {text}{_shown(value)}"))
     return found
 
 
-def parse_model(loaded: LoadedFile, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+@dataclass
+class _Parsed:
+    """Outcome of typing one file: the model when clean, the diagnostics, the failing paths."""
+
+    model: Any
+    problems: list[Diagnostic]
+    bad_paths: list[NodePath]
+
+
+def _parse(loaded: LoadedFile, model: type[BaseModel]) -> _Parsed:
+    typed = _typed_scalars(loaded, model)
+    skip = frozenset(path for path, _ in typed)
+    problems = [d for _, d in typed]
     try:
-        return model.model_validate(loaded.data), []
+        parsed: Any = model.model_validate(loaded.data)
+        bad: list[NodePath] = list(skip)
     except ValidationError as exc:
-        return None, translate_errors(loaded, model, exc)
+        problems += translate_errors(loaded, model, exc, skip)
+        parsed = None
+        bad = [*skip, *(tuple(e["loc"]) for e in exc.errors(include_url=False))]
+    return _Parsed(None if problems else parsed, problems, bad)
+
+
+def parse_model(loaded: LoadedFile, model: type[M]) -> tuple[M | None, list[Diagnostic]]:
+    """Type one loaded file; the model is returned only when there is no problem at all."""
+    result = _parse(loaded, model)
+    return result.model, result.problems
+
+
+@cache
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+#: Document fields holding a list of models: items are kept one by one in a partial document.
+_ITEM_LISTS = ("issuers", "provisions", "actors", "duties", "clocks", "quotas", "procedures",
+               "citations")
+
+
+def _partial_document(
+    loaded: LoadedFile, bad_paths: list[NodePath]
+) -> tuple[Document, dict[str, list[int]]]:
+    """The valid part of a document that failed validation, for the cross-checks.
+
+    Top-level fields with a problem become None; list items with a problem are left out and
+    ``positions`` maps each kept item back to its index in the file.  Nothing built here is
+    rendered: the knowledge base is only assembled when there is no error at all.
+    """
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    bad_fields = {str(p[0]) for p in bad_paths if len(p) == 1 or (p and p[0] not in _ITEM_LISTS)}
+    bad_items: dict[str, set[int]] = {}
+    for p in bad_paths:
+        if len(p) >= 2 and p[0] in _ITEM_LISTS and isinstance(p[1], int):
+            bad_items.setdefault(str(p[0]), set()).add(p[1])
+    if () in bad_paths:
+        bad_fields.add("*")
+    values: dict[str, Any] = {}
+    positions: dict[str, list[int]] = {}
+    for name, info in Document.model_fields.items():
+        raw = data.get(name)
+        if name in _ITEM_LISTS:
+            items = raw if isinstance(raw, list) and name not in bad_fields else []
+            kept: list[Any] = []
+            positions[name] = []
+            item_type = typing.get_args(info.annotation)[0]
+            for i, item in enumerate(items):
+                if i in bad_items.get(name, set()):
+                    continue
+                try:
+                    kept.append(_adapter(item_type).validate_python(item))
+                except ValidationError:
+                    continue
+                positions[name].append(i)
+            values[name] = kept
+        elif name in bad_fields or "*" in bad_fields or name not in data:
+            values[name] = None if info.is_required() else info.get_default(
+                call_default_factory=True)
+        else:
+            try:
+                values[name] = _adapter(info.annotation).validate_python(raw)
+            except ValidationError:
+                values[name] = None
+    return Document.model_construct(**values), positions
 
 
 # --- pass 2 and 3 helpers ----------------------------------------------------------------------
@@ -182,6 +446,18 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_SINGULAR = {
+    "jurisdictions": "jurisdiction", "actor_types": "actor type", "topics": "topic",
+    "actors": "actor", "duties": "duty", "clocks": "clock", "quotas": "quota",
+    "procedures": "procedure", "citations": "citation", "steps": "step",
+}
+
+
+def _item_id(item: Any) -> str | None:
+    value = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
+    return value if isinstance(value, str) else None
+
+
 def check_unique(
     loaded: LoadedFile,
     collection: str,
@@ -189,17 +465,24 @@ def check_unique(
     found: list[Diagnostic],
     base: NodePath = (),
 ) -> None:
-    """Report items of ``collection`` whose ids collide once case and width are folded."""
+    """Report items of ``collection`` whose ids collide once case and width are folded.
+
+    ``items`` are models or raw mappings (raw, so that items with another problem take part).
+    """
     first: dict[str, int] = {}
     for index, item in enumerate(items):
-        key = fold_id(item.id)
+        value = _item_id(item)
+        if value is None:
+            continue
+        key = fold_id(value)
         if key in first:
             line = loaded.locate((*base, collection, first[key], "id")).line
+            label = _SINGULAR.get(collection, collection)
             found.append(
                 diag(
                     "duplicate-id",
                     loaded.locate((*base, collection, index, "id")),
-                    f"duplicate {collection} id {item.id!r} (first defined at line {line})",
+                    f"duplicate {label} id {value!r} (first defined at line {line})",
                     "ids must differ even when case and width are ignored",
                 )
             )
@@ -207,85 +490,135 @@ def check_unique(
             first[key] = index
 
 
+def _raw_list(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _raw_ids(data: Any, key: str) -> set[str]:
+    return {i for i in map(_item_id, _raw_list(data, key)) if i is not None}
+
+
+def _raw_text(node: dict[str, Any], key: str) -> str:
+    value = node.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _walk_raw_provisions(data: Any) -> Iterator[tuple[NodePath, dict[str, Any]]]:
+    """Every provision mapping in the file with its path, in document order."""
+    stack: list[tuple[NodePath, Any]] = [
+        (("provisions", i), p) for i, p in reversed(list(enumerate(_raw_list(data, "provisions"))))
+    ]
+    while stack:
+        path, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield path, node
+        children = _raw_list(node, "children")
+        stack.extend(((*path, "children", j), c) for j, c in reversed(list(enumerate(children))))
+
+
 @dataclass
 class _Checker:
-    """Reference and content checks for one document; appends to ``found``."""
+    """Reference and content checks for one document; appends to ``found``.
+
+    A known-id set that is None means its registry could not be read: those checks are skipped.
+    """
 
     loaded: LoadedFile
     doc: Document
-    actor_types: set[str]
-    topics: set[str]
-    jurisdictions: set[str]
+    actor_types: set[str] | None
+    topics: set[str] | None
+    jurisdictions: set[str] | None
     found: list[Diagnostic]
+    positions: dict[str, list[int]] = field(default_factory=dict)
 
     def at(self, *path: str | int) -> SourceLocation:
         return self.loaded.locate(path)
 
+    def items(self, name: str) -> list[tuple[int, Any]]:
+        """(index in the file, item) for the valid items of a top-level list."""
+        values: list[Any] = getattr(self.doc, name) or []
+        index = self.positions.get(name, list(range(len(values))))
+        return list(zip(index, values, strict=True))
+
     def unknown(self, path: NodePath, kind: str, value: str, known: Iterable[str]) -> None:
         options = sorted(known)
         shown = ", ".join(options[:12]) + (" …" if len(options) > 12 else "")
+        close = difflib.get_close_matches(value, options, n=1)
+        hint = f"known {kind}s: {shown}" if options else f"define the {kind} first"
+        if close:
+            hint = f"did you mean {close[0]!r}? " + hint
         self.found.append(
-            diag(
-                "unknown-reference",
-                self.loaded.locate(path),
-                f"unknown {kind} {value!r}",
-                f"known {kind}s: {shown}" if options else f"define the {kind} first",
-            )
+            diag("unknown-reference", self.loaded.locate(path), f"unknown {kind} {value!r}", hint)
         )
 
-    def unique(self, collection: str, items: Iterable[Any], base: NodePath = ()) -> None:
-        check_unique(self.loaded, collection, items, self.found, base)
-
     def run(self) -> None:
-        doc = self.doc
-        provisions = {p.id: squash((p.heading or "") + (p.text or ""))
-                      for _, p in walk_provisions(doc.provisions)}
-        actors = {a.id for a in doc.actors}
-        clocks = {c.id: c for c in doc.clocks}
+        doc, data = self.doc, self.loaded.data
+        provisions = {node["id"]: squash(_raw_text(node, "heading") + _raw_text(node, "text"))
+                      for _, node in _walk_raw_provisions(data) if isinstance(node.get("id"), str)}
+        actors = _raw_ids(data, "actors")
+        clocks = {c["id"]: len(_raw_list(c, "variants")) for c in _raw_list(data, "clocks")
+                  if isinstance(c, dict) and isinstance(c.get("id"), str)}
 
         self._unique_provisions()
         for name in ("actors", "duties", "clocks", "quotas", "procedures", "citations"):
-            self.unique(name, getattr(doc, name))
+            check_unique(self.loaded, name, _raw_list(data, name), self.found)
+        for i, procedure in enumerate(_raw_list(data, "procedures")):
+            check_unique(self.loaded, "steps", _raw_list(procedure, "steps"), self.found,
+                         ("procedures", i))
+        self._empty_provisions()
 
-        if doc.jurisdiction not in self.jurisdictions:
-            self.unknown(("jurisdiction",), "jurisdiction", doc.jurisdiction, self.jurisdictions)
-        for i, issuer in enumerate(doc.issuers):
-            if issuer.jurisdiction and issuer.jurisdiction not in self.jurisdictions:
-                self.unknown(("issuers", i, "jurisdiction"), "jurisdiction",
-                             issuer.jurisdiction, self.jurisdictions)
-        for i, actor in enumerate(doc.actors):
-            if actor.type not in self.actor_types:
-                self.unknown(("actors", i, "type"), "actor type", actor.type, self.actor_types)
+        if self.jurisdictions is not None:
+            if doc.jurisdiction is not None and doc.jurisdiction not in self.jurisdictions:
+                self.unknown(("jurisdiction",), "jurisdiction", doc.jurisdiction,
+                             self.jurisdictions)
+            for i, issuer in self.items("issuers"):
+                if issuer.jurisdiction and issuer.jurisdiction not in self.jurisdictions:
+                    self.unknown(("issuers", i, "jurisdiction"), "jurisdiction",
+                                 issuer.jurisdiction, self.jurisdictions)
+        if self.actor_types is not None:
+            for i, actor in self.items("actors"):
+                if actor.type not in self.actor_types:
+                    self.unknown(("actors", i, "type"), "actor type", actor.type,
+                                 self.actor_types)
 
         def quote(path: NodePath, provision: str, text: str) -> None:
             if provision not in provisions:
                 self.unknown((*path, "provision"), "provision", provision, provisions)
+            elif not squash(text):
+                self.found.append(
+                    diag("quote-not-found", self.loaded.locate((*path, "quote")),
+                         "quote is blank", "copy the excerpt that proves the fact")
+                )
             elif squash(text) not in provisions[provision]:
+                shown = text if len(text) <= 40 else text[:40] + "…"
                 self.found.append(
                     diag(
                         "quote-not-found",
                         self.loaded.locate((*path, "quote")),
-                        f"quote not found verbatim in provision {provision!r}: {text[:40]!r}",
-                        "copy the excerpt from the provision's text exactly (punctuation "
-                        "included; only whitespace is ignored), or name the right provision",
+                        f"quote not found verbatim in provision {provision!r}: {shown!r}",
+                        "copy the excerpt from the provision's heading or text exactly "
+                        "(punctuation included; only whitespace is ignored), or name the right "
+                        "provision",
                     )
                 )
 
-        def refs(path: NodePath, field: str, values: list[str]) -> None:
+        def refs(path: NodePath, field_name: str, values: list[str]) -> None:
             for j, value in enumerate(values):
                 if value not in actors:
-                    self.unknown((*path, field, j), "actor", value, actors)
+                    self.unknown((*path, field_name, j), "actor", value, actors)
 
         def topic(path: NodePath, value: str) -> None:
-            if value not in self.topics:
+            if self.topics is not None and value not in self.topics:
                 self.unknown((*path, "topic"), "topic", value, self.topics)
 
-        for i, duty in enumerate(doc.duties):
+        for i, duty in self.items("duties"):
             path: NodePath = ("duties", i)
             refs(path, "actors", duty.actors)
             topic(path, duty.topic)
             quote(path, duty.provision, duty.quote)
-        for i, clock in enumerate(doc.clocks):
+        for i, clock in self.items("clocks"):
             path = ("clocks", i)
             refs(path, "actors", clock.actors)
             refs(path, "recipient", clock.recipient)
@@ -296,18 +629,17 @@ class _Checker:
             if clock.extension is not None:
                 ext = clock.extension
                 quote((*path, "extension"), ext.provision or clock.provision, ext.quote)
-        for i, quota in enumerate(doc.quotas):
+        for i, quota in self.items("quotas"):
             path = ("quotas", i)
             refs(path, "actors", quota.actors)
             topic(path, quota.topic)
             quote(path, quota.provision, quota.quote)
-        for i, citation in enumerate(doc.citations):
+        for i, citation in self.items("citations"):
             quote(("citations", i), citation.provision, citation.quote)
-        for i, procedure in enumerate(doc.procedures):
+        for i, procedure in self.items("procedures"):
             path = ("procedures", i)
             topic(path, procedure.topic)
             refs(path, "lanes", procedure.lanes)
-            self.unique("steps", procedure.steps, path)
             for j, step in enumerate(procedure.steps):
                 quote((*path, "steps", j), step.provision, step.quote)
                 if step.actor not in procedure.lanes:
@@ -323,54 +655,81 @@ class _Checker:
                     )
             self._procedure_shape(path, procedure, clocks)
 
-        dates = doc.dates
+        self._date_order()
+        if doc.script is Script.SIMPLIFIED:
+            self._traditional_warnings()
+
+    def _date_order(self) -> None:
+        dates, source = self.doc.dates, self.doc.source
+        if dates is None:
+            return
         if dates.issued and dates.published and dates.published < dates.issued:
             self.found.append(
                 diag("date-order", self.at("dates", "published"),
                      f"published {dates.published} before issued {dates.issued}",
                      "check both dates against the source text")
             )
-        if doc.script is Script.SIMPLIFIED:
-            self._traditional_warnings()
+        retrieved = source.retrieved if source is not None else None
+        earliest = min((d for d in (dates.issued, dates.published) if d), default=None)
+        if retrieved and earliest and retrieved < earliest:
+            self.found.append(
+                diag("date-order", self.at("source", "retrieved"),
+                     f"retrieved {retrieved} before the document existed ({earliest})",
+                     "check the retrieval date and the document's dates")
+            )
 
     def _unique_provisions(self) -> None:
+        """Provision ids are anchors on one page: unique across the whole tree."""
         seen: dict[str, SourceLocation] = {}
-        stack: list[tuple[NodePath, Any]] = [
-            (("provisions", i), p) for i, p in enumerate(self.doc.provisions)
-        ]
-        while stack:
-            path, node = stack.pop()
-            key = fold_id(node.id)
+        for path, node in _walk_raw_provisions(self.loaded.data):
+            value = node.get("id")
+            if not isinstance(value, str):
+                continue
+            key = fold_id(value)
             here = self.loaded.locate((*path, "id"))
-            if key in seen and seen[key] != here:
+            if key in seen:
                 self.found.append(
                     diag("duplicate-id", here,
-                         f"duplicate provision id {node.id!r} (first defined at line "
+                         f"duplicate provision id {value!r} (first defined at line "
                          f"{seen[key].line})", "provision ids are page anchors; make them unique")
                 )
             else:
-                seen.setdefault(key, here)
-            stack.extend(((*path, "children", j), c) for j, c in enumerate(node.children))
+                seen[key] = here
 
-    def _procedure_shape(self, path: NodePath, procedure: Any, clocks: dict[str, Any]) -> None:
+    def _empty_provisions(self) -> None:
+        """A heading or text made of whitespace only renders as an empty paragraph."""
+        for path, node in _walk_raw_provisions(self.loaded.data):
+            for key in ("heading", "text"):
+                value = node.get(key)
+                if isinstance(value, str) and not value.strip():
+                    name = node.get("id") if isinstance(node.get("id"), str) else "?"
+                    self.found.append(
+                        diag("empty-provision", self.loaded.locate((*path, key)),
+                             f"provision {name!r} has a blank {key}",
+                             f"write the {key} or remove the key")
+                    )
+
+    def _procedure_shape(
+        self, path: NodePath, procedure: Procedure, clocks: dict[str, int]
+    ) -> None:
         steps = {s.id: (j, s) for j, s in enumerate(procedure.steps)}
         outgoing: dict[str, list[str]] = {s: [] for s in steps}
         for k, edge in enumerate(procedure.edges):
             epath = (*path, "edges", k)
-            for end, field in ((edge.source, "from"), (edge.target, "to")):
+            for end, field_name in ((edge.source, "from"), (edge.target, "to")):
                 if end not in steps:
-                    self.unknown((*epath, field), "step", end, steps)
+                    self.unknown((*epath, field_name), "step", end, steps)
             if edge.source in steps and edge.target in steps:
                 outgoing[edge.source].append(edge.target)
             if edge.clock is not None:
-                clock = clocks.get(edge.clock)
-                if clock is None:
+                variants = clocks.get(edge.clock)
+                if variants is None:
                     self.unknown((*epath, "clock"), "clock", edge.clock, clocks)
-                elif edge.variant is not None and edge.variant >= len(clock.variants):
+                elif edge.variant is not None and edge.variant >= variants:
                     self.found.append(
                         diag("unknown-reference", self.loaded.locate((*epath, "variant")),
                              f"clock {edge.clock!r} has no variant {edge.variant} "
-                             f"(it has {len(clock.variants)})",
+                             f"(it has {variants})",
                              "variants are numbered from 0 in the clock's list")
                     )
             elif edge.variant is not None:
@@ -442,74 +801,135 @@ def find_root(paths: list[Path]) -> Path | None:
     return None
 
 
+@dataclass
+class _Registry:
+    """One registry file: its raw ids (None when unreadable) and its typed items when clean."""
+
+    loaded: LoadedFile | None = None
+    ids: set[str] | None = None
+    items: list[Any] = field(default_factory=list)
+    ok: bool = False
+
+
+def _stray_files(folder: Path, wanted: Iterable[str], what: str) -> list[Diagnostic]:
+    """Warnings for visible entries of ``folder`` that are not read (a .yml, a subfolder …)."""
+    names = set(wanted)
+    found = []
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if entry.name.startswith(".") or entry.name in names:
+            continue
+        if folder.name == DOCUMENT_DIR and entry.suffix == ".yaml":
+            continue
+        found.append(
+            diag("ignored-file", SourceLocation(display_path(entry)),
+                 f"not read: {what}",
+                 "rename it, or move it out of the policies folder")
+        )
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _load(path: Path, root: Path, report: Report) -> LoadedFile | None:
+    name = display_path(path)
+    if not _inside(path, root):
+        report.add(diag("unreadable-file", SourceLocation(name),
+                        "a link to a file outside the policies folder",
+                        "copy the file into the policies folder instead of linking to it"))
+        return None
+    loaded, problems = load_file(path, name)
+    report.extend(problems)
+    return loaded
+
+
+def _load_registries(root: Path, report: Report) -> dict[str, _Registry]:
+    registries: dict[str, _Registry] = {}
+    for key, (name, model) in REGISTRY_FILES.items():
+        registry = registries[key] = _Registry()
+        path = root / REGISTRY_DIR / name
+        if not path.exists() and not path.is_symlink():
+            report.add(diag("missing-registry", SourceLocation(display_path(path)),
+                            f"registry file {name} is missing",
+                            f"create {REGISTRY_DIR}/{name}; see docs/reference/format.md"))
+            continue
+        loaded = registry.loaded = _load(path, root, report)
+        if loaded is None:
+            continue
+        registry.ids = _raw_ids(loaded.data, key)
+        check_unique(loaded, key, _raw_list(loaded.data, key), report.diagnostics)
+        parsed = _parse(loaded, model)
+        report.extend(parsed.problems)
+        if parsed.model is not None:
+            registry.items = list(getattr(parsed.model, key))
+            registry.ok = True
+    report.extend(_stray_files(root / REGISTRY_DIR, (n for n, _ in REGISTRY_FILES.values()),
+                               "the registries are " + ", ".join(
+                                   n for n, _ in REGISTRY_FILES.values())))
+    jurisdictions = registries["jurisdictions"]
+    if jurisdictions.loaded is not None:
+        _check_jurisdiction_tree(jurisdictions.loaded, report)
+    return registries
+
+
 def check_knowledge_base(
     root: Path, only: list[Path] | None = None
 ) -> tuple[KnowledgeBase | None, Report]:
     """Load, type and cross-check ``root``; the knowledge base is returned only when clean.
 
     ``only`` limits which document files are reported on; all documents are still loaded so
-    that cross-document references resolve.
+    that cross-document references resolve.  Registry problems are always reported.
     """
     report = Report()
-    registries: dict[str, Any] = {}
-    for key, (name, model) in REGISTRY_FILES.items():
-        path = root / REGISTRY_DIR / name
-        if not path.is_file():
-            report.add(diag("missing-registry", SourceLocation(display_path(path)),
-                            f"registry file {name} is missing",
-                            f"create {REGISTRY_DIR}/{name}; see docs/reference/format.md"))
-            continue
-        loaded, problems = load_file(path, display_path(path))
-        report.extend(problems)
-        if loaded is not None:
-            parsed, problems = parse_model(loaded, model)
-            report.extend(problems)
-            if parsed is not None:
-                registries[key] = (loaded, parsed)
-
-    jurisdictions = registries["jurisdictions"][1].jurisdictions if "jurisdictions" in registries else []
-    actor_types = registries["actor_types"][1].actor_types if "actor_types" in registries else []
-    topics = registries["topics"][1].topics if "topics" in registries else []
-    for key, collection in (("jurisdictions", "jurisdictions"), ("actor_types", "actor_types"),
-                            ("topics", "topics")):
-        if key in registries:
-            loaded, parsed = registries[key]
-            check_unique(loaded, collection, getattr(parsed, collection), report.diagnostics)
-    if "jurisdictions" in registries:
-        _check_jurisdiction_tree(registries["jurisdictions"][0], jurisdictions, report)
+    registries = _load_registries(root, report)
 
     documents: list[PolicyDocument] = []
-    loaded_docs: list[tuple[LoadedFile, Document]] = []
-    for path in sorted((root / DOCUMENT_DIR).glob("*.yaml")):
-        name = display_path(path)
-        loaded, problems = load_file(path, name)
-        report.extend(problems)
+    checkers: list[_Checker] = []
+    folder = root / DOCUMENT_DIR
+    paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
+        if folder.is_dir() else []
+    report.extend(_stray_files(folder, (), "policy documents are files named *.yaml"))
+    for path in paths:
+        loaded = _load(path, root, report)
         if loaded is None:
             continue
-        doc, problems = parse_model(loaded, Document)
-        report.extend(problems)
-        if doc is not None:
-            loaded_docs.append((loaded, doc))
-            documents.append(PolicyDocument(doc, name))
-
-    # document ids: unique across files
-    first: dict[str, LoadedFile] = {}
-    for loaded, doc in loaded_docs:
-        key = fold_id(doc.id)
-        if key in first:
-            other = first[key].locate(("id",))
-            report.add(diag("duplicate-id", loaded.locate(("id",)),
-                            f"duplicate id {key!r}: {other}, {loaded.locate(('id',))}",
-                            "every document needs its own id"))
+        parsed = _parse(loaded, Document)
+        report.extend(parsed.problems)
+        if parsed.model is not None:
+            doc, positions = parsed.model, {}
+            documents.append(PolicyDocument(doc, loaded.path))
         else:
-            first[key] = loaded
+            doc, positions = _partial_document(loaded, parsed.bad_paths)
+        checkers.append(
+            _Checker(loaded, doc, registries["actor_types"].ids, registries["topics"].ids,
+                     registries["jurisdictions"].ids, report.diagnostics, positions)
+        )
 
-    doc_ids = {d.id for _, d in loaded_docs}
-    for loaded, doc in loaded_docs:
-        checker = _Checker(loaded, doc, {a.id for a in actor_types}, {t.id for t in topics},
-                           {j.id for j in jurisdictions}, report.diagnostics)
+    # document ids: unique across files, checked on the raw id so that 'Policy-A' (invalid)
+    # still collides with 'policy-a'; reported in every file involved
+    by_key: dict[str, list[LoadedFile]] = {}
+    for checker in checkers:
+        raw = checker.loaded.data.get("id") if isinstance(checker.loaded.data, dict) else None
+        if isinstance(raw, str):
+            by_key.setdefault(fold_id(raw), []).append(checker.loaded)
+    for key, files in by_key.items():
+        if len(files) > 1:
+            places = ", ".join(str(f.locate(("id",))) for f in files)
+            for loaded in files:
+                report.add(diag("duplicate-id", loaded.locate(("id",)),
+                                f"duplicate document id {key!r}: {places}",
+                                "every document needs its own id; ids are compared ignoring "
+                                "case and width"))
+
+    doc_ids = {c.loaded.data["id"] for c in checkers if isinstance(c.loaded.data.get("id"), str)}
+    for checker in checkers:
         checker.run()
-        for i, citation in enumerate(doc.citations):
+        for i, citation in checker.items("citations"):
             if citation.document is not None and citation.document not in doc_ids:
                 checker.unknown(("citations", i, "document"), "document", citation.document,
                                 doc_ids)
@@ -518,30 +938,52 @@ def check_knowledge_base(
         wanted = {display_path(p) for p in only}
         report.diagnostics = [
             d for d in report.diagnostics
-            if d.location.path in wanted or not d.location.path.endswith(".yaml")
-            or "/" + REGISTRY_DIR + "/" in "/" + d.location.path
+            if d.location.path in wanted
+            or not d.location.path.startswith(display_path(folder).rstrip("/") + "/")
             or any(d.location.path.startswith(w.rstrip("/") + "/") for w in wanted)
         ]
-    if not report.ok or len(registries) < len(REGISTRY_FILES):
+    if not report.ok or not all(r.ok for r in registries.values()):
         return None, report
+    jurisdictions: list[Jurisdiction] = registries["jurisdictions"].items
+    actor_types: list[ActorType] = registries["actor_types"].items
+    topics: list[Topic] = registries["topics"].items
     return assemble(documents, jurisdictions, actor_types, topics), report
 
 
-def _check_jurisdiction_tree(loaded: LoadedFile, jurisdictions: list[Any], report: Report) -> None:
-    by_id = {j.id: (i, j) for i, j in enumerate(jurisdictions)}
-    for i, j in enumerate(jurisdictions):
-        if j.parent is not None and j.parent not in by_id:
+def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
+    """Unknown parents and cycles, on the raw registry (each cycle reported once)."""
+    items = [
+        (i, j["id"], j.get("parent")) for i, j in enumerate(_raw_list(loaded.data, "jurisdictions"))
+        if isinstance(j, dict) and isinstance(j.get("id"), str)
+    ]
+    parent_of = {jid: parent for _, jid, parent in items if isinstance(parent, str)}
+    index_of: dict[str, int] = {}
+    for i, jid, _ in items:
+        index_of.setdefault(jid, i)
+    for i, jid, parent in items:
+        if isinstance(parent, str) and parent not in index_of:
+            close = difflib.get_close_matches(parent, sorted(index_of), n=1)
             report.add(diag("unknown-reference", loaded.locate(("jurisdictions", i, "parent")),
-                            f"unknown jurisdiction {j.parent!r}",
-                            "define the parent jurisdiction first"))
-    for i, j in enumerate(jurisdictions):
-        seen = {j.id}
-        current = j.parent
-        while current is not None and current in by_id:
-            if current in seen:
-                report.add(diag("jurisdiction-cycle", loaded.locate(("jurisdictions", i, "parent")),
-                                f"jurisdiction {j.id!r} is its own ancestor",
-                                "fix the parent chain"))
-                break
-            seen.add(current)
-            current = by_id[current][1].parent
+                            f"unknown jurisdiction {parent!r}",
+                            (f"did you mean {close[0]!r}? " if close else "")
+                            + "define the parent jurisdiction first"))
+    done: set[str] = set()
+    for _i, jid, _ in items:
+        chain: list[str] = []
+        current: str | None = jid
+        while current is not None and current not in done and current not in chain:
+            chain.append(current)
+            current = parent_of.get(current)
+        done.update(chain)
+        if current is None or current not in chain:
+            continue  # reached the root, or a part of the tree already checked
+        cycle = chain[chain.index(current):]
+        first = min(cycle, key=lambda c: index_of[c])
+        start = cycle.index(first)
+        ordered = [*cycle[start:], *cycle[:start], first]
+        message = (f"jurisdiction {first!r} is its own parent" if len(cycle) == 1
+                   else "jurisdiction cycle: " + " → ".join(ordered))
+        report.add(diag("jurisdiction-cycle",
+                        loaded.locate(("jurisdictions", index_of[first], "parent")),
+                        message, "every chain of parents must end at a jurisdiction with "
+                        "parent: null"))

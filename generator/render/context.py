@@ -1,0 +1,130 @@
+"""Shared lookups for every page: names, provision labels and escaped links.
+
+``RenderContext`` is built once per site.  Its link helpers return ``Markup`` produced by
+:mod:`generator.render.escape`, ready for a template to print as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from generator.graph import CitedNode, KnowledgeGraph, Reason
+from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
+from generator.render import escape, links
+from generator.render.wording import NOT_STATED
+
+_SPECIAL_PROVISIONS = {"notice": "通知正文", "preamble": "序言", "closing": "落款"}
+_HEADING_CHARS = 10
+
+
+@dataclass
+class RenderContext:
+    kb: KnowledgeBase
+    graph: KnowledgeGraph
+    _labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    # --- names -------------------------------------------------------------------------------
+
+    def jurisdiction_name(self, jurisdiction_id: str) -> str:
+        return self.kb.jurisdiction_by_id[jurisdiction_id].name
+
+    def topic_name(self, topic_id: str) -> str:
+        return self.kb.topic_by_id[topic_id].name
+
+    def actor_type_name(self, actor_type_id: str) -> str:
+        return self.kb.actor_type_by_id[actor_type_id].name
+
+    def actor_names(self, doc: PolicyDocument, actor_ids: Iterable[str]) -> str:
+        return "、".join(doc.actors[a].name for a in actor_ids)
+
+    def jurisdiction_order(self, jurisdiction_id: str) -> tuple[tuple[str, str], ...]:
+        """Tree order: by division code along the parent chain."""
+        by_id = self.kb.jurisdiction_by_id
+        return tuple((by_id[j].code or "999999", j) for j in self.graph.chain(jurisdiction_id))
+
+    def document_order(self, doc: PolicyDocument) -> tuple[object, ...]:
+        issued = doc.spec.dates.issued or doc.spec.dates.published
+        return (self.jurisdiction_order(doc.spec.jurisdiction),
+                issued.isoformat() if issued else "9999", doc.id)
+
+    # --- provisions --------------------------------------------------------------------------
+
+    def provision_labels(self, doc: PolicyDocument) -> dict[str, str]:
+        """``三、（二）`` for s3-2: the printed numbers along the path, else a short heading."""
+        if doc.id not in self._labels:
+            labels: dict[str, str] = {}
+            numbers: list[str] = []
+            for depth, p in walk_provisions(doc.spec.provisions):
+                del numbers[depth:]
+                numbers.append((p.number or "").strip())
+                label = "".join(numbers)
+                if not p.number:
+                    if p.id in _SPECIAL_PROVISIONS and depth == 0:
+                        label = _SPECIAL_PROVISIONS[p.id]
+                    elif p.heading:
+                        short = p.heading.strip()
+                        short = short if len(short) <= _HEADING_CHARS else short[:_HEADING_CHARS] + "…"
+                        label += short
+                labels[p.id] = label or p.id
+            self._labels[doc.id] = labels
+        return self._labels[doc.id]
+
+    def provision_label(self, doc: PolicyDocument, provision_id: str) -> str:
+        return self.provision_labels(doc).get(provision_id, provision_id)
+
+    def clause_link(self, doc: PolicyDocument, provision_id: str, page: str) -> Markup:
+        """Link to a provision anchor, same-page when ``page`` is the document's page."""
+        target = links.document_page(doc.id)
+        href = links.anchor(provision_id) if page == target else links.relative(
+            page, target, provision_id)
+        return escape.md_link(self.provision_label(doc, provision_id), href)
+
+    # --- links -------------------------------------------------------------------------------
+
+    def document_link(self, document_id: str, page: str, short: bool = False) -> Markup:
+        doc = self.kb.document_by_id[document_id]
+        title = self.jurisdiction_name(doc.spec.jurisdiction) if short else doc.spec.title
+        return escape.md_link(title, links.relative(page, links.document_page(document_id)))
+
+    def jurisdiction_link(self, jurisdiction_id: str, page: str) -> Markup:
+        name = self.jurisdiction_name(jurisdiction_id)
+        if not self.graph.has_documents(jurisdiction_id):
+            return escape.md_text(name)
+        return escape.md_link(name, links.relative(page, links.jurisdiction_page(jurisdiction_id)))
+
+    def topic_link(self, topic_id: str, page: str, anchor: str | None = None) -> Markup:
+        return escape.md_link(self.topic_name(topic_id),
+                              links.relative(page, links.topic_page(topic_id), anchor))
+
+    def cited_node_text(self, node: CitedNode, page: str) -> Markup:
+        """《title》（文号）, linked when the cited document is in the knowledge base."""
+        title = f"《{node.title}》"
+        text = escape.md_link(title, links.relative(page, links.document_page(node.document))) \
+            if node.document else escape.md_text(title)
+        if node.doc_number:
+            text += escape.md_text(f"（{node.doc_number}）")
+        return text
+
+    def reason_text(self, reason: Reason, page: str) -> Markup:
+        match reason.kind:
+            case "cites":
+                return escape.md_text("引用该文件")
+            case "cited-by":
+                return escape.md_text("被该文件引用")
+            case "co-cites":
+                node = self.graph.node(reason.ref)
+                return escape.md_text("共同引用") + self.cited_node_text(node, page)
+            case "same-area":
+                return escape.md_text("同属") + self.jurisdiction_link(reason.ref, page)
+        raise AssertionError(reason.kind)  # pragma: no cover
+
+    def reasons_text(self, reasons: Iterable[Reason], page: str) -> Markup:
+        return Markup("；").join(self.reason_text(r, page) for r in reasons)
+
+    @staticmethod
+    def or_not_stated(value: str | None) -> str:
+        return value if value else NOT_STATED
+

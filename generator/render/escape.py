@@ -1,0 +1,122 @@
+"""The one place where text from the policies meets an output syntax.
+
+Every string that comes from YAML reaches a page, a table or a chart through exactly one of the
+functions below, chosen by the context it lands in.  Each returns :class:`markupsafe.Markup`, and
+the Jinja environment (``render/env.py``) refuses to print anything that is not ``Markup`` (or an
+``int``), so a template cannot forget to escape a field.
+
+Markdown contexts use HTML character references rather than backslash escapes: ``&#124;`` is not a
+``|`` to the tables extension, ``&#123;`` is not a ``{`` to attr_list, ``&#45;&#45;8&lt;`` is not a
+snippet line, ``&#58;smile&#58;`` is not an emoji, and Jinja or a macros plugin never sees ``{{``.
+Python-Markdown passes character references through untouched and the browser shows the literal
+character, so the reader sees exactly the text of the policy.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+#: ASCII characters that some Markdown syntax or extension in the build gives a meaning to, at
+#: the start of a line or anywhere.  Full-width punctuation (，。（）：) is never special.
+_MARKDOWN_SPECIAL = "\\`*_{}[]#+-.!|:$~^=?<>&\"'"
+_MD_TABLE = str.maketrans(
+    {c: f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL}
+    | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+)
+
+#: Every way a text can break a line; Python-Markdown only knows ``\n`` but browsers and
+#: ``str.splitlines`` know more.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_INTERNAL_URL = re.compile(r"^[A-Za-z0-9._~/#-]*$")
+_URL_SAFE = "/:?#@!$&+,;=%-._~"
+
+
+def _lines(text: str) -> list[str]:
+    """Split on every line break; strip ASCII spaces at line edges (indentation is code)."""
+    return [line.replace("\t", " ").strip(" ") for line in _LINE_BREAKS.split(text)]
+
+
+def _md(line: str) -> str:
+    return line.translate(_MD_TABLE)
+
+
+def md_text(text: str) -> Markup:
+    """Inline Markdown text (a list item, a heading, link text): line breaks become spaces."""
+    return Markup(" ".join(_md(line) for line in _lines(text) if line))
+
+
+def md_cell(text: str) -> Markup:
+    """A Markdown table cell: ``|`` cannot split the row, a line break becomes ``<br>``."""
+    return Markup("<br>".join(_md(line) for line in _lines(text) if line))
+
+
+def md_block(text: str) -> Markup:
+    """Body text: every non-empty line becomes its own paragraph."""
+    return Markup("\n\n".join(_md(line) for line in _lines(text) if line))
+
+
+def md_lines(text: str) -> list[Markup]:
+    """The non-empty lines of ``text``, each escaped as inline Markdown."""
+    return [Markup(_md(line)) for line in _lines(text) if line]
+
+
+def url(path: str) -> Markup:
+    """A link target this generator built (relative path, ``#anchor``); ids are already slugs."""
+    if not _INTERNAL_URL.match(path):
+        raise ValueError(f"unexpected character in generated URL {path!r}")
+    return Markup(path)
+
+
+def external_url(value: str) -> Markup | None:
+    """An http(s) URL from a policy, percent-encoded for a Markdown link; None if not http(s)."""
+    scheme = urlsplit(value.strip()).scheme.lower()
+    if scheme not in {"http", "https"}:
+        return None
+    return Markup(quote(value.strip(), safe=_URL_SAFE))
+
+
+def md_link(text: str, target: str) -> Markup:
+    """``[text](target)`` for a generated target."""
+    return Markup("[") + md_text(text) + Markup("](") + url(target) + Markup(")")
+
+
+def html_text(text: str) -> Markup:
+    """Text inside raw HTML that this generator writes (line breaks become spaces)."""
+    return Markup(html.escape(" ".join(line for line in _lines(text) if line), quote=False))
+
+
+def html_attr(text: str) -> Markup:
+    """A quoted HTML attribute value."""
+    return Markup(html.escape(" ".join(line for line in _lines(text) if line), quote=True))
+
+
+def front_matter(text: str) -> Markup:
+    """A YAML front-matter string.  Themes print ``page.meta.title`` unescaped, so the value is
+    HTML-escaped first, then written as a double-quoted (JSON) scalar."""
+    return Markup(json.dumps(str(html_text(text)), ensure_ascii=False))
+
+
+def dot_string(text: str) -> Markup:
+    """A double-quoted Graphviz string (never an HTML ``<…>`` label).
+
+    Backslash and quote are escaped, so a label ending in ``\\`` cannot swallow the closing quote
+    and ``\\N``/``\\G``/``\\l`` are shown as written; line breaks become ``\\n``; ``&`` is written as
+    ``&amp;`` because Graphviz decodes character references in labels.
+    """
+    lines = []
+    for line in _lines(text):
+        escaped = line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+        lines.append(escaped)
+    return Markup('"' + "\\n".join(lines) + '"')
+
+
+def dot_id(value: str) -> Markup:
+    """A Graphviz id this generator made up (``n0``, ``pk--proc--n0``), quoted."""
+    if not _INTERNAL_URL.match(value):
+        raise ValueError(f"unexpected character in generated DOT id {value!r}")
+    return Markup('"' + value + '"')

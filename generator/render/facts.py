@@ -1,0 +1,157 @@
+"""Table rows for facts (clocks, duties, quotas) shared by document, topic and index pages.
+
+Every field is ``Markup`` for the Markdown table cell it lands in; ``page`` is the docs-relative
+path of the page the row appears on, so links are relative to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.model import PolicyDocument
+from generator.render import escape, links
+from generator.render.context import RenderContext
+from generator.render.wording import (
+    ROLE_LABEL,
+    comparable_hours,
+    hours_text,
+    limit_text,
+    quota_text,
+    sort_key_hours,
+)
+from generator.schema import Clock, Duty, Limit, Quota, Unit
+
+BR = Markup("<br>")
+DASH = Markup("—")
+
+
+def cap_text(limit: Limit) -> str:
+    """``最长不超过10个工作日`` for an extension cap."""
+    if limit.unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS):
+        return "最长不超过" + limit_text(limit).removesuffix("内")
+    return "延长至" + limit_text(limit)
+
+
+@dataclass(frozen=True)
+class ClockRow:
+    doc_id: str
+    clock_id: str
+    anchor: Markup
+    jurisdiction: Markup
+    document: Markup
+    topic: Markup
+    actors: Markup
+    recipients: Markup
+    trigger: Markup
+    action: Markup
+    limit: Markup
+    hours: float | None
+    hours_cell: Markup
+    sort: Markup
+    variants: Markup
+    extension: Markup
+    consequence: Markup
+    clause: Markup
+    quote: Markup
+
+
+def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) -> ClockRow:
+    variants = []
+    for v in clock.variants:
+        text = f"{v.when}：{limit_text(v.limit)}"
+        if v.action:
+            text += f"（{v.action}）"
+        variants.append(escape.md_cell(text) + Markup(" ") +
+                        ctx.clause_link(doc, v.provision or clock.provision, page))
+    extension = DASH
+    if clock.extension is not None:
+        ext = clock.extension
+        parts = [ext.condition]
+        if ext.requires:
+            parts.append(ext.requires)
+        parts.append(cap_text(ext.max) if ext.max else "未规定延长上限")
+        extension = escape.md_cell("；".join(parts)) + Markup(" ") + ctx.clause_link(
+            doc, ext.provision or clock.provision, page)
+    hours = comparable_hours(clock.limit)
+    return ClockRow(
+        doc_id=doc.id,
+        clock_id=clock.id,
+        anchor=escape.html_attr(links.clock_anchor(clock.id)),
+        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        document=ctx.document_link(doc.id, page),
+        topic=ctx.topic_link(clock.topic, page),
+        actors=escape.md_cell(ctx.actor_names(doc, clock.actors)),
+        recipients=escape.md_cell(ctx.actor_names(doc, clock.recipient)) if clock.recipient
+        else DASH,
+        trigger=escape.md_cell(clock.trigger),
+        action=escape.md_cell(clock.action),
+        limit=escape.md_cell(limit_text(clock.limit)),
+        hours=hours,
+        hours_cell=escape.md_cell(hours_text(hours)),
+        sort=escape.html_attr(sort_key_hours(clock.limit)),
+        variants=BR.join(variants) if variants else DASH,
+        extension=extension,
+        consequence=escape.md_cell(clock.consequence) if clock.consequence else DASH,
+        clause=ctx.clause_link(doc, clock.provision, page),
+        quote=escape.md_cell(clock.quote),
+    )
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    anchor: Markup
+    jurisdiction: Markup
+    document: Markup
+    actors: Markup
+    role: Markup
+    topic: Markup
+    what: Markup
+    clause: Markup
+    quote: Markup
+
+
+def duty_row(ctx: RenderContext, doc: PolicyDocument, duty: Duty, page: str,
+             actor_ids: list[str] | None = None) -> DutyRow:
+    return DutyRow(
+        anchor=escape.html_attr(links.duty_anchor(duty.id)),
+        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        document=ctx.document_link(doc.id, page),
+        actors=escape.md_cell(ctx.actor_names(doc, actor_ids or duty.actors)),
+        role=escape.md_cell(ROLE_LABEL[duty.role]),
+        topic=ctx.topic_link(duty.topic, page),
+        what=escape.md_cell(duty.what),
+        clause=ctx.clause_link(doc, duty.provision, page),
+        quote=escape.md_cell(duty.quote),
+    )
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    anchor: Markup
+    jurisdiction: Markup
+    document: Markup
+    what: Markup
+    scope: Markup
+    requirement: Markup
+    actors: Markup
+    topic: Markup
+    clause: Markup
+    quote: Markup
+
+
+def quota_row(ctx: RenderContext, doc: PolicyDocument, quota: Quota, page: str) -> QuotaRow:
+    return QuotaRow(
+        anchor=escape.html_attr(links.quota_anchor(quota.id)),
+        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        document=ctx.document_link(doc.id, page),
+        what=escape.md_cell(quota.what),
+        scope=escape.md_cell(quota.scope) if quota.scope else DASH,
+        requirement=escape.md_cell(
+            quota_text(quota.comparator, quota.value, quota.unit, quota.per)),
+        actors=escape.md_cell(ctx.actor_names(doc, quota.actors)) if quota.actors else DASH,
+        topic=ctx.topic_link(quota.topic, page),
+        clause=ctx.clause_link(doc, quota.provision, page),
+        quote=escape.md_cell(quota.quote),
+    )

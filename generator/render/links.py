@@ -1,0 +1,102 @@
+"""Where every generated file lives, and relative links between them.
+
+Pages link to each other with relative ``.md`` paths so that MkDocs checks and rewrites them.
+Anchors that this generator adds always contain ``--`` (``kb--clocks``, ``clock--<id>``), which
+the id rule (single hyphens only) forbids in provision ids, so they cannot collide with the
+provision anchors of the original text.
+
+SVG charts are inlined into pages, so links inside them are resolved by the browser against the
+page URL: procedure charts use same-page ``#provision`` links; the citation chart, inlined in
+``indexes/citations/``, uses ``../../documents/<id>/`` (directory URLs, the MkDocs default),
+which also resolves correctly from the standalone ``diagrams/citations.svg``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = "index.md"
+DOCUMENTS_INDEX = "documents/index.md"
+TOPICS_INDEX = "topics/index.md"
+JURISDICTIONS_INDEX = "jurisdictions/index.md"
+INDEXES_INDEX = "indexes/index.md"
+CLOCKS_INDEX = "indexes/clocks.md"
+MATRIX_INDEX = "indexes/matrix.md"
+CITATIONS_INDEX = "indexes/citations.md"
+DATA_INDEX = "data/index.md"
+CITATIONS_DIAGRAM = "diagrams/citations.svg"
+
+#: Downloads written by ``generator.export``; linked from the data page.
+DOWNLOADS = (
+    ("data/policykb.json", "JSON", "全部文件、条款与事实（完整数据）"),
+    ("data/clocks.csv", "CSV", "全部时限，一行一个时限"),
+    ("data/duties.csv", "CSV", "全部职责，一行一项职责"),
+    ("data/policykb.xlsx", "XLSX", "时限与职责工作簿"),
+    ("data/document.schema.json", "JSON Schema", "文件格式（JSON Schema）"),
+)
+
+
+def document_page(document_id: str) -> str:
+    return f"documents/{document_id}.md"
+
+
+def topic_page(topic_id: str) -> str:
+    return f"topics/{topic_id}.md"
+
+
+def jurisdiction_page(jurisdiction_id: str) -> str:
+    return f"jurisdictions/{jurisdiction_id}.md"
+
+
+def procedure_diagram(document_id: str, procedure_id: str) -> str:
+    return f"diagrams/{document_id}/{procedure_id}.svg"
+
+
+def relative(source: str, target: str, anchor: str | None = None) -> str:
+    """Link from page ``source`` to docs file ``target`` (optionally ``#anchor``)."""
+    path = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return f"{path}#{anchor}" if anchor else path
+
+
+def anchor(value: str) -> str:
+    """Same-page link."""
+    return f"#{value}"
+
+
+def svg_document_url(document_id: str, provision_id: str | None = None) -> str:
+    """Link from the citation chart to a document page (see the module docstring)."""
+    url = f"../../documents/{document_id}/"
+    return f"{url}#{provision_id}" if provision_id else url
+
+
+# Anchors this generator adds (all contain "--").
+def section_anchor(name: str) -> str:
+    return f"kb--{name}"
+
+
+def clock_anchor(clock_id: str) -> str:
+    return f"clock--{clock_id}"
+
+
+def duty_anchor(duty_id: str) -> str:
+    return f"duty--{duty_id}"
+
+
+def quota_anchor(quota_id: str) -> str:
+    return f"quota--{quota_id}"
+
+
+def procedure_anchor(procedure_id: str) -> str:
+    return f"proc--{procedure_id}"
+
+
+def actor_type_anchor(actor_type_id: str) -> str:
+    return f"actor--{actor_type_id}"
+
+
+def jurisdiction_anchor(jurisdiction_id: str) -> str:
+    return f"jur--{jurisdiction_id}"
+
+
+def document_anchor(document_id: str) -> str:
+    return f"doc--{document_id}"
