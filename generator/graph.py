@@ -24,6 +24,7 @@ import networkx as nx
 
 from generator.model import KnowledgeBase, PolicyDocument
 from generator.schema import Citation, Level, Procedure
+from generator.script import to_simplified
 
 #: Cited nodes with more citing documents than this do not make documents "related".
 MAX_COCITATION_FANOUT = 200
@@ -86,7 +87,7 @@ class CitationLink:
 
 def _fold(text: str) -> str:
     """Key for matching titles and numbers: NFKC, no spaces, no 《》, one kind of bracket."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = to_simplified(unicodedata.normalize("NFKC", text))
     folded = "".join(folded.split()).replace("《", "").replace("》", "")
     return folded.translate(_BRACKETS)
 

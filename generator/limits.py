@@ -41,6 +41,8 @@ def limit_label(limit: Limit) -> str:
             return "立即"
         case Unit.TIMELY:
             return "及时（无具体时限）"
+        case Unit.PERIODIC:
+            return "定期（未规定周期）"
         case Unit.RECURRING:
             assert limit.per is not None
             return f"{_PERIOD_LABEL[limit.per]}{limit.value}次"

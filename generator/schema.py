@@ -160,6 +160,7 @@ class Unit(StrEnum):
     SAME_DAY = "same_day"  # 当日
     IMMEDIATELY = "immediately"  # 立即
     TIMELY = "timely"  # 及时 / 适时: no number given
+    PERIODIC = "periodic"  # 定期: recurring, but the period is not stated
     RECURRING = "recurring"  # every period, value times
     BY_DATE = "by_date"  # a fixed deadline such as 2016年9月前
 

@@ -55,7 +55,7 @@ from generator.script import traditional_characters
 
 REGISTRY_DIR = "registries"
 DOCUMENT_DIR = "documents"
-REGISTRY_FILES = {
+REGISTRY_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "jurisdictions": ("jurisdictions.yaml", JurisdictionRegistry),
     "actor_types": ("actor-types.yaml", ActorTypeRegistry),
     "topics": ("topics.yaml", TopicRegistry),
@@ -112,7 +112,9 @@ def _fields_by_key(model: type[BaseModel]) -> dict[str, tuple[str, Any]]:
     return {(f.alias or name): _shape(f.annotation) for name, f in model.model_fields.items()}
 
 
-def _typed_scalars(loaded: LoadedFile, model: type[BaseModel]) -> list[tuple[NodePath, Diagnostic]]:
+def _typed_scalars(
+    loaded: LoadedFile, model: type[BaseModel]
+) -> list[tuple[NodePath, Diagnostic]]:
     """Integers, booleans and dates written in anything but their one canonical spelling.
 
     Pydantic's lax mode would read ``010`` as 10, ``3.0`` as 3, ``NO`` and ``off`` as false and
@@ -137,7 +139,9 @@ def _typed_scalars(loaded: LoadedFile, model: type[BaseModel]) -> list[tuple[Nod
     return sorted(found, key=lambda pair: pair[1])
 
 
-def _typed_problem(loaded: LoadedFile, path: NodePath, kind: str, value: str) -> Diagnostic | None:
+def _typed_problem(
+    loaded: LoadedFile, path: NodePath, kind: str, value: str
+) -> Diagnostic | None:
     where = _where(path)
     location = loaded.locate(path)
     if kind == "int" and not _INT_TEXT.fullmatch(value):
@@ -208,20 +212,21 @@ def _data_path(loaded: LoadedFile, loc: tuple[Any, ...]) -> NodePath:
     node: Any = loaded.data
     out: list[str | int] = []
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str) and part in node:
+        in_dict = isinstance(node, dict) and isinstance(part, str) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             out.append(part)
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and not out[-1:] == [part]:
+        elif isinstance(node, dict) and isinstance(part, str) and out[-1:] != [part]:
             # a missing field or an unknown one: keep the name, the location is its parent's
             out.append(part)
             break
     return tuple(out)
 
 
-_ID_RULE = f"lower-case ASCII letters, digits and single hyphens, at most {ID_MAX_LENGTH} characters"
+_ID_RULE = (
+    f"lower-case ASCII letters, digits and single hyphens, at most {ID_MAX_LENGTH} characters"
+)
 
 
 def explain_id(value: str) -> str:
@@ -428,7 +433,7 @@ def _partial_document(
                 call_default_factory=True)
         else:
             try:
-                values[name] = _adapter(info.annotation).validate_python(raw)
+                values[name] = _adapter(typing.cast(Any, info.annotation)).validate_python(raw)
             except ValidationError:
                 values[name] = None
     return Document.model_construct(**values), positions
@@ -901,7 +906,7 @@ def check_knowledge_base(
         parsed = _parse(loaded, Document)
         report.extend(parsed.problems)
         if parsed.model is not None:
-            doc, positions = parsed.model, {}
+            doc, positions = parsed.model, dict[str, list[int]]()
             documents.append(PolicyDocument(doc, loaded.path))
         else:
             doc, positions = _partial_document(loaded, parsed.bad_paths)
@@ -960,7 +965,7 @@ def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
     index_of: dict[str, int] = {}
     for i, jid, _ in items:
         index_of.setdefault(jid, i)
-    for i, jid, parent in items:
+    for i, _jid, parent in items:
         if isinstance(parent, str) and parent not in index_of:
             close = difflib.get_close_matches(parent, sorted(index_of), n=1)
             report.add(diag("unknown-reference", loaded.locate(("jurisdictions", i, "parent")),
@@ -982,7 +987,7 @@ def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
         start = cycle.index(first)
         ordered = [*cycle[start:], *cycle[:start], first]
         message = (f"jurisdiction {first!r} is its own parent" if len(cycle) == 1
-                   else "jurisdiction cycle: " + " → ".join(ordered))
+                   else "parent chain loops: " + " → ".join(ordered))
         report.add(diag("jurisdiction-cycle",
                         loaded.locate(("jurisdictions", index_of[first], "parent")),
                         message, "every chain of parents must end at a jurisdiction with "

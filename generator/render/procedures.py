@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.model import PolicyDocument
-from generator.render import escape, links
+from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.wording import limit_text
@@ -165,8 +165,6 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
 
 def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
                    page: str) -> ProcedureView:
-    from generator.render import diagram_placeholder
-
     order = ctx.graph.step_order(doc.id, proc.id)
     number = {step_id: i + 1 for i, step_id in enumerate(order)}
     steps = {s.id: s for s in proc.steps}
