@@ -75,8 +75,13 @@ def test_formula_cells_are_neutralised() -> None:
 def test_xlsx_is_deterministic_and_has_both_sheets(kb: KnowledgeBase) -> None:
     first, second = export.export_xlsx(kb), export.export_xlsx(kb)
     assert first == second
-    names = zipfile.ZipFile(io.BytesIO(first)).namelist()
+    archive = zipfile.ZipFile(io.BytesIO(first))
+    names = archive.namelist()
     assert "xl/worksheets/sheet1.xml" in names and "xl/worksheets/sheet2.xml" in names
+    # openpyxl stamps the wall-clock save time; two saves a second apart must still agree
+    core = archive.read("docProps/core.xml")
+    assert b"2000-01-01T00:00:00Z</dcterms:modified>" in core
+    assert all(i.date_time == (2000, 1, 1, 0, 0, 0) for i in archive.infolist())
 
 
 def test_cli_export_writes_file(tmp_path: Path) -> None:
