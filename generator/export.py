@@ -14,7 +14,7 @@ import re
 import zipfile
 from typing import Any
 
-from generator.limits import limit_label
+from generator.wording import limit_text
 from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
 from generator.schema import Clock, Limit, json_schema
 
@@ -27,7 +27,7 @@ def _limit(limit: Limit) -> dict[str, Any]:
         "value": limit.value,
         "per": limit.per.value if limit.per else None,
         "date": limit.date,
-        "label": limit_label(limit),
+        "label": limit_text(limit),
     }
 
 
@@ -136,14 +136,14 @@ def clock_rows(kb: KnowledgeBase) -> list[list[str]]:
     rows = []
     for doc in kb.documents:
         for c in doc.spec.clocks:
-            variants = "；".join(f"{v.when}：{limit_label(v.limit)}" for v in c.variants)
+            variants = "；".join(f"{v.when}：{limit_text(v.limit)}" for v in c.variants)
             ext = c.extension.max if c.extension else None
             rows.append([
                 doc.id, doc.spec.jurisdiction, c.id, c.topic, " ".join(c.actors),
                 " ".join(doc.actors[a].type for a in c.actors), c.trigger, c.action,
-                limit_label(c.limit), c.limit.unit.value,
+                limit_text(c.limit), c.limit.unit.value,
                 "" if c.limit.value is None else str(c.limit.value), variants,
-                limit_label(ext) if ext else "", c.provision, c.quote,
+                limit_text(ext) if ext else "", c.provision, c.quote,
             ])
     return rows
 

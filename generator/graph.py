@@ -23,7 +23,7 @@ from typing import Literal
 import networkx as nx
 
 from generator.model import KnowledgeBase, PolicyDocument
-from generator.schema import Citation, Level, Procedure
+from generator.schema import Citation, Level, Procedure, Script
 from generator.script import to_simplified
 
 #: Cited nodes with more citing documents than this do not make documents "related".
@@ -104,6 +104,7 @@ class KnowledgeGraph:
         self._documents = sorted(kb.documents, key=lambda d: d.id)
         self.jurisdiction_tree = self._build_tree()
         self._chains = {j.id: [x.id for x in kb.parent_chain(j.id)] for j in kb.jurisdictions}
+        self._chain_sets = {jid: frozenset(chain) for jid, chain in self._chains.items()}
         self._documents_under = self._index_documents_under()
         self.citations = nx.DiGraph()
         self._links: dict[str, list[CitationLink]] = {}
@@ -132,7 +133,8 @@ class KnowledgeGraph:
 
     def roots(self) -> list[str]:
         """Jurisdictions without a parent, in division-code order."""
-        found = [n for n in self.jurisdiction_tree.nodes if self.jurisdiction_tree.in_degree(n) == 0]
+        tree = self.jurisdiction_tree
+        found = [n for n in tree.nodes if tree.in_degree(n) == 0]
         return sorted(found, key=self._sort_key)
 
     def children(self, jurisdiction_id: str) -> list[str]:
@@ -166,7 +168,7 @@ class KnowledgeGraph:
 
     def lowest_common_area(self, a: str, b: str) -> str | None:
         """Deepest shared jurisdiction of ``a`` and ``b`` below the country level."""
-        seen = set(self._chains[a])
+        seen = self._chain_sets[a]
         for jid in reversed(self._chains[b]):
             if jid in seen:
                 level = self.kb.jurisdiction_by_id[jid].level
@@ -193,16 +195,22 @@ class KnowledgeGraph:
                              "、".join(i.name for i in doc.spec.issuers))
             nodes[node.key] = node
 
+        candidates: dict[str, list[tuple[PolicyDocument, Citation]]] = {}
         for doc, c in self._all_citations():
             key = self._resolve(c, kb_numbers, title_numbers)
             if key not in nodes:
-                nodes[key] = CitedNode(key, None, c.title, c.doc_number, c.issuer)
-            else:
-                known = nodes[key]
-                if known.external and (known.doc_number is None or known.issuer is None):
-                    nodes[key] = CitedNode(key, None, known.title,
-                                           known.doc_number or c.doc_number,
-                                           known.issuer or c.issuer)
+                candidates.setdefault(key, []).append((doc, c))
+        for key, found in candidates.items():
+            # The wording shown for an external node: simplified script first, then the most
+            # complete citation, then the longest title; ties by document and citation id.
+            found.sort(key=lambda dc: (dc[0].spec.script != Script.SIMPLIFIED,
+                                       dc[1].doc_number is None, dc[1].issuer is None,
+                                       -len(dc[1].title), dc[0].id, dc[1].id))
+            best = found[0][1]
+            number = next((c.doc_number for _, c in found if c.doc_number), None)
+            issuer = next((c.issuer for _, c in found if c.issuer), None)
+            nodes[key] = CitedNode(key, None, best.title, best.doc_number or number,
+                                   best.issuer or issuer)
         for doc, c in self._all_citations():
             key = self._resolve(c, kb_numbers, title_numbers)
             node = nodes[key]
@@ -274,45 +282,91 @@ class KnowledgeGraph:
                 continue
             seen.add(current)
             order.append(current)
-            for _, target, _key in sorted(graph.out_edges(current, keys=True),
-                                          key=lambda e: graph.edges[e]["index"]):
+            for _, target, _key in self._out_edges(graph, current):
                 if target not in seen:
                     queue.append(target)
         order.extend(n for n in graph.nodes if n not in seen)
         return order
 
+    def step_layers(self, document_id: str, procedure_id: str) -> dict[str, int]:
+        """Row of each step in a chart: the longest path from the start, loops ignored.
+
+        Back edges are those that close a cycle in a depth-first walk from the start (edges in
+        file order), so a forward edge always goes down at least one row.
+        """
+        graph = self._procedures[(document_id, procedure_id)]
+        order = self.step_order(document_id, procedure_id)
+        back: set[tuple[str, str, int]] = set()
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        for root in order:
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [(root, iter(self._out_edges(graph, root)))]
+            while stack:
+                node, edges = stack[-1]
+                for edge in edges:
+                    target = edge[1]
+                    if state.get(target) == 1:
+                        back.add(edge)
+                    elif target not in state:
+                        state[target] = 1
+                        stack.append((target, iter(self._out_edges(graph, target))))
+                        break
+                else:
+                    state[node] = 2
+                    stack.pop()
+        dag = nx.DiGraph()
+        dag.add_nodes_from(order)
+        dag.add_edges_from((a, b) for a, b, k in graph.edges(keys=True) if (a, b, k) not in back)
+        layers: dict[str, int] = {}
+        for node in nx.topological_sort(dag):
+            layers[node] = max((layers[p] + 1 for p in dag.predecessors(node)), default=0)
+        return layers
+
+    @staticmethod
+    def _out_edges(graph: nx.MultiDiGraph, node: str) -> list[tuple[str, str, int]]:
+        edges = list(graph.out_edges(node, keys=True))
+        return sorted(edges, key=lambda e: graph.edges[e]["index"])
+
     # --- related -----------------------------------------------------------------------------
 
     def _compute_related_documents(self) -> dict[str, list[Relation]]:
-        found: dict[str, dict[str, set[Reason]]] = {d.id: {} for d in self._documents}
-
-        def add(a: str, b: str, reason: Reason) -> None:
-            if a != b:
-                found[a].setdefault(b, set()).add(reason)
-
+        # Scores first (cheap integer sums), reasons only for the few best candidates.
+        scores: dict[str, dict[str, int]] = {d.id: {} for d in self._documents}
+        cited: dict[str, set[str]] = {}  # document → cited nodes that can relate documents
         for key in sorted(self.citations.nodes):
             citers = self.citers_of(key)
+            if len(citers) <= MAX_COCITATION_FANOUT:
+                for citer in citers:
+                    cited.setdefault(citer, set()).add(key)
             target = self.node(key).document
             if target is not None:
                 for citer in citers:
-                    add(citer, target, Reason("cites"))
-                    add(target, citer, Reason("cited-by"))
+                    if citer != target:
+                        mine, theirs = scores[citer], scores[target]
+                        mine[target] = mine.get(target, 0) + _SCORES["cites"]
+                        theirs[citer] = theirs.get(citer, 0) + _SCORES["cited-by"]
             if 2 <= len(citers) <= MAX_COCITATION_FANOUT:
-                for i, a in enumerate(citers):
-                    for b in citers[i + 1:]:
-                        add(a, b, Reason("co-cites", key))
-                        add(b, a, Reason("co-cites", key))
+                for a in citers:
+                    mine = scores[a]
+                    for b in citers:
+                        if a != b:
+                            mine[b] = mine.get(b, 0) + _SCORES["co-cites"]
 
         result: dict[str, list[Relation]] = {}
         for doc in self._documents:
-            mine = found[doc.id]
-            if len(mine) < RELATED_DOCUMENTS:
+            ranked = sorted(scores[doc.id].items(), key=lambda kv: (-kv[1], kv[0]))
+            candidates = [other for other, _ in ranked[:RELATED_DOCUMENTS * 2]]
+            if len(candidates) < RELATED_DOCUMENTS:
+                chosen = set(candidates) | {doc.id}
                 for other in self._nearby_documents(doc.spec.jurisdiction):
-                    if len(mine) >= RELATED_DOCUMENTS:
+                    if len(candidates) >= RELATED_DOCUMENTS:
                         break
-                    if other != doc.id:
-                        mine.setdefault(other, set())
-            relations = [self._relation(doc, other, reasons) for other, reasons in mine.items()]
+                    if other not in chosen:
+                        chosen.add(other)
+                        candidates.append(other)
+            relations = [self._relation(doc, other, cited) for other in candidates]
             relations.sort(key=lambda r: (-r.score, r.id))
             result[doc.id] = relations[:RELATED_DOCUMENTS]
         return result
@@ -324,15 +378,21 @@ class KnowledgeGraph:
                 break
             yield from self._documents_under.get(jid, [])
 
-    def _relation(self, doc: PolicyDocument, other: str, reasons: set[Reason]) -> Relation:
+    def _relation(self, doc: PolicyDocument, other: str, cited: dict[str, set[str]]) -> Relation:
+        mine, theirs = cited.get(doc.id, set()), cited.get(other, set())
+        reasons: set[Reason] = set()
+        if self.citations.has_edge(doc_key(doc.id), doc_key(other)):
+            reasons.add(Reason("cites"))
+        if self.citations.has_edge(doc_key(other), doc_key(doc.id)):
+            reasons.add(Reason("cited-by"))
+        reasons.update(Reason("co-cites", key) for key in mine & theirs)
+        score = sum(_SCORES[r.kind] for r in reasons)
         area = self.lowest_common_area(doc.spec.jurisdiction,
                                        self.kb.document_by_id[other].spec.jurisdiction)
-        all_reasons = set(reasons)
-        score = sum(_SCORES[r.kind] for r in reasons)
         if area is not None:
-            all_reasons.add(Reason("same-area", area))
+            reasons.add(Reason("same-area", area))
             score += _AREA_SCORES[self.kb.jurisdiction_by_id[area].level]
-        return Relation(other, score, tuple(sorted(all_reasons)))
+        return Relation(other, score, tuple(sorted(reasons)))
 
     def related_documents(self, document_id: str) -> list[Relation]:
         return self._related_documents.get(document_id, [])

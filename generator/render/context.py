@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from generator.graph import CitedNode, KnowledgeGraph, Reason
+from generator.graph import CitationLink, CitedNode, KnowledgeGraph, Reason
 from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
 from generator.render import escape, links
-from generator.render.wording import NOT_STATED
+from generator.wording import NOT_STATED
 
 _SPECIAL_PROVISIONS = {"notice": "通知正文", "preamble": "序言", "closing": "落款"}
 _HEADING_CHARS = 10
@@ -66,7 +66,8 @@ class RenderContext:
                         label = _SPECIAL_PROVISIONS[p.id]
                     elif p.heading:
                         short = p.heading.strip()
-                        short = short if len(short) <= _HEADING_CHARS else short[:_HEADING_CHARS] + "…"
+                        if len(short) > _HEADING_CHARS:
+                            short = short[:_HEADING_CHARS] + "…"
                         label += short
                 labels[p.id] = label or p.id
             self._labels[doc.id] = labels
@@ -101,19 +102,29 @@ class RenderContext:
 
     def cited_node_text(self, node: CitedNode, page: str) -> Markup:
         """《title》（文号）, linked when the cited document is in the knowledge base."""
-        title = f"《{node.title}》"
-        text = escape.md_link(title, links.relative(page, links.document_page(node.document))) \
-            if node.document else escape.md_text(title)
-        if node.doc_number:
-            text += escape.md_text(f"（{node.doc_number}）")
+        return self._cited(f"《{node.title}》", node.doc_number, node.document, page)
+
+    def citation_text(self, link: CitationLink, page: str) -> Markup:
+        """A citation as the citing document words it, linked when it resolves to a page."""
+        c, node = link.citation, link.node
+        return self._cited(f"《{c.title}》", c.doc_number, node.document, page)
+
+    def _cited(self, title: str, number: str | None, document: str | None,
+               page: str) -> Markup:
+        text = escape.md_link(title, links.relative(page, links.document_page(document))) \
+            if document else escape.md_text(title)
+        if number:
+            text += escape.md_text(f"（{number}）")
         return text
 
-    def reason_text(self, reason: Reason, page: str) -> Markup:
+    def reason_text(self, reason: Reason, page: str, between: str = "documents") -> Markup:
+        """Chinese wording of a relation reason, between documents or between jurisdictions."""
+        jurisdictions = between == "jurisdictions"
         match reason.kind:
             case "cites":
-                return escape.md_text("引用该文件")
+                return escape.md_text("本辖区文件引用其文件" if jurisdictions else "引用该文件")
             case "cited-by":
-                return escape.md_text("被该文件引用")
+                return escape.md_text("其文件引用本辖区文件" if jurisdictions else "被该文件引用")
             case "co-cites":
                 node = self.graph.node(reason.ref)
                 return escape.md_text("共同引用") + self.cited_node_text(node, page)
@@ -121,8 +132,9 @@ class RenderContext:
                 return escape.md_text("同属") + self.jurisdiction_link(reason.ref, page)
         raise AssertionError(reason.kind)  # pragma: no cover
 
-    def reasons_text(self, reasons: Iterable[Reason], page: str) -> Markup:
-        return Markup("；").join(self.reason_text(r, page) for r in reasons)
+    def reasons_text(self, reasons: Iterable[Reason], page: str,
+                     between: str = "documents") -> Markup:
+        return Markup("；").join(self.reason_text(r, page, between) for r in reasons)
 
     @staticmethod
     def or_not_stated(value: str | None) -> str:

@@ -96,21 +96,32 @@ def html_attr(text: str) -> Markup:
 
 
 def front_matter(text: str) -> Markup:
-    """A YAML front-matter string.  Themes print ``page.meta.title`` unescaped, so the value is
-    HTML-escaped first, then written as a double-quoted (JSON) scalar."""
-    return Markup(json.dumps(str(html_text(text)), ensure_ascii=False))
+    """A YAML front-matter string.  Themes print ``page.meta.title`` into HTML unescaped, so the
+    value gets the same character references as Markdown text (``&lt;``, ``&#123;`` …, which the
+    browser shows as the literal characters), then is written as a double-quoted (JSON) scalar."""
+    return Markup(json.dumps(str(md_text(text)), ensure_ascii=False))
 
 
 def dot_string(text: str) -> Markup:
     """A double-quoted Graphviz string (never an HTML ``<…>`` label).
 
-    Backslash and quote are escaped, so a label ending in ``\\`` cannot swallow the closing quote
-    and ``\\N``/``\\G``/``\\l`` are shown as written; line breaks become ``\\n``; ``&`` is written as
-    ``&amp;`` because Graphviz decodes character references in labels.
+    Backslash and quote are escaped, so a label ending in ``\\`` cannot swallow the closing
+    quote and ``\\N``/``\\G``/``\\l`` are shown as written; line breaks become ``\\n``; ``&`` is
+    written as ``&amp;`` because Graphviz decodes character references in labels.
     """
+    return _dot_quoted(text, "\\\\")
+
+
+def dot_tooltip(text: str) -> Markup:
+    """A quoted Graphviz ``tooltip``.  Graphviz expands ``\\N``, ``\\G``, ``\\E`` … in tooltips even
+    after ``\\\\``, so a literal backslash is written as four (verified by the DOT tests)."""
+    return _dot_quoted(text, "\\\\\\\\")
+
+
+def _dot_quoted(text: str, backslash: str) -> Markup:
     lines = []
     for line in _lines(text):
-        escaped = line.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+        escaped = line.replace("\\", backslash).replace('"', '\\"').replace("&", "&amp;")
         lines.append(escaped)
     return Markup('"' + "\\n".join(lines) + '"')
 

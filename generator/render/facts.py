@@ -13,11 +13,12 @@ from markupsafe import Markup
 from generator.model import PolicyDocument
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.wording import (
+from generator.wording import (
     ROLE_LABEL,
     comparable_hours,
     hours_text,
     limit_text,
+    not_comparable_reason,
     quota_text,
     sort_key_hours,
 )
@@ -25,6 +26,12 @@ from generator.schema import Clock, Duty, Limit, Quota, Unit
 
 BR = Markup("<br>")
 DASH = Markup("—")
+
+
+def basis(ctx: RenderContext, doc: PolicyDocument, provision: str, quote: str,
+          page: str) -> Markup:
+    """The clause link followed by the quote: ``[三、（二）](#s3-2)：“应在3个工作日内移送”``."""
+    return ctx.clause_link(doc, provision, page) + escape.md_cell(f"：“{quote}”")
 
 
 def cap_text(limit: Limit) -> str:
@@ -49,12 +56,17 @@ class ClockRow:
     limit: Markup
     hours: float | None
     hours_cell: Markup
+    not_comparable: Markup
     sort: Markup
     variants: Markup
     extension: Markup
     consequence: Markup
     clause: Markup
     quote: Markup
+    basis: Markup
+    parties: Markup
+    special: Markup
+    extension_and_consequence: Markup
 
 
 def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) -> ClockRow:
@@ -75,6 +87,16 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         extension = escape.md_cell("；".join(parts)) + Markup(" ") + ctx.clause_link(
             doc, ext.provision or clock.provision, page)
     hours = comparable_hours(clock.limit)
+    actors = escape.md_cell(ctx.actor_names(doc, clock.actors))
+    recipients = escape.md_cell(ctx.actor_names(doc, clock.recipient)) if clock.recipient \
+        else DASH
+    parties = actors + (Markup(" → ") + recipients if clock.recipient else Markup(""))
+    later = []
+    if clock.extension is not None:
+        later.append(escape.md_cell("延长：") + extension)
+    if clock.consequence:
+        later.append(escape.md_cell(f"后果：{clock.consequence}"))
+    special = [*variants, *later]
     return ClockRow(
         doc_id=doc.id,
         clock_id=clock.id,
@@ -82,20 +104,24 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
         document=ctx.document_link(doc.id, page),
         topic=ctx.topic_link(clock.topic, page),
-        actors=escape.md_cell(ctx.actor_names(doc, clock.actors)),
-        recipients=escape.md_cell(ctx.actor_names(doc, clock.recipient)) if clock.recipient
-        else DASH,
+        actors=actors,
+        recipients=recipients,
         trigger=escape.md_cell(clock.trigger),
         action=escape.md_cell(clock.action),
         limit=escape.md_cell(limit_text(clock.limit)),
         hours=hours,
         hours_cell=escape.md_cell(hours_text(hours)),
+        not_comparable=escape.md_cell(not_comparable_reason(clock.limit)),
         sort=escape.html_attr(sort_key_hours(clock.limit)),
         variants=BR.join(variants) if variants else DASH,
         extension=extension,
         consequence=escape.md_cell(clock.consequence) if clock.consequence else DASH,
         clause=ctx.clause_link(doc, clock.provision, page),
         quote=escape.md_cell(clock.quote),
+        basis=basis(ctx, doc, clock.provision, clock.quote, page),
+        parties=parties,
+        special=BR.join(special) if special else DASH,
+        extension_and_consequence=BR.join(later) if later else DASH,
     )
 
 
@@ -110,6 +136,7 @@ class DutyRow:
     what: Markup
     clause: Markup
     quote: Markup
+    basis: Markup
 
 
 def duty_row(ctx: RenderContext, doc: PolicyDocument, duty: Duty, page: str,
@@ -124,6 +151,7 @@ def duty_row(ctx: RenderContext, doc: PolicyDocument, duty: Duty, page: str,
         what=escape.md_cell(duty.what),
         clause=ctx.clause_link(doc, duty.provision, page),
         quote=escape.md_cell(duty.quote),
+        basis=basis(ctx, doc, duty.provision, duty.quote, page),
     )
 
 
@@ -139,6 +167,7 @@ class QuotaRow:
     topic: Markup
     clause: Markup
     quote: Markup
+    basis: Markup
 
 
 def quota_row(ctx: RenderContext, doc: PolicyDocument, quota: Quota, page: str) -> QuotaRow:
@@ -154,4 +183,5 @@ def quota_row(ctx: RenderContext, doc: PolicyDocument, quota: Quota, page: str) 
         topic=ctx.topic_link(quota.topic, page),
         clause=ctx.clause_link(doc, quota.provision, page),
         quote=escape.md_cell(quota.quote),
+        basis=basis(ctx, doc, quota.provision, quota.quote, page),
     )

@@ -16,12 +16,18 @@ from generator.model import PolicyDocument
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.render.wording import limit_text
+from generator.wording import limit_text
 from generator.schema import Clock, Edge, Procedure, StepKind
 
 _KIND_LABEL = {StepKind.START: "开始", StepKind.DECISION: "判断", StepKind.END: "结束",
                StepKind.TASK: ""}
 FONT = "Noto Sans CJK SC"
+#: (step fill, header fill) per lane, cycling: colour tells the lane, shape tells the kind.
+LANE_COLOURS = (
+    ("#e3f2fd", "#90caf9"), ("#e8f5e9", "#a5d6a7"), ("#fff3e0", "#ffcc80"),
+    ("#f3e5f5", "#ce93d8"), ("#e0f7fa", "#80deea"), ("#fce4ec", "#f48fb1"),
+    ("#f1f8e9", "#c5e1a5"), ("#ede7f6", "#b39ddb"),
+)
 
 
 @dataclass(frozen=True)
@@ -36,11 +42,15 @@ class DotNode:
 
 @dataclass(frozen=True)
 class DotLane:
-    id: Markup
-    svg_id: Markup
     header: Markup
+    svg_id: Markup
     label: Markup
+    tooltip: Markup
+    fill: Markup
+    header_fill: Markup
     nodes: list[DotNode]
+    fillers: list[Markup]
+    column: list[Markup]
 
 
 @dataclass(frozen=True)
@@ -58,8 +68,10 @@ class ProcedureChart:
     id: Markup
     svg_id: Markup
     title: Markup
+    tooltip: Markup
     font: Markup
     lanes: list[DotLane]
+    rows: list[list[Markup]]
     edges: list[DotEdge]
 
 
@@ -82,7 +94,6 @@ class ProcedureView:
     topic: Markup
     lanes: Markup
     placeholder: Markup
-    diagram_path: Markup
     diagram_link: Markup
     steps: list[StepView]
 
@@ -118,28 +129,50 @@ def _edge_texts(doc: PolicyDocument, proc: Procedure) -> list[tuple[str | None, 
 def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> str:
     order = ctx.graph.step_order(doc.id, proc.id)
     number = {step_id: i for i, step_id in enumerate(order)}
+    layers = ctx.graph.step_layers(doc.id, proc.id)
     steps = {s.id: s for s in proc.steps}
     prefix = f"pk--{proc.id}--"
+    # The grid: a header row, then one row per layer; one column per lane.  Every row chains its
+    # cells left to right with invisible edges (filler points where a lane has no step), and
+    # every column chains its rows top to bottom.  That keeps the lanes in their declared order;
+    # clusters cannot be used for lanes because dot reorders clusters whatever the flat edges say.
+    height = max(layers.values(), default=0) + 1
+    rows: list[list[Markup]] = [[] for _ in range(height + 1)]
     lanes = []
     for li, actor_id in enumerate(proc.lanes):
-        nodes = [
-            DotNode(
-                id=escape.dot_id(f"n{number[sid]}"),
-                svg_id=escape.dot_string(f"{prefix}n{number[sid]}"),
-                kind=steps[sid].kind.value,
-                label=escape.dot_string(f"{number[sid] + 1}. {steps[sid].label}"),
-                url=escape.dot_string(links.anchor(steps[sid].provision)),
-                tooltip=escape.dot_string(steps[sid].quote),
-            )
-            for sid in order
-            if steps[sid].actor == actor_id
-        ]
+        nodes: list[DotNode] = []
+        fillers: list[Markup] = []
+        header = escape.dot_id(f"h{li}")
+        rows[0].append(header)
+        column = [header]
+        for layer in range(height):
+            here = [sid for sid in order if steps[sid].actor == actor_id and layers[sid] == layer]
+            for sid in here:
+                node_id = escape.dot_id(f"n{number[sid]}")
+                nodes.append(DotNode(
+                    id=node_id,
+                    svg_id=escape.dot_string(f"{prefix}n{number[sid]}"),
+                    kind=steps[sid].kind.value,
+                    label=escape.dot_string(f"{number[sid] + 1}. {steps[sid].label}"),
+                    url=escape.dot_string(links.anchor(steps[sid].provision)),
+                    tooltip=escape.dot_tooltip(steps[sid].quote),
+                ))
+                rows[layer + 1].append(node_id)
+            if not here:
+                filler = escape.dot_id(f"f{li}r{layer}")
+                fillers.append(filler)
+                rows[layer + 1].append(filler)
+            column.append(rows[layer + 1][-1])
         lanes.append(DotLane(
-            id=escape.dot_id(f"cluster_l{li}"),
+            header=header,
             svg_id=escape.dot_string(f"{prefix}l{li}"),
-            header=escape.dot_id(f"h{li}"),
             label=escape.dot_string(doc.actors[actor_id].name),
+            tooltip=escape.dot_tooltip(doc.actors[actor_id].name),
+            fill=escape.dot_string(LANE_COLOURS[li % len(LANE_COLOURS)][0]),
+            header_fill=escape.dot_string(LANE_COLOURS[li % len(LANE_COLOURS)][1]),
             nodes=nodes,
+            fillers=fillers,
+            column=column,
         ))
     edges = []
     for ei, (edge, (label, tooltip, url)) in enumerate(
@@ -150,14 +183,16 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
             svg_id=escape.dot_string(f"{prefix}e{ei}"),
             label=escape.dot_string(label) if label else None,
             url=escape.dot_string(url) if url else None,
-            tooltip=escape.dot_string(tooltip) if tooltip else None,
+            tooltip=escape.dot_tooltip(tooltip) if tooltip else None,
         ))
     chart = ProcedureChart(
         id=escape.dot_id(f"{prefix}graph"),
         svg_id=escape.dot_string(f"{prefix}graph"),
         title=escape.dot_string(proc.title),
+        tooltip=escape.dot_tooltip(proc.title),
         font=escape.dot_string(FONT),
         lanes=lanes,
+        rows=rows,
         edges=edges,
     )
     return render("diagrams/procedure.dot.jinja", chart=chart)
@@ -174,7 +209,7 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
         target = steps[edge.target]
         text = escape.md_text(f"→ 第{number[edge.target]}步「{target.label}」")
         if label:
-            text = escape.md_text(label.replace("\n", "，") + " ") + text
+            text = escape.md_text(label.replace("\n", "，")) + Markup(" ") + text
         if url:
             text += Markup(" ") + escape.md_link("时限", url)
         exits.setdefault(edge.source, []).append(text)
@@ -199,7 +234,6 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
         topic=ctx.topic_link(proc.topic, page),
         lanes=escape.md_text("、".join(doc.actors[a].name for a in proc.lanes)),
         placeholder=Markup(diagram_placeholder(str(escape.url(path)))),
-        diagram_path=escape.html_attr(path),
         diagram_link=escape.url(links.relative(page, path)),
         steps=step_views,
     )

@@ -1,15 +1,16 @@
 """Chinese wording of structured values: limits, quotas, roles, kinds, statuses, dates.
 
-The site's wording for limits follows the texts themselves (3个工作日内, 立即, 及时, 当日,
+The site's wording for limits follows the texts themselves (3个工作日内, 立即, 及时, 定期, 当日,
 每半年1次, 2016年9月前, 不少于60学时/年).  ``comparable_hours`` is the normalised duration used to
 mark the strictest and loosest rule on a topic page: a working day counts as 24 h × 7/5, 立即 as
-0 h, 当日 as 24 h; 及时 (no number), recurrences and fixed dates are not durations and are left
-out of the comparison.
+0 h, 当日 as 24 h; 及时 (no number), 定期, recurrences and fixed dates are not durations and are
+left out of the comparison.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import assert_never
 
 from generator.schema import Kind, Level, Limit, Period, Role, Script, Status, Unit
 
@@ -89,6 +90,8 @@ def limit_text(limit: Limit) -> str:
             return "立即"
         case Unit.TIMELY:
             return "及时"
+        case Unit.PERIODIC:
+            return "定期"
         case Unit.RECURRING:
             assert limit.per is not None
             every = _PERIOD_EVERY[limit.per]
@@ -96,7 +99,7 @@ def limit_text(limit: Limit) -> str:
         case Unit.BY_DATE:
             assert limit.date is not None
             return f"{month_text(limit.date)}前"
-    raise AssertionError(limit.unit)  # pragma: no cover
+    assert_never(limit.unit)
 
 
 def comparable_hours(limit: Limit) -> float | None:
@@ -116,6 +119,19 @@ def comparable_hours(limit: Limit) -> float | None:
             return 0.0
         case _:
             return None
+
+
+def not_comparable_reason(limit: Limit) -> str:
+    """Why a limit has no normalised duration (shown instead of 最严/最宽)."""
+    if not limit.upper_bound:
+        return "下限，不参与比较"
+    match limit.unit:
+        case Unit.RECURRING | Unit.PERIODIC:
+            return "周期要求，不参与比较"
+        case Unit.BY_DATE:
+            return "截止日期，不参与比较"
+        case _:
+            return NO_CLEAR_LIMIT
 
 
 def hours_text(hours: float | None) -> str:

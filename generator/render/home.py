@@ -1,0 +1,81 @@
+"""The home page: what is inside, where each audience starts, the jurisdiction tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.render import escape, links
+from generator.render.context import RenderContext
+from generator.render.jurisdiction import TreeItem, tree_items
+
+
+@dataclass(frozen=True)
+class Count:
+    label: Markup
+    value: int
+    link: Markup
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: Markup
+    steps: list[Markup]
+
+
+@dataclass(frozen=True)
+class HomePage:
+    title: Markup
+    front_title: Markup
+    counts: list[Count]
+    audiences: list[Audience]
+    tree: list[TreeItem]
+
+
+def home_page(ctx: RenderContext) -> HomePage:
+    page = links.HOME
+    kb = ctx.kb
+
+    def link(text: str, target: str, anchor: str | None = None) -> Markup:
+        return escape.md_link(text, links.relative(page, target, anchor))
+
+    counts = [
+        Count(escape.md_cell("文件"), len(kb.documents), link("全部文件", links.DOCUMENTS_INDEX)),
+        Count(escape.md_cell("辖区"), len(kb.documents_by_jurisdiction),
+              link("辖区树", links.JURISDICTIONS_INDEX)),
+        Count(escape.md_cell("时限"), sum(len(d.spec.clocks) for d in kb.documents),
+              link("全部时限", links.CLOCKS_INDEX)),
+        Count(escape.md_cell("职责"), sum(len(d.spec.duties) for d in kb.documents),
+              link("职责矩阵", links.MATRIX_INDEX)),
+        Count(escape.md_cell("流程"), sum(len(d.spec.procedures) for d in kb.documents),
+              link("专题", links.TOPICS_INDEX)),
+        Count(escape.md_cell("引用"), sum(len(d.spec.citations) for d in kb.documents),
+              link("引用关系", links.CITATIONS_INDEX)),
+    ]
+    audiences = [
+        Audience(escape.md_text("执法人员"), [
+            link("按辖区找到本地文件", links.JURISDICTIONS_INDEX)
+            + escape.md_text("：文件页上有时限表（向谁移送、什么材料、几日内）、"
+                             "流程图和带条款锚点的原文"),
+            link("全部时限", links.CLOCKS_INDEX) + escape.md_text("：按时长排序、按辖区或专题筛选"),
+        ]),
+        Audience(escape.md_text("培训人员"), [
+            link("专题", links.TOPICS_INDEX)
+            + escape.md_text("：各辖区就同一问题并排比较，标出最严与最宽的时限"
+                             "和未作规定的辖区，可直接打印"),
+        ]),
+        Audience(escape.md_text("研究审查人员"), [
+            link("跨辖区职责矩阵", links.MATRIX_INDEX) + escape.md_text("、")
+            + link("引用关系", links.CITATIONS_INDEX),
+            link("数据下载", links.DATA_INDEX)
+            + escape.md_text("：JSON、CSV、XLSX，每项事实附条款编号与原文引文"),
+        ]),
+    ]
+    return HomePage(
+        title=escape.md_text("行政执法协作机制知识库"),
+        front_title=escape.front_matter("首页"),
+        counts=counts,
+        audiences=audiences,
+        tree=tree_items(ctx, page),
+    )

@@ -1,0 +1,91 @@
+"""Entry point of the render stage: ``render_site(kb) -> RenderedSite``.
+
+Builds the graphs once, then every page, chart and download in a fixed order.  Nothing touches
+the disk; ``build`` writes the result and renders the DOT sources.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.export import export_files
+from generator.graph import build_graph
+from generator.model import KnowledgeBase, assemble
+from generator.render import Diagram, RenderedSite, links
+from generator.render.context import RenderContext
+from generator.render.document import document_page
+from generator.render.env import render
+from generator.render.home import home_page
+from generator.render.indexes import (
+    citations_dot,
+    citations_page,
+    clocks_page,
+    data_page,
+    documents_index_page,
+    indexes_index_page,
+    matrix_page,
+)
+from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index_page
+from generator.render.procedures import procedure_dot
+from generator.render.topic import topic_page, topics_index_page
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def tidy(markdown: str) -> str:
+    """At most one blank line in a row and exactly one final newline (templates leave more)."""
+    return _BLANK_RUNS.sub("\n\n", markdown).rstrip("\n") + "\n"
+
+
+def render_site(kb: KnowledgeBase) -> RenderedSite:
+    """Every generated page, chart and download of the site, keyed by docs-relative path.
+
+    The output depends only on the content of ``kb``: its collections are put back in canonical
+    order first, so a knowledge base assembled in any order renders byte for byte the same.
+    """
+    kb = assemble(list(kb.documents), list(kb.jurisdictions), list(kb.actor_types),
+                  list(kb.topics))
+    ctx = RenderContext(kb, build_graph(kb))
+    site = RenderedSite()
+    pages = site.pages
+
+    pages[links.HOME] = render("pages/home.md.jinja", page=home_page(ctx))
+    pages[links.DOCUMENTS_INDEX] = render("pages/documents-index.md.jinja",
+                                          page=documents_index_page(ctx))
+    for doc in sorted(kb.documents, key=lambda d: d.id):
+        view = document_page(ctx, doc)
+        pages[view.path] = render("pages/document.md.jinja", page=view)
+        for proc in doc.spec.procedures:
+            site.diagrams.append(Diagram(links.procedure_diagram(doc.id, proc.id),
+                                         procedure_dot(ctx, doc, proc)))
+
+    pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
+    for topic in kb.topics:
+        view_t = topic_page(ctx, topic)
+        pages[view_t.path] = render("pages/topic.md.jinja", page=view_t)
+
+    pages[links.JURISDICTIONS_INDEX] = render("pages/jurisdictions-index.md.jinja",
+                                              page=jurisdictions_index_page(ctx))
+    for j in sorted(kb.jurisdictions, key=lambda j: j.id):
+        if ctx.graph.has_documents(j.id):
+            view_j = jurisdiction_page(ctx, j.id)
+            pages[view_j.path] = render("pages/jurisdiction.md.jinja", page=view_j)
+
+    pages[links.INDEXES_INDEX] = render("pages/indexes-index.md.jinja",
+                                        page=indexes_index_page(ctx))
+    pages[links.CLOCKS_INDEX] = render("pages/clocks.md.jinja", page=clocks_page(ctx))
+    pages[links.MATRIX_INDEX] = render("pages/matrix.md.jinja", page=matrix_page(ctx))
+    pages[links.CITATIONS_INDEX] = render("pages/citations.md.jinja", page=citations_page(ctx))
+    site.diagrams.append(Diagram(links.CITATIONS_DIAGRAM, citations_dot(ctx)))
+
+    files = export_files(kb)
+    for path in sorted(files):
+        content = files[path]
+        site.binaries[path] = content.encode("utf-8") if isinstance(content, str) else content
+    pages[links.DATA_INDEX] = render("pages/data.md.jinja",
+                                     page=data_page(ctx, available=sorted(files)))
+
+    site.pages = {path: tidy(text) for path, text in sorted(pages.items())}
+    site.binaries = dict(sorted(site.binaries.items()))
+    site.diagrams.sort(key=lambda d: d.path)
+    return site
