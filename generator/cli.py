@@ -19,7 +19,7 @@ from pathlib import Path
 from generator import __version__
 from generator.diagnostics import Report
 from generator.model import KnowledgeBase
-from generator.validate import check_knowledge_base, find_root
+from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, check_knowledge_base, find_root
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -95,6 +95,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print("policykb check: cannot find the policies folder (one holding registries/) "
               f"at or above {args.paths[0]}", file=sys.stderr)
         return EXIT_USAGE
+    for path in args.paths:
+        if path.is_dir():
+            continue
+        try:
+            parts = path.resolve().relative_to(root.resolve()).parts
+        except ValueError:
+            parts = ()
+        if not (len(parts) == 2 and parts[0] in {DOCUMENT_DIR, REGISTRY_DIR}
+                and path.suffix == ".yaml"):
+            print(f"policykb check: {path} is not a policy file: only {DOCUMENT_DIR}/*.yaml and "
+                  f"{REGISTRY_DIR}/*.yaml in {root} are read", file=sys.stderr)
+            return EXIT_USAGE
     started = time.perf_counter()
     only = [p for p in args.paths if p.resolve() != root.resolve()]
     kb, report = check_knowledge_base(root, only or None)
@@ -102,6 +114,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         payload = {
             "ok": report.ok,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
             "diagnostics": [
                 {"path": d.location.path, "line": d.location.line, "column": d.location.column,
                  "severity": d.severity.value, "code": d.code, "message": d.message,
@@ -212,6 +226,11 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # a file name that is not UTF-8 or a terminal that cannot show Chinese must not crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)

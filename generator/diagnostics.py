@@ -80,8 +80,21 @@ _CODE_LIST = [
         "PK302", "empty-provision", "a provision heading or text that is blank",
         Severity.WARNING,
     ),
+    # the build (build.py); listed here so that CODES is complete whatever was imported
+    Code("PK401", "render-failed", "the render stage failed; nothing was written"),
+    Code("PK402", "diagram-failed", "Graphviz could not render a chart"),
+    Code("PK403", "mkdocs-failed", "mkdocs build failed (in strict mode: warned)"),
+    Code("PK404", "search-index-failed", "the search indexer (Pagefind) failed"),
+    Code("PK405", "broken-link", "a link or anchor in the built site points nowhere"),
+    Code("PK406", "unsafe-markup", "a script, event handler or javascript: link in the site"),
+    Code("PK407", "output-failed", "an unsafe generated path, or the output could not be written"),
+    Code("PK408", "site-warning", "a warning from Graphviz, mkdocs or the link checker",
+         Severity.WARNING),
 ]
 CODES: dict[str, Code] = {c.id: c for c in _CODE_LIST}
+#: Codes that ``policykb check`` reports (reading, format, references, content).  Each has one
+#: deliberately broken fixture under ``tests/fixtures/broken/``; the PK4xx build codes do not.
+CHECK_CODES: tuple[str, ...] = tuple(c.id for c in _CODE_LIST if c.id < "PK400")
 CODES_BY_NAME: dict[str, Code] = {c.name: c for c in _CODE_LIST}
 
 

@@ -8,8 +8,15 @@ folded into plain data here, iteratively, so that
 * anchors, aliases, merge keys and explicit tags are refused where they appear;
 * duplicate keys are reported with both lines;
 * nesting is capped while parsing (no recursion anywhere, so deep input cannot crash);
-* size, encoding, control and invisible characters and tab indentation are checked before any
-  parsing, all at once, with line and column.
+* size (from ``stat``, before reading), encoding, control and invisible characters and tab
+  indentation are checked before any parsing, all at once, with line and column; characters
+  written as escapes in double-quoted values (``"\0"``, ``"\u200b"``) are checked after;
+* only regular files are read (a FIFO would block, ``/dev/zero`` would never end);
+* a flood of one kind of problem is cut at ``MAX_REPORTS_PER_CODE`` lines plus one line saying
+  how many more there are.
+
+Nodes that were refused (an alias, a tagged value, a merge key) are listed in
+``LoadedFile.refused`` so that the schema does not report them a second time.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import bisect
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +56,8 @@ class LoadedFile:
     data: Any
     values: dict[NodePath, SourceLocation] = field(default_factory=dict)
     keys: dict[NodePath, SourceLocation] = field(default_factory=dict)
+    #: Nodes already reported as refused (an alias, a tagged value): the schema skips them.
+    refused: set[NodePath] = field(default_factory=set)
 
     def locate(self, node_path: NodePath, *, key: bool = False) -> SourceLocation:
         """Location of the deepest existing node on ``node_path`` (its key when ``key``)."""
@@ -210,10 +220,11 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
 class _Frame:
     """A mapping or sequence being assembled from events."""
 
-    __slots__ = ("container", "first_line", "key_marks", "node_path", "pending_key")
+    __slots__ = ("container", "is_map", "key_marks", "node_path", "pending_key")
 
     def __init__(self, container: dict[str, Any] | list[Any], node_path: NodePath) -> None:
         self.container = container
+        self.is_map = isinstance(container, dict)
         self.node_path = node_path
         self.pending_key: str | None = None
         self.key_marks: dict[str, int] = {}
@@ -223,175 +234,160 @@ def _loc(path: str, mark: Any) -> SourceLocation:
     return SourceLocation(path, mark.line + 1, mark.column + 1)
 
 
+_ScalarEvent = yaml.ScalarEvent
+_MappingStart = yaml.MappingStartEvent
+_SequenceStart = yaml.SequenceStartEvent
+_CollectionEnds = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Fold the event stream into plain data; one loop, no recursion, a fast path for scalars."""
     loaded = LoadedFile(path, None)
+    values, keys, refused = loaded.values, loaded.keys, loaded.refused
     problems: list[Diagnostic] = []
     stack: list[_Frame] = []
     documents = 0
     root_set = False
+    placeholders = False
 
-    def place(value: Any, mark: Any) -> NodePath | None:
-        """Attach a finished node to its parent; returns its path (None for a key)."""
+    def place(value: Any, where: SourceLocation) -> NodePath | None:
+        """Attach a finished node to its parent; returns its path (None when it is a key)."""
         nonlocal root_set
         if not stack:
             loaded.data = value
-            loaded.values[()] = _loc(path, mark)
+            values[()] = where
             root_set = True
             return ()
         frame = stack[-1]
-        if isinstance(frame.container, list):
-            node_path = (*frame.node_path, len(frame.container))
-            frame.container.append(value)
-            loaded.values[node_path] = _loc(path, mark)
-            return node_path
-        if frame.pending_key is None:
-            return None  # caller handles keys
-        key = frame.pending_key
-        frame.pending_key = None
-        node_path = (*frame.node_path, key)
-        frame.container[key] = value
-        loaded.values[node_path] = _loc(path, mark)
+        container: Any = frame.container
+        if not frame.is_map:
+            node_path = (*frame.node_path, len(container))
+            container.append(value)
+        else:
+            key = frame.pending_key
+            if key is None:
+                return None  # the caller handles keys
+            frame.pending_key = None
+            node_path = (*frame.node_path, key)
+            container[key] = value
+        values[node_path] = where
         return node_path
 
-    def refuse_decorations(event: Any) -> bool:
+    def refuse_decorations(event: Any, where: SourceLocation) -> bool:
+        """Report an alias, anchor or explicit tag; True when the event is an alias."""
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             problems.append(
-                diag(
-                    "anchor-alias",
-                    _loc(path, event.start_mark),
-                    f"alias *{anchor} is not allowed",
-                    "write the value out in full; anchors and aliases are disabled",
-                )
+                diag("anchor-alias", where, f"alias *{anchor} is not allowed",
+                     "write the value out in full; anchors and aliases are disabled")
             )
             return True
         if anchor is not None:
             problems.append(
-                diag(
-                    "anchor-alias",
-                    _loc(path, event.start_mark),
-                    f"anchor &{anchor} is not allowed",
-                    "remove the anchor; anchors and aliases are disabled",
-                )
+                diag("anchor-alias", where, f"anchor &{anchor} is not allowed",
+                     "remove the anchor; anchors and aliases are disabled")
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             problems.append(
-                diag(
-                    "tagged-value",
-                    _loc(path, event.start_mark),
-                    f"explicit tag {tag} is not allowed",
-                    "remove the tag; values are typed by the format, not by YAML tags",
-                )
+                diag("tagged-value", where,
+                     f"explicit tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                     "remove the tag; values are typed by the format, not by YAML tags")
             )
         return False
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.DocumentStartEvent):
+        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            cls = type(event)
+            if cls is _ScalarEvent:
+                mark = event.start_mark
+                where = SourceLocation(path, mark.line + 1, mark.column + 1)
+                tag = event.tag
+                tagged = tag is not None and tag != "!"
+                if tagged or event.anchor is not None:
+                    refuse_decorations(event, where)
+                style = event.style
+                raw: str = event.value
+                if style == '"' and _BAD_IN_VALUE.search(raw):
+                    # escapes such as "\0", "\e", "\N", "\u200b" bypass the raw-text scan
+                    problems.extend(
+                        _character_problem(m.group(), where, _excerpt(raw, 1), escaped=True)
+                        for m in _BAD_IN_VALUE.finditer(raw)
+                    )
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.is_map and frame.pending_key is None:
+                    key = raw
+                    if not style and key == "<<":
+                        problems.append(
+                            diag("anchor-alias", where, "merge key '<<' is not allowed",
+                                 "write the merged keys out in full")
+                        )
+                        refused.add((*frame.node_path, key))
+                    first = frame.key_marks.get(key)
+                    if first is not None:
+                        problems.append(
+                            diag("duplicate-key", where,
+                                 f"duplicate key {key!r} (first defined at line {first})",
+                                 "delete one of the two; YAML would silently keep the last")
+                        )
+                        key = f"\0duplicate:{key}:{where.line}"
+                        placeholders = True
+                    else:
+                        frame.key_marks[key] = where.line
+                    frame.pending_key = key
+                    keys[(*frame.node_path, key)] = where
+                    continue
+                value = None if not style and raw in _NULL_WORDS else raw
+                node_path = place(value, where)
+                if tagged and node_path is not None:
+                    refused.add(node_path)
+                continue
+            if cls is _MappingStart or cls is _SequenceStart:
+                where = _loc(path, event.start_mark)
+                tagged = refuse_decorations(event, where) or event.tag not in (None, "!")
+                if len(stack) >= MAX_DEPTH:
+                    problems.append(
+                        diag("too-deep", where, f"nesting deeper than {MAX_DEPTH}",
+                             "flatten the structure; no field of the format nests this deep")
+                    )
+                    return None, problems
+                if stack and stack[-1].is_map and stack[-1].pending_key is None:
+                    problems.append(
+                        diag("yaml-syntax", where, "a mapping or list used as a key",
+                             "keys must be plain text")
+                    )
+                    return None, problems
+                new: dict[str, Any] | list[Any] = {} if cls is _MappingStart else []
+                node_path = place(new, where)
+                if tagged and node_path is not None:
+                    refused.add(node_path)
+                stack.append(_Frame(new, node_path if node_path is not None else ()))
+                continue
+            if cls in _CollectionEnds:
+                stack.pop()
+                continue
+            if cls is yaml.AliasEvent:
+                refuse_decorations(event, _loc(path, event.start_mark))
+                # an alias stands for a node: keep the structure with a placeholder
+                if stack and stack[-1].is_map and stack[-1].pending_key is None:
+                    stack[-1].pending_key = "\0alias"
+                    placeholders = True
+                else:
+                    node_path = place(None, _loc(path, event.start_mark))
+                    if node_path is not None:
+                        refused.add(node_path)
+                continue
+            if cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     problems.append(
-                        diag(
-                            "yaml-syntax",
-                            _loc(path, event.start_mark),
-                            "more than one YAML document in the file",
-                            "remove the '---' separator; one document per file",
-                        )
+                        diag("yaml-syntax", _loc(path, event.start_mark),
+                             "more than one YAML document in the file",
+                             "remove the '---' separator; one document per file")
                     )
                     break
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent,
-                                  yaml.DocumentEndEvent)):
-                continue
-            if refuse_decorations(event):
-                # An alias stands for a node: keep the structure consistent with a None.
-                if stack and isinstance(stack[-1].container, dict) and (
-                    stack[-1].pending_key is None
-                ):
-                    stack[-1].pending_key = "\0alias"
-                else:
-                    place(None, event.start_mark)
-                continue
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    problems.append(
-                        diag(
-                            "too-deep",
-                            _loc(path, event.start_mark),
-                            f"nesting deeper than {MAX_DEPTH}",
-                            "flatten the structure; no field of the format nests this deep",
-                        )
-                    )
-                    return None, problems
-                if stack and isinstance(stack[-1].container, dict) and (
-                    stack[-1].pending_key is None
-                ):
-                    problems.append(
-                        diag(
-                            "yaml-syntax",
-                            _loc(path, event.start_mark),
-                            "a mapping or list used as a key",
-                            "keys must be plain text",
-                        )
-                    )
-                    return None, problems
-                container: dict[str, Any] | list[Any] = (
-                    {} if isinstance(event, yaml.MappingStartEvent) else []
-                )
-                node_path = place(container, event.start_mark)
-                stack.append(_Frame(container, node_path if node_path is not None else ()))
-                continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                continue
-            if isinstance(event, yaml.ScalarEvent):
-                plain = not event.style
-                value: str | None = event.value
-                if event.style == '"':
-                    # escapes such as "\0", "\e", "\N", "\u200b" bypass the scan of the raw text
-                    problems.extend(
-                        _character_problem(
-                            m.group(), _loc(path, event.start_mark), _excerpt(event.value, 1),
-                            escaped=True,
-                        )
-                        for m in _BAD_IN_VALUE.finditer(event.value)
-                    )
-                if plain and event.value in _NULL_WORDS:
-                    value = None
-                frame = stack[-1] if stack else None
-                if (
-                    frame is not None
-                    and isinstance(frame.container, dict)
-                    and frame.pending_key is None
-                ):
-                    key = event.value
-                    if plain and key == "<<":
-                        problems.append(
-                            diag(
-                                "anchor-alias",
-                                _loc(path, event.start_mark),
-                                "merge key '<<' is not allowed",
-                                "write the merged keys out in full",
-                            )
-                        )
-                    if key in frame.key_marks:
-                        problems.append(
-                            diag(
-                                "duplicate-key",
-                                _loc(path, event.start_mark),
-                                f"duplicate key {key!r} (first defined at line "
-                                f"{frame.key_marks[key]})",
-                                "delete one of the two; YAML would silently keep the last",
-                            )
-                        )
-                        key = f"\0duplicate:{key}:{_loc(path, event.start_mark).line}"
-                    else:
-                        frame.key_marks[key] = _loc(path, event.start_mark).line
-                    frame.pending_key = key
-                    loaded.keys[(*frame.node_path, key)] = _loc(path, event.start_mark)
-                    continue
-                place(value, event.start_mark)
+            # stream start and end, document end: nothing to do
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = _loc(path, mark) if mark is not None else SourceLocation(path)
@@ -406,10 +402,12 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
         )
         return None, problems
     except yaml.YAMLError as exc:
-        problems.append(diag("yaml-syntax", SourceLocation(path), f"invalid YAML: {exc}"))
+        problems.append(diag("yaml-syntax", SourceLocation(path), f"invalid YAML: {exc}",
+                             "check the file in an editor that shows YAML errors"))
         return None, problems
 
-    _drop_marked_keys(loaded.data)
+    if placeholders:
+        _drop_marked_keys(loaded.data)
     if not root_set or loaded.data is None:
         what = "the file is empty" if not text.strip() else "the file holds no data"
         problems.append(
@@ -419,7 +417,7 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
         return None, problems
     if not isinstance(loaded.data, dict):
         problems.append(
-            diag("not-a-mapping", loaded.values[()], "the top level must be a mapping",
+            diag("not-a-mapping", values[()], "the top level must be a mapping",
                  "start the file with fields such as 'id:'")
         )
         return None, problems

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -30,8 +31,8 @@ ID_MAX_LENGTH = 64
 RESERVED_IDS = frozenset(
     {
         "index", "search", "sitemap", "readme", "assets", "404", "site", "docs", "static",
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3",
-        "pagefind", "downloads", "javascripts", "stylesheets",
+        "con", "prn", "aux", "nul", "pagefind", "downloads", "javascripts", "stylesheets",
+        *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
     }
 )
 
@@ -48,7 +49,13 @@ def _check_id(value: str) -> str:
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text is blank; write the words, or null where the format allows it")
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_text)]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 
 
@@ -56,6 +63,13 @@ def _check_url(value: str) -> str:
     scheme = value.split(":", 1)[0].strip().lower() if ":" in value else ""
     if scheme not in {"http", "https"}:
         raise ValueError(f"URL scheme {scheme!r} not allowed; use http or https")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if not host or any(c.isspace() for c in value):
+        raise ValueError(f"URL {value!r} has no valid host; write it as https://host/path")
     return value
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import types
 import typing
@@ -70,8 +71,8 @@ def display_path(path: Path) -> str:
     File names that are not valid UTF-8 come back with U+FFFD in place of the bad bytes, so that
     printing or JSON-encoding a diagnostic can never fail.
     """
-    try:
-        shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    try:  # abspath, not resolve: a symlink is shown under its own name
+        shown = Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except (ValueError, OSError):
         shown = path.as_posix()
     return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -234,6 +235,9 @@ def explain_id(value: str) -> str:
     shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "…"
     if value in RESERVED_IDS:
         return f"invalid id {shown}: the name is reserved (it would collide with a site file)"
+    if value.lower() in RESERVED_IDS:
+        return (f"invalid id {shown}: the name is reserved in any case (it would collide with a "
+                "site file)")
     if re.fullmatch(ID_PATTERN, value) and len(value) <= ID_MAX_LENGTH:
         return ""
     if not value:
@@ -245,8 +249,11 @@ def explain_id(value: str) -> str:
         if not ch.isascii():
             name = unicodedata.name(ch, "")
             named = f" {name}" if name else ""
-            return (f"invalid id {shown}: character {ch!r} (U+{ord(ch):04X}{named}) is not "
-                    f"allowed; use {_ID_RULE}")
+            if unicodedata.category(ch)[0] in "LNPS":  # visible on its own
+                return (f"invalid id {shown}: character {ch!r} (U+{ord(ch):04X}{named}) is not "
+                        f"allowed; use {_ID_RULE}")
+            return (f"invalid id {shown}: character U+{ord(ch):04X}{named} is not allowed; "
+                    f"use {_ID_RULE}")
         if not (ch.isdigit() or "a" <= ch <= "z" or ch == "-"):
             return f"invalid id {shown}: character {ch!r} is not allowed; use {_ID_RULE}"
     if len(value) > ID_MAX_LENGTH:
@@ -273,6 +280,8 @@ def _friendly(kind: str, message: str, ctx: dict[str, Any]) -> str:
         return "must not be empty"
     if kind in {"enum", "literal_error"} and "expected" in ctx:
         return f"expected {ctx['expected']}"
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return f"expected text matching {ctx['pattern']}"
     return message.replace("Input should be", "should be")
 
 
@@ -290,7 +299,7 @@ def translate_errors(
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
         path = _data_path(loaded, loc)
-        if path in skip:
+        if path in skip or any(path[: len(r)] == r for r in loaded.refused):
             continue
         kind = item["type"]
         message = str(item["msg"]).removeprefix("Value error, ")
@@ -315,19 +324,27 @@ def translate_errors(
             continue
         present = path in loaded.values
         value = item.get("input")
-        if kind == "missing" or (value is None and kind.endswith("_type")):
+        blank = kind == "value_error" and message.startswith("text is blank")
+        if kind == "missing" or (value is None and kind.endswith("_type")) or blank:
             found.append(
                 diag(
                     "missing-field",
                     loaded.locate(path, key=True),
-                    f"field {field_name!r} is required",
+                    f"field {field_name!r} is " + ("blank" if blank else "required"),
                     f"give {where} a value (write null only where the format allows it)",
                 )
             )
             continue
         location = loaded.locate(path, key=not present)
-        if kind.startswith("date_") or "invalid date" in message:
+        if kind == "string_pattern_mismatch" and field_name == "date":
+            found.append(
+                diag("invalid-date", location, f"invalid date {value!r}",
+                     "a by_date limit is written YYYY-MM or YYYY-MM-DD")
+            )
+        elif kind.startswith("date_") or "invalid date" in message:
             shown = value if isinstance(value, str) else ""
+            if not shown and (*path, "date") in loaded.values:  # from Limit's own check
+                location = loaded.values[(*path, "date")]
             found.append(
                 diag(
                     "invalid-date",
@@ -350,7 +367,8 @@ def translate_errors(
             found.append(diag("url-scheme", location, message, "only http(s) links are kept"))
         else:
             text = _friendly(kind, message, ctx)
-            found.append(diag("invalid-value", location, f"{where}: {text}{_shown(value)}"))
+            found.append(diag("invalid-value", location, f"{where}: {text}{_shown(value)}",
+                              "see the field reference: docs/reference/format.md"))
     return found
 
 
@@ -894,7 +912,10 @@ def check_knowledge_base(
     registries = _load_registries(root, report)
 
     documents: list[PolicyDocument] = []
-    checkers: list[_Checker] = []
+    # what the cross-document checks need, so that each file's positions can be dropped as
+    # soon as the file is checked (memory stays flat for thousands of documents)
+    ids: list[tuple[str, SourceLocation]] = []
+    cited: list[tuple[SourceLocation, str]] = []
     folder = root / DOCUMENT_DIR
     paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
         if folder.is_dir() else []
@@ -910,49 +931,58 @@ def check_knowledge_base(
             documents.append(PolicyDocument(doc, loaded.path))
         else:
             doc, positions = _partial_document(loaded, parsed.bad_paths)
-        checkers.append(
-            _Checker(loaded, doc, registries["actor_types"].ids, registries["topics"].ids,
-                     registries["jurisdictions"].ids, report.diagnostics, positions)
-        )
+        checker = _Checker(loaded, doc, registries["actor_types"].ids, registries["topics"].ids,
+                           registries["jurisdictions"].ids, report.diagnostics, positions)
+        checker.run()
+        raw_id = loaded.data.get("id")
+        if isinstance(raw_id, str):
+            ids.append((raw_id, loaded.locate(("id",))))
+        cited.extend((loaded.locate(("citations", i, "document")), citation.document)
+                     for i, citation in checker.items("citations")
+                     if citation.document is not None)
 
     # document ids: unique across files, checked on the raw id so that 'Policy-A' (invalid)
     # still collides with 'policy-a'; reported in every file involved
-    by_key: dict[str, list[LoadedFile]] = {}
-    for checker in checkers:
-        raw = checker.loaded.data.get("id") if isinstance(checker.loaded.data, dict) else None
-        if isinstance(raw, str):
-            by_key.setdefault(fold_id(raw), []).append(checker.loaded)
-    for key, files in by_key.items():
-        if len(files) > 1:
-            places = ", ".join(str(f.locate(("id",))) for f in files)
-            for loaded in files:
-                report.add(diag("duplicate-id", loaded.locate(("id",)),
-                                f"duplicate document id {key!r}: {places}",
+    by_key: dict[str, list[SourceLocation]] = {}
+    for raw_id, where in ids:
+        by_key.setdefault(fold_id(raw_id), []).append(where)
+    for key, places in by_key.items():
+        if len(places) > 1:
+            listed = ", ".join(str(p) for p in places)
+            for where in places:
+                report.add(diag("duplicate-id", where,
+                                f"duplicate document id {key!r}: {listed}",
                                 "every document needs its own id; ids are compared ignoring "
                                 "case and width"))
-
-    doc_ids = {c.loaded.data["id"] for c in checkers if isinstance(c.loaded.data.get("id"), str)}
-    for checker in checkers:
-        checker.run()
-        for i, citation in checker.items("citations"):
-            if citation.document is not None and citation.document not in doc_ids:
-                checker.unknown(("citations", i, "document"), "document", citation.document,
-                                doc_ids)
+    doc_ids = sorted({raw_id for raw_id, _ in ids})
+    known = set(doc_ids)
+    for where, target in cited:
+        if target not in known:
+            close = difflib.get_close_matches(target, doc_ids, n=1)
+            shown = ", ".join(doc_ids[:12]) + (" …" if len(doc_ids) > 12 else "")
+            hint = f"known documents: {shown}" if doc_ids else "define the document first"
+            report.add(diag("unknown-reference", where, f"unknown document {target!r}",
+                            (f"did you mean {close[0]!r}? " if close else "") + hint))
 
     if only:
-        wanted = {display_path(p) for p in only}
-        report.diagnostics = [
-            d for d in report.diagnostics
-            if d.location.path in wanted
-            or not d.location.path.startswith(display_path(folder).rstrip("/") + "/")
-            or any(d.location.path.startswith(w.rstrip("/") + "/") for w in wanted)
-        ]
+        report.diagnostics = _only(report.diagnostics, folder, only)
     if not report.ok or not all(r.ok for r in registries.values()):
         return None, report
     jurisdictions: list[Jurisdiction] = registries["jurisdictions"].items
     actor_types: list[ActorType] = registries["actor_types"].items
     topics: list[Topic] = registries["topics"].items
     return assemble(documents, jurisdictions, actor_types, topics), report
+
+
+def _only(found: list[Diagnostic], folder: Path, only: list[Path]) -> list[Diagnostic]:
+    """Drop diagnostics about document files outside ``only`` (registry problems always stay)."""
+    entries = {display_path(p): p.resolve() for p in folder.iterdir()} if folder.is_dir() else {}
+    chosen = [p.resolve() for p in only]
+
+    def wanted(real: Path) -> bool:
+        return any(real == c or c in real.parents for c in chosen)
+
+    return [d for d in found if d.location.path not in entries or wanted(entries[d.location.path])]
 
 
 def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
