@@ -17,7 +17,8 @@ import pytest
 
 from generator.diagnostics import CHECK_CODES, CODES, Severity
 from generator.schema import RESERVED_IDS
-from generator.validate import check_knowledge_base, explain_id, fold_id
+from generator.typing_pass import explain_id
+from generator.validate import check_knowledge_base, fold_id
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid-kb"
@@ -536,7 +537,7 @@ def test_every_typed_field_of_the_format_is_covered_here() -> None:
     from pydantic import BaseModel
 
     from generator import schema
-    from generator.validate import _fields_by_key
+    from generator.typing_pass import _fields_by_key
 
     typed = {
         (name, key)
