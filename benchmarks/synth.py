@@ -35,7 +35,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -90,22 +90,21 @@ PROVINCES: tuple[tuple[str, str, str, str, str, bool], ...] = (
 _AUTONOMOUS = frozenset({"22", "42", "43", "51", "52", "53", "62", "63", "65"})
 
 #: Characters common in Chinese place names, with their pinyin (ids are the joined pinyin).
+_PLACE_CHAR_TEXT = (
+    "安an 宝bao 北bei 滨bin 博bo 昌chang 长chang 城cheng 崇chong 川chuan 春chun 大da 丹dan 德de "
+    "定ding 东dong 丰feng 凤feng 福fu 阜fu 富fu 甘gan 高gao 固gu 广guang 贵gui 桂gui 海hai 汉han "
+    "和he 河he 鹤he 衡heng 红hong 洪hong 湖hu 华hua 淮huai 怀huai 黄huang 会hui 惠hui 吉ji 济ji "
+    "嘉jia 建jian 江jiang 金jin 锦jin 晋jin 靖jing 景jing 九jiu 开kai 康kang 兰lan 蓝lan 乐le "
+    "黎li 丽li 临lin 灵ling 陵ling 柳liu 龙long 隆long 芦lu 鹿lu 罗luo 洛luo 茂mao 梅mei 蒙meng "
+    "明ming 牟mu 南nan 宁ning 盘pan 沛pei 平ping 蒲pu 普pu 祁qi 黔qian 青qing 清qing 庆qing "
+    "琼qiong 泉quan 仁ren 荣rong 瑞rui 沙sha 山shan 邵shao 绍shao 石shi 寿shou 舒shu 顺shun "
+    "松song 嵩song 泰tai 太tai 汤tang 陶tao 滕teng 天tian 通tong 桐tong 万wan 威wei 卫wei 文wen "
+    "温wen 吴wu 武wu 西xi 溪xi 夏xia 仙xian 湘xiang 襄xiang 萧xiao 新xin 兴xing 秀xiu 盱xu 延yan "
+    "盐yan 扬yang 阳yang 伊yi 宜yi 沂yi 义yi 英ying 颍ying 永yong 雍yong 玉yu 元yuan 岳yue 云yun "
+    "泽ze 彰zhang 漳zhang 昭zhao 肇zhao 柘zhe 中zhong 舟zhou 淄zi 遵zun"
+)
 PLACE_CHARS: tuple[tuple[str, str], ...] = tuple(
-    (pair[0], pair[1:])
-    for pair in (
-        "安an 宝bao 北bei 滨bin 博bo 昌chang 长chang 城cheng 崇chong 川chuan 春chun 大da 丹dan "
-        "德de 定ding 东dong 丰feng 凤feng 福fu 阜fu 富fu 甘gan 高gao 固gu 广guang 贵gui 桂gui "
-        "海hai 汉han 和he 河he 鹤he 衡heng 红hong 洪hong 湖hu 华hua 淮huai 怀huai 黄huang 会hui "
-        "惠hui 吉ji 济ji 嘉jia 建jian 江jiang 金jin 锦jin 晋jin 靖jing 景jing 九jiu 开kai 康kang "
-        "兰lan 蓝lan 乐le 黎li 丽li 临lin 灵ling 陵ling 柳liu 龙long 隆long 芦lu 鹿lu 罗luo 洛luo "
-        "茂mao 梅mei 蒙meng 明ming 牟mu 南nan 宁ning 盘pan 沛pei 平ping 蒲pu 普pu 祁qi 黔qian "
-        "青qing 清qing 庆qing 琼qiong 泉quan 仁ren 荣rong 瑞rui 沙sha 山shan 邵shao 绍shao "
-        "石shi 寿shou 舒shu 顺shun 松song 嵩song 泰tai 太tai 汤tang 陶tao 滕teng 天tian 通tong "
-        "桐tong 万wan 威wei 卫wei 文wen 温wen 吴wu 武wu 西xi 溪xi 夏xia 仙xian 湘xiang 襄xiang "
-        "萧xiao 新xin 兴xing 秀xiu 盱xu 延yan 盐yan 扬yang 阳yang 伊yi 宜yi 沂yi 义yi 英ying "
-        "颍ying 永yong 雍yong 玉yu 元yuan 岳yue 云yun 泽ze 彰zhang 漳zhang 昭zhao 肇zhao 柘zhe "
-        "中zhong 舟zhou 淄zi 遵zun"
-    ).split()
+    (pair[0], pair[1:]) for pair in _PLACE_CHAR_TEXT.split()
 )
 
 _NAME_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "自治州", "自治县", "地区",
@@ -122,7 +121,8 @@ EXTERNAL_CITATIONS: tuple[tuple[str, str | None, str], ...] = (
 
 #: Actor and term wording that differs between real documents: (pattern, alternatives).
 WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("县级执法业务主管部门", ("县级执法业务主管部门", "县级行政执法主管部门", "县直执法业务主管部门")),
+    ("县级执法业务主管部门",
+     ("县级执法业务主管部门", "县级行政执法主管部门", "县直执法业务主管部门")),
     ("市级业务主管部门", ("市级业务主管部门", "市直业务主管部门")),
     ("(?<![乡木])镇（街道）", ("镇（街道）", "乡镇（街道）")),
     ("(?<![乡木])镇\\(街道\\)", ("镇(街道)", "乡镇(街道)")),
@@ -135,6 +135,7 @@ WORDING: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 _WORKING_DAY_VALUES = (1, 2, 3, 5, 7, 10, 15, 20, 30)
 _HOUR_VALUES = (2, 4, 6, 8, 12, 24, 48, 72)
+_NUMBER = r"(?<![\d.])(\d{1,3})(个工作日|個工作日|小时|小時)"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DOCNO = (r"[\u4e00-\u9fff]{1,8}[〔\[［]\s*(?:19|20)\d{2}\s*[〕\]］]\s*第?\d{1,4}\s*[号號]")
 _DOCNO_PARTS = re.compile(
@@ -146,7 +147,7 @@ _DOCNO_PARTS = re.compile(
 # --- Chinese script helpers ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
+@cache
 def _opencc(config: str) -> Any:
     import opencc
 
@@ -165,11 +166,16 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@lru_cache(maxsize=4096)
+def _char_forms(ch: str) -> tuple[str, ...]:
+    return tuple(sorted({ch, to_traditional(ch), to_simplified(ch)}))
+
+
 def _both_scripts(literal: str) -> str:
     """Regex matching ``literal`` written in simplified, traditional or a mix (灌云縣)."""
     out = []
     for ch in literal:
-        forms = sorted({ch, to_traditional(ch), to_simplified(ch)})
+        forms = _char_forms(ch)
         out.append(re.escape(ch) if len(forms) == 1 else "[" + "".join(forms) + "]")
     return "".join(out)
 
@@ -372,14 +378,23 @@ def _walk_provisions(provisions: list[dict[str, Any]]) -> Iterator[dict[str, Any
         stack.extend(reversed(node.get("children") or []))
 
 
-def sentence_pool(templates: list[Template], registry: Registry) -> list[str]:
-    """Real sentences (simplified) that name no template place and no 文号: the filler."""
+def _half_width(data: dict[str, Any]) -> bool:
+    """True when the document punctuates with half-width commas (as some sources do)."""
+    text = "".join(str(p.get("text") or "") for p in _walk_provisions(data.get("provisions") or []))
+    return text.count(",") > text.count("，")
+
+
+def sentence_pool(templates: list[Template], registry: Registry) -> dict[bool, list[str]]:
+    """Real sentences (simplified) that name no template place and no 文号: the filler.
+
+    Keyed by punctuation style (half-width commas or not), so that filler matches its host.
+    """
     names: set[str] = set()
     for t in templates:
         for place in registry.chain(str(t.data.get("jurisdiction"))):
             names.update({place.name, place.short})
     names = {n for n in names if len(n) >= 2}
-    pool: list[str] = []
+    pool: dict[bool, list[str]] = {True: [], False: []}
     seen: set[str] = set()
     for t in templates:
         for prov in _walk_provisions(t.data.get("provisions") or []):
@@ -391,7 +406,7 @@ def sentence_pool(templates: list[Template], registry: Registry) -> list[str]:
                         or any(n in sentence for n in names) or "《" in sentence):
                     continue
                 seen.add(sentence)
-                pool.append(sentence)
+                pool["," in sentence and "，" not in sentence].append(sentence)
     return pool
 
 
@@ -406,6 +421,7 @@ class Published:
     title: str
     doc_number: str | None
     issuer: str | None
+    year: int
 
 
 @dataclass
@@ -449,13 +465,14 @@ def _id_tail(template_id: str, jurisdiction_id: str) -> str:
 class DocumentSynth:
     """Turns one template into one synthetic document (plain data, all strings)."""
 
-    def __init__(self, template: Template, registry: Registry, pool: list[str],
+    def __init__(self, template: Template, registry: Registry, pool: dict[bool, list[str]],
                  rng: random.Random) -> None:
         self.t = template
         self.registry = registry
-        self.pool = pool
+        self.pool = pool[_half_width(template.data)] or pool[True] + pool[False]
         self.rng = rng
         self.traditional_source = template.data.get("script") == "traditional"
+        self.year = 0
 
     # choose where and when
     def _target(self) -> tuple[list[Place], list[Place]]:
@@ -492,15 +509,20 @@ class DocumentSynth:
                 if m is None:  # pragma: no cover - _DOCNO and _DOCNO_PARTS agree
                     docnos[token] = token
                     continue
+                # the prefix regex also takes the words before it (所引金办发): replace the
+                # rightmost place character among its last five characters
                 prefix = m["prefix"]
-                prefix = first_chars.get(prefix[0], prefix[0]) + prefix[1:]
-                number = str(rng.randint(1, 180))
+                for pos in range(len(prefix) - 1, max(len(prefix) - 6, -1), -1):
+                    if prefix[pos] in first_chars:
+                        prefix = prefix[:pos] + first_chars[prefix[pos]] + prefix[pos + 1:]
+                        break
+                serial = rng.randint(1, 180)
                 docnos[token] = (f"{prefix}{m['open']}{int(m['year']) + delta}{m['close']}"
-                                 f"{number}{m['end']}")
+                                 f"{serial}{m['end']}")
         if docnos:
             alternatives.append(("docno", "|".join(re.escape(t) for t in
                                                    sorted(docnos, key=len, reverse=True)),
-                                 lambda m: docnos[m.group()]))
+                                 lambda found: docnos[found.group()]))
 
         # 2. place names, full and short, in either script
         names: list[tuple[str, str]] = []
@@ -510,46 +532,44 @@ class DocumentSynth:
                 names.append((o.short, n.short))
         names.sort(key=lambda pair: len(pair[0]), reverse=True)
         for i, (o_name, n_name) in enumerate(names):
-            target = conv(n_name)
-            alternatives.append((f"p{i}", _both_scripts(o_name),
-                                 lambda _m, target=target: target))
+            alternatives.append((f"p{i}", _both_scripts(o_name), _const(conv(n_name))))
 
         # 3. wording (simplified sources only)
         if not trad:
-            for i, (pattern, options) in enumerate(WORDING):
-                choice = rng.choice(options)
-                alternatives.append((f"w{i}", pattern, lambda _m, choice=choice: choice))
+            for i, (wording, variants) in enumerate(WORDING):
+                alternatives.append((f"w{i}", wording, _const(rng.choice(variants))))
 
         # 4. clock values with the text that states them
         self.number_maps: dict[str, dict[int, int]] = {"wd": {}, "h": {}}
         for text in _strings(data):
-            for value, unit in re.findall(r"(?<![\d.])(\d{1,3})(个工作日|個工作日|小时|小時)", text):
+            for value, unit in re.findall(_NUMBER, text):
                 key = "wd" if "工作日" in unit else "h"
                 table = self.number_maps[key]
                 if int(value) not in table:
-                    options = _WORKING_DAY_VALUES if key == "wd" else _HOUR_VALUES
-                    table[int(value)] = (rng.choice(options) if rng.random() < 0.5
+                    values = _WORKING_DAY_VALUES if key == "wd" else _HOUR_VALUES
+                    table[int(value)] = (rng.choice(values) if rng.random() < 0.5
                                          else int(value))
         maps = self.number_maps
 
-        def number(m: re.Match[str]) -> str:
-            text = m.group()
-            value = re.match(r"\d+", text).group()  # type: ignore[union-attr]
-            rest = text[len(value):]
+        def clock_value(found: re.Match[str]) -> str:
+            text = found.group()
+            digits = text.rstrip("个個工作日小时時")
+            rest = text[len(digits):]
             table = maps["wd" if "工作日" in rest else "h"]
-            return f"{table.get(int(value), int(value))}{rest}"
+            return f"{table.get(int(digits), int(digits))}{rest}"
 
-        alternatives.append(("num", r"(?<![\d.])\d{1,3}(?:个工作日|個工作日|小时|小時)", number))
+        alternatives.append(("num", r"(?<![\d.])\d{1,3}(?:个工作日|個工作日|小时|小時)",
+                             clock_value))
 
         # 5. years stated in the text
         alternatives.append(("year", r"(?<!\d)(?:19[89]\d|20[0-4]\d)(?=年)",
-                             lambda m: str(int(m.group()) + delta)))
+                             lambda found: str(int(found.group()) + delta)))
 
-        pattern = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx, _ in alternatives))
+        combined = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx, _ in alternatives))
         handlers = {name: fn for name, _, fn in alternatives}
 
         def rewrite(text: str) -> str:
-            return pattern.sub(lambda m: handlers[m.lastgroup or ""](m), text)
+            return combined.sub(lambda found: handlers[found.lastgroup or ""](found), text)
 
         return rewrite
 
@@ -585,18 +605,22 @@ class DocumentSynth:
             host = next((p for p in _walk_provisions(provisions) if p.get("text")), provisions[0])
         citations = data.setdefault("citations", [])
         added: list[str] = []
+        earlier = [e for e in earlier if e.year <= self.year]  # older documents only
         count = rng.choice((0, 1, 1, 2, 2, 3)) if earlier else 0
+        script = to_traditional if self.traditional_source else to_simplified
         forms = ("参照{issuer}《{title}》{no}的有关规定执行。",
                  "本文件与{issuer}印发的《{title}》{no}配套实施。",
                  "《{title}》{no}与本文件规定不一致的，以本文件为准。")
         for k, target in enumerate(rng.sample(earlier, min(count, len(earlier)))):
-            no = f"（{target.doc_number}）" if target.doc_number else ""
-            added.append(rng.choice(forms).format(issuer=target.issuer or "", title=target.title,
-                                                  no=no))
-            citations.append({"id": f"kb-ref-{k + 1}", "title": target.title,
-                              "doc_number": target.doc_number, "issuer": target.issuer,
-                              "document": target.id, "provision": host["id"],
-                              "quote": f"《{target.title}》{no}"})
+            # cited titles are printed in the citing document's script
+            title = script(target.title)
+            docno = script(target.doc_number) if target.doc_number else None
+            issuer = script(target.issuer) if target.issuer else None
+            no = f"（{docno}）" if docno else ""
+            added.append(rng.choice(forms).format(issuer=issuer or "", title=title, no=no))
+            citations.append({"id": f"kb-ref-{k + 1}", "title": title, "doc_number": docno,
+                              "issuer": issuer, "document": target.id, "provision": host["id"],
+                              "quote": f"《{title}》{no}"})
             stats.citations_internal += 1
         if rng.random() < 0.4:
             title, docno, issuer = rng.choice(EXTERNAL_CITATIONS)
@@ -617,12 +641,12 @@ class DocumentSynth:
     def build(self, index: int, earlier: list[Published], used_ids: set[str],
               stats: Stats) -> dict[str, Any]:
         rng = self.rng
-        data = copy.deepcopy(self.t.data)
+        data: dict[str, Any] = copy.deepcopy(self.t.data)
         old, new = self._target()
-        year = rng.randint(2012, 2025)
+        year = self.year = rng.randint(2012, 2025)
         delta = year - _template_year(data)
         rewrite = self._rewriter(old, new, delta, data)
-        data = _map_strings(data, rewrite)
+        data = dict(_map_strings(data, rewrite))
 
         # ids, jurisdiction, dates, limits, source
         place_map = {o.id: n.id for o, n in zip(old, new, strict=False)}
@@ -664,16 +688,20 @@ class DocumentSynth:
         self._vary_text(data, trad)
         self._cite(data, earlier, stats)
         if to_trad:
-            data = _map_strings(data, to_traditional)
+            data = dict(_map_strings(data, to_traditional))
             data["script"] = "traditional"
         notes = data.setdefault("notes", [])
-        note = (f"合成文档：由 benchmarks/synth.py 根据 {self.t.id} 生成（第{index}号），仅用于性能测试，"
-                "地名、文号、日期与时限均为虚构。")
+        note = (f"合成文档：由 benchmarks/synth.py 根据 {self.t.id} 生成（第{index}号），"
+                "仅用于性能测试，地名、文号、日期与时限均为虚构。")
         notes.append(to_traditional(note) if (trad or to_trad) else note)
         stats.quotes_rechosen += repair_quotes(data)
         if data.get("script") == "traditional":
             stats.traditional += 1
         return data
+
+
+def _const(value: str) -> Callable[[re.Match[str]], str]:
+    return lambda _found: value
 
 
 def _dicts(node: Any) -> Iterator[dict[str, Any]]:
@@ -747,6 +775,28 @@ def dump_document(data: dict[str, Any], header: str) -> bytes:
     return (header + body).encode("utf-8")
 
 
+def synth_digest() -> str:
+    """Digest of this file: a manifest made by another version of the synthesiser is stale."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def up_to_date(n: int, out: Path, *, seed: int = 0,
+               templates_root: Path = DEFAULT_TEMPLATES) -> dict[str, Any] | None:
+    """The manifest of ``out`` when it already holds exactly what ``synthesise`` would write."""
+    try:
+        manifest: dict[str, Any] = json.loads((out / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    _root, templates = load_templates(templates_root)
+    wanted = [{"id": t.id, "sha256": t.digest} for t in templates]
+    if (manifest.get("seed"), manifest.get("documents"), manifest.get("synth_sha256"),
+            manifest.get("templates")) != (seed, n, synth_digest(), wanted):
+        return None
+    if len(list((out / "documents").glob("*.yaml"))) != n:
+        return None
+    return manifest
+
+
 def synthesise(n: int, out: Path, *, seed: int = 0, templates_root: Path = DEFAULT_TEMPLATES,
                ) -> dict[str, Any]:
     """Write ``n`` documents and the registries under ``out``; returns the manifest."""
@@ -781,7 +831,7 @@ def synthesise(n: int, out: Path, *, seed: int = 0, templates_root: Path = DEFAU
         (docs_dir / f"{data['id']}.yaml").write_bytes(raw)
         issuers = data.get("issuers") or [{}]
         earlier.append(Published(data["id"], data["title"], data.get("doc_number"),
-                                 issuers[0].get("name")))
+                                 issuers[0].get("name"), synth.year))
         stats.documents += 1
         stats.bytes += len(raw)
         stats.by_template[template.id] = stats.by_template.get(template.id, 0) + 1
@@ -789,6 +839,7 @@ def synthesise(n: int, out: Path, *, seed: int = 0, templates_root: Path = DEFAU
     manifest = {
         "seed": seed,
         "documents": n,
+        "synth_sha256": synth_digest(),
         "jurisdictions": len(registry.places),
         "templates": [{"id": t.id, "sha256": t.digest} for t in templates],
         "template_root": display_path(root),

@@ -1,0 +1,257 @@
+"""The benchmark's results as Markdown: benchmarks/out/results.md, docs/about/performance.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+GOAL_POLICIES_PER_SECOND = 300
+GOAL_GROWTH = 3.3
+GOAL_LARGEST_PAGE_KB = 150
+GOAL_QUERY_BYTES = 1_000_000
+GOAL_INCREMENTAL = 0.10
+
+GENERATOR_STAGES = ("load+validate", "model+graph", "render", "dot")
+BUILD_LABELS = {
+    "recover": "recover interrupted builds",
+    "check": "load + validate",
+    "render": "render (graph included)",
+    "diagrams": "dot + inline SVG",
+    "write": "write docs/ (staging)",
+    "mkdocs": "**mkdocs build**",
+    "search": "**search index** (shadow pages + Pagefind)",
+    "links": "link check",
+    "swap": "swap into place",
+}
+
+
+def _s(stage: dict[str, Any] | None) -> float | None:
+    if not stage:
+        return None
+    value = stage.get("seconds")
+    return float(value) if value is not None else None
+
+
+def _secs(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def _size(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if value >= 1024 * 1024:
+        return f"{value / 1024 / 1024:.1f} MB"
+    return f"{value / 1024:.0f} KB"
+
+
+def _rate(n: int, seconds: float | None) -> str:
+    return f" ({n / seconds:,.0f}/s)" if seconds else ""
+
+
+def generator_seconds(r: dict[str, Any]) -> tuple[float | None, list[str]]:
+    """Sum of the generator stages, and the ones missing from it."""
+    total, missing = 0.0, []
+    for name in GENERATOR_STAGES:
+        value = _s(r["stages"].get(name))
+        if value is None:
+            missing.append(name)
+        else:
+            total += value
+    return (total if len(missing) < len(GENERATOR_STAGES) else None), missing
+
+
+def _row(label: str, goal: str, cells: list[str]) -> str:
+    return "| " + " | ".join([label, *cells, goal]) + " |"
+
+
+def render_markdown(payload: dict[str, Any]) -> str:
+    meta = payload["meta"]
+    results: list[dict[str, Any]] = payload["results"]
+    ns = [int(r["n"]) for r in results]
+    header = ["| | " + " | ".join(f"N = {n:,}" for n in ns) + " | goal |",
+              "|---|" + "---:|" * len(ns) + "---|"]
+    rows: list[str] = []
+    reasons: dict[str, str] = {}
+
+    def stage_cell(r: dict[str, Any], name: str, *, rate: bool = False) -> str:
+        stage = r["stages"].get(name)
+        value = _s(stage)
+        if value is None:
+            why = (stage or {}).get("why", "not run")
+            reasons.setdefault(name, why)
+            return "n/a"
+        return _secs(value) + (_rate(int(r["n"]), value) if rate else "")
+
+    rows.append(_row("documents (YAML)", "", [
+        f"{r['n']:,} ({_size(r.get('yaml_bytes'))})" for r in results]))
+    rows.append(_row("jurisdictions in the registry", "", [
+        f"{r.get('manifest', {}).get('jurisdictions', 0):,}" for r in results]))
+    rows.append(_row("load + validate (`check_knowledge_base`)", "", [
+        stage_cell(r, "load+validate", rate=True) for r in results]))
+    rows.append(_row("model + graph (`build_graph`)", "", [
+        stage_cell(r, "model+graph") for r in results]))
+    rows.append(_row("render (`render_site`)", "", [
+        stage_cell(r, "render", rate=True)
+        + (f", {r['rendered_pages']:,} pages" if r.get("rendered_pages") else "")
+        for r in results]))
+    rows.append(_row("dot (batched)", "", [
+        stage_cell(r, "dot") + (f", {r['diagrams']:,} charts" if r.get("diagrams") else "")
+        for r in results]))
+    gen_cells = []
+    for r in results:
+        total, missing = generator_seconds(r)
+        cell = _secs(total) + _rate(int(r["n"]), total)
+        if missing and total is not None:
+            cell += " (without " + ", ".join(missing) + ")"
+        gen_cells.append(cell)
+    rows.append(_row("**generator stages** (sum of the four above)",
+                     f"≥ {GOAL_POLICIES_PER_SECOND} policies/s", gen_cells))
+    keys: list[str] = []
+    for r in results:
+        keys += [k for k in r.get("build_timings", {}) if k not in keys]
+    if keys:
+        for key in keys:
+            label = BUILD_LABELS.get(key, key)
+            rows.append(_row(f"build_site: {label}", "", [
+                _secs(r["build_timings"].get(key)) if r.get("build_timings") else "n/a"
+                for r in results]))
+    else:
+        rows.append(_row("mkdocs build", "", [stage_cell(r, "mkdocs") for r in results]))
+        rows.append(_row("search index (Pagefind)", "", [stage_cell(r, "search")
+                                                         for r in results]))
+    rows.append(_row("**total** (`build_site`, end to end)", "3,000 ≤ 3.3 × 1,000",
+                     [stage_cell(r, "total") for r in results]))
+    rows.append(_row("peak memory: generator / whole build process / largest child", "", [
+        " / ".join(f"{r[k]:,.0f} MB" if r.get(k) else "n/a"
+                   for k in ("rss_generator_mb", "rss_build_mb", "rss_children_mb"))
+        for r in results]))
+    rows.append(_row("HTML pages (all HTML)", "", [
+        f"{r['site']['html_pages']:,} ({_size(r['site']['html_bytes'])})" if r.get("site")
+        else "n/a" for r in results]))
+    rows.append(_row("largest HTML page", f"≤ {GOAL_LARGEST_PAGE_KB} KB at 3,000", [
+        f"{_size(r['site']['largest_html_bytes'])} (`{r['site']['largest_html']}`)"
+        if r.get("site") else "n/a" for r in results]))
+    rows.append(_row("Pagefind index", "", [
+        f"{r['site']['pagefind_files']:,} files, {_size(r['site']['pagefind_bytes'])}"
+        if r.get("site") and r["site"].get("pagefind_files") else "n/a" for r in results]))
+    search_cells, later_cells = [], []
+    for r in results:
+        search = r.get("search")
+        if not search:
+            reasons.setdefault("search query", r.get("search_why") or "no built site")
+            search_cells.append("n/a")
+            later_cells.append("n/a")
+            continue
+        q = search["queries"]
+        search_cells.append(f"{_size(q[0]['bytes'])} ({q[0]['files']} files)")
+        later_cells.append(", ".join(f"{x['query']} {_size(x['bytes'])}/{x['results']} hits"
+                                     for x in q[1:]) or "—")
+    rows.append(_row("search: bytes fetched for the first query", "< 1 MB at 3,000",
+                     search_cells))
+    rows.append(_row("search: later queries (bytes / results)", "", later_cells))
+    inc_cells = []
+    for r in results:
+        value, total = _s(r["stages"].get("incremental")), _s(r["stages"].get("total"))
+        if value is None:
+            reasons.setdefault("incremental", (r["stages"].get("incremental") or {}).get(
+                "why", "not run"))
+            inc_cells.append("n/a")
+        else:
+            inc_cells.append(_secs(value) + (f" ({value / total:.0%} of full)" if total else ""))
+    modes = {r["incremental_mode"] for r in results if "incremental_mode" in r}
+    label = "rebuild after changing one policy"
+    if modes == {False}:
+        label += " (no incremental mode: a full build)"
+    rows.append(_row(label, f"< {GOAL_INCREMENTAL:.0%} of full", inc_cells))
+    rows.append(_row("(synthesising the documents, not part of the build)", "", [
+        _secs(r["synth_seconds"]) if r.get("synth_seconds") is not None else "reused"
+        for r in results]))
+
+    lines = [
+        "# 性能 · Performance",
+        "",
+        "<!-- Generated by benchmarks/run.py; do not edit by hand. -->",
+        "",
+        f"Measured on {meta['date']} on {meta['machine']}, with synthetic knowledge bases made "
+        "from the real documents by `benchmarks/synth.py` (seed "
+        f"{meta['seed']}): each synthetic document is a real one moved to another jurisdiction, "
+        "with clock values, dates, wording and text varied and citations added. Each figure is "
+        "one run on a shared virtual machine (other builds and test suites ran at times); the "
+        "generator stages run once in isolation and again inside `build_site`, and the two "
+        "differ by up to 1.5×, so read every figure as ±30 %.",
+        "",
+        *header,
+        *rows,
+        "",
+    ]
+    by_n = {int(r["n"]): r for r in results}
+    lines += _goals(by_n)
+    if reasons:
+        lines += ["", "Not measured (n/a):", ""]
+        lines += [f"- {name}: {why}" for name, why in reasons.items()]
+    notes = [f"- N = {r['n']:,}: {note}" for r in results for note in r.get("notes", [])]
+    if notes:
+        lines += ["", "Notes:", "", *notes]
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
+    lines += ["", f"Versions: {versions}.", "", "Re-run:", "", "```sh", meta["command"], "```",
+              ""]
+    return "\n".join(lines)
+
+
+def _goals(by_n: dict[int, dict[str, Any]]) -> list[str]:
+    out = ["Goals:", ""]
+
+    def mark(ok: bool | None) -> str:
+        return {True: "met", False: "**not met**", None: "not measured"}[ok]
+
+    rates = []
+    for n, r in sorted(by_n.items()):
+        total, missing = generator_seconds(r)
+        if total and not missing:
+            rates.append((n, n / total))
+    if rates:
+        ok = all(rate >= GOAL_POLICIES_PER_SECOND for _, rate in rates)
+        shown = ", ".join(f"{rate:,.0f}/s at {n:,}" for n, rate in rates)
+        out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s: {mark(ok)} ({shown})")
+    else:
+        out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s: {mark(None)} "
+                   "(a generator stage is n/a)")
+    t1 = _s(by_n.get(1000, {}).get("stages", {}).get("total"))
+    t3 = _s(by_n.get(3000, {}).get("stages", {}).get("total"))
+    if t1 and t3:
+        out.append(f"- total-time growth 3,000 ≤ {GOAL_GROWTH} × 1,000: "
+                   f"{mark(t3 <= GOAL_GROWTH * t1)} ({t3 / t1:.2f}×)")
+    else:
+        out.append(f"- total-time growth 3,000 ≤ {GOAL_GROWTH} × 1,000: {mark(None)}")
+    top = max(by_n) if by_n else None
+    site = by_n[top].get("site") if top else None
+    label = f" (measured at {top:,})" if top and top != 3000 else ""
+    if site:
+        kb = site["largest_html_bytes"] / 1024
+        out.append(f"- largest page ≤ {GOAL_LARGEST_PAGE_KB} KB at 3,000: "
+                   f"{mark(kb <= GOAL_LARGEST_PAGE_KB)} "
+                   f"({_size(site['largest_html_bytes'])}{label})")
+    else:
+        out.append(f"- largest page ≤ {GOAL_LARGEST_PAGE_KB} KB at 3,000: {mark(None)}")
+    search = by_n[top].get("search") if top else None
+    if search:
+        first = search["queries"][0]["bytes"]
+        out.append(f"- one search query < 1 MB at 3,000: {mark(first < GOAL_QUERY_BYTES)} "
+                   f"({_size(first)}{label})")
+    else:
+        out.append(f"- one search query < 1 MB at 3,000: {mark(None)}")
+    ratios = []
+    for n, r in sorted(by_n.items()):
+        inc, total = _s(r["stages"].get("incremental")), _s(r["stages"].get("total"))
+        if inc is not None and total:
+            ratios.append((n, inc / total))
+    if ratios:
+        ok = all(x < GOAL_INCREMENTAL for _, x in ratios)
+        shown = ", ".join(f"{x:.0%} at {n:,}" for n, x in ratios)
+        out.append(f"- rebuild after one change < {GOAL_INCREMENTAL:.0%} of a full build: "
+                   f"{mark(ok)} ({shown})")
+    else:
+        out.append(f"- rebuild after one change < {GOAL_INCREMENTAL:.0%} of a full build: "
+                   f"{mark(None)}")
+    return out

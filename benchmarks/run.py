@@ -1,0 +1,598 @@
+"""Time every stage of the pipeline on synthetic knowledge bases of N documents.
+
+    .venv/bin/python -m benchmarks.run --sizes 100,1000,3000 --out benchmarks/out
+
+For each N the runner synthesises N documents (``benchmarks/synth.py``, fixed seed), then, in a
+fresh child process so that memory peaks belong to that N alone:
+
+1. times the generator stages one by one with the project's own functions —
+   load + validate (``check_knowledge_base``), model + graph (``build_graph``), render
+   (``render_site``), dot (``generator.dot``, batched);
+2. runs the whole build (``build_site(policies, docs, site)``) end to end and reads its per-stage
+   timings (mkdocs build, search index) when it reports them;
+3. measures the built site: number and size of HTML pages, the largest page, the Pagefind index,
+   and the bytes a browser downloads for one search query (Debian's chromium driven by
+   Playwright on a localhost server; every ``/pagefind/`` request counted at its file size);
+4. changes one policy and builds again (the incremental rebuild).
+
+A stage whose function does not exist (yet) is reported as ``n/a`` with the reason, never as a
+failure.  Results: ``<out>/results.json``, ``<out>/results.md`` and ``docs/about/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import gc
+import http.server
+import importlib
+import inspect
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DEFAULT_SIZES = (100, 1000, 3000)
+DEFAULT_OUT = REPO / "benchmarks" / "out"
+PERFORMANCE_PAGE = REPO / "docs" / "about" / "performance.md"
+#: docs/ subtrees written by ``policykb build``; everything else in docs/ is hand-written.
+GENERATED_DOCS = ("index.md", "documents", "topics", "jurisdictions", "indexes", "data",
+                  "diagrams")
+QUERIES = ("案件移送", "首问负责", "24小时", "規範")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking"]
+
+
+class NotAvailable(Exception):
+    """A stage whose function is missing: reported as n/a with the reason."""
+
+
+def _maxrss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    gc.collect()
+    started = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - started
+
+
+def _lookup(module: str, *names: str) -> Callable[..., Any]:
+    """The first of ``names`` in ``module``; NotAvailable when the module or names are missing."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        raise NotAvailable(f"{module} not found ({exc.name})") from None
+    for name in names:
+        fn = getattr(mod, name, None)
+        if callable(fn):
+            return fn  # type: ignore[no-any-return]
+    raise NotAvailable(f"{module} has none of {', '.join(names)}")
+
+
+# --- the stages ---------------------------------------------------------------------------------
+
+
+class Measurement:
+    """Collects one N's numbers; a stage that raises NotAvailable or fails is kept as n/a."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {"stages": {}, "notes": []}
+
+    def stage(self, name: str, fn: Callable[[], Any]) -> Any:
+        try:
+            value, seconds = _timed(fn)
+        except NotAvailable as exc:
+            self.data["stages"][name] = {"seconds": None, "why": str(exc)}
+            return None
+        except Exception as exc:  # a stage under construction may crash: report, continue
+            self.data["stages"][name] = {"seconds": None,
+                                         "why": f"failed: {type(exc).__name__}: {exc}"}
+            traceback.print_exc()
+            return None
+        self.data["stages"][name] = {"seconds": seconds}
+        return value
+
+    def seconds(self, name: str) -> float | None:
+        value = self.data["stages"].get(name, {}).get("seconds")
+        return float(value) if value is not None else None
+
+
+def _dot_stage(rendered: Any) -> Callable[[], Any]:
+    diagrams = list(getattr(rendered, "diagrams", []) or [])
+
+    def run() -> Any:
+        fn = _lookup("generator.dot", "render_diagrams", "render_svgs", "render_all",
+                     "run_dot_batch", "run_dot", "render_batch")
+        return fn(diagrams)
+
+    return run
+
+
+def _build_call(policies: Path, docs: Path, site: Path, **extra: Any) -> Callable[[], Any]:
+    def run() -> Any:
+        build_site = _lookup("generator.build", "build_site")
+        accepted = inspect.signature(build_site).parameters
+        kwargs = {k: v for k, v in extra.items() if k in accepted}
+        with _cwd(docs.parent):
+            return build_site(policies, docs, site, **kwargs)
+
+    return run
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def _build_timings(result: Any) -> dict[str, float]:
+    """Per-stage seconds from a BuildResult, whatever the attribute is called."""
+    for name in ("timings", "stage_seconds", "durations", "stages", "times"):
+        value = getattr(result, name, None)
+        if isinstance(value, dict) and value:
+            return {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float))}
+    return {}
+
+
+def _pick(timings: dict[str, float], *words: str) -> float | None:
+    found = [v for k, v in timings.items() if any(w in k.lower() for w in words)]
+    return sum(found) if found else None
+
+
+def _build_ok(result: Any) -> bool:
+    if hasattr(result, "ok"):
+        return bool(result.ok)
+    report = getattr(result, "report", None)
+    return bool(getattr(report, "ok", True)) if report is not None else True
+
+
+def _errors(result: Any) -> list[str]:
+    report = getattr(result, "report", None)
+    return [e.format().split("\n")[0] for e in getattr(report, "errors", [])]
+
+
+def prepare_project(work: Path) -> tuple[Path, Path]:
+    """A copy of mkdocs.yml and the hand-written docs/ under ``work/project``."""
+    project = work / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    docs = project / "docs"
+    docs.mkdir(parents=True)
+    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    for item in sorted((REPO / "docs").iterdir()):
+        if item.name in GENERATED_DOCS:
+            continue
+        if item.is_dir():
+            shutil.copytree(item, docs / item.name)
+        else:
+            shutil.copyfile(item, docs / item.name)
+    return docs, project / "site"
+
+
+def site_metrics(site: Path) -> dict[str, Any]:
+    html = [(p.stat().st_size, p) for p in site.rglob("*.html")]
+    pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    if not html:
+        return {}
+    largest = max(html)
+    return {
+        "html_pages": len(html),
+        "html_bytes": sum(s for s, _ in html),
+        "largest_html_bytes": largest[0],
+        "largest_html": largest[1].relative_to(site).as_posix(),
+        "site_bytes": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()),
+        "pagefind_files": len(pagefind),
+        "pagefind_bytes": sum(p.stat().st_size for p in pagefind),
+    }
+
+
+class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site and records (path, bytes) of every file it sends."""
+
+    served: list[tuple[str, int]]
+
+    def do_GET(self) -> None:
+        super().do_GET()
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.is_file():
+            self.served.append((self.path.split("?")[0], path.stat().st_size))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+_API_SEARCH_JS = """
+async (query) => {
+  const pf = window.__pkPagefind || (window.__pkPagefind = await import('/pagefind/pagefind.js'));
+  const search = await pf.search(query);
+  await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+  return search.results.length;
+}
+"""
+_STATE_JS = """
+() => { const root = document.getElementById('pk-search');
+        const state = root && root.getAttribute('data-pk-state');
+        return state === 'done' || state === 'error'; }
+"""
+_STATUS_JS = """
+() => { const root = document.getElementById('pk-search');
+        const status = root && root.querySelector('.pk-search__status');
+        return [root ? root.getAttribute('data-pk-state') : null,
+                status ? status.textContent : '',
+                root ? root.querySelectorAll('.pk-result').length : 0]; }
+"""
+
+
+def search_bytes(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
+    """Bytes a browser fetches from /pagefind/ for each query on the site's own search page.
+
+    The first query is a fresh visit of ``about/search/?q=…`` (empty cache): it pays for
+    pagefind.js, the wasm, the entry and meta files, the query-folding table, the index chunks
+    and the fragments of the results shown (10 per page).  Later queries are typed into the
+    same page.  Every URL counts once, at its file size (the server adds no compression).
+    Without the site's search page the raw ``pagefind.js`` API is queried instead.
+    """
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        raise NotAvailable("no pagefind/ index in the built site")
+    if not Path(CHROMIUM).exists():
+        raise NotAvailable(f"{CHROMIUM} not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ModuleNotFoundError:
+        raise NotAvailable("playwright not installed") from None
+    from urllib.parse import quote
+
+    served: list[tuple[str, int]] = []
+    handler = type("_Handler", (_CountingHandler,), {"served": served})
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    ui = (site / "about" / "search" / "index.html").is_file()
+    results: list[dict[str, Any]] = []
+    page_bytes = 0
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context().new_page()
+            for i, query in enumerate(queries):
+                done = len(served)
+                started = time.perf_counter()
+                if ui and i == 0:
+                    page.goto(f"{base}/about/search/?q={quote(query)}")
+                    page.wait_for_function(_STATE_JS, timeout=180_000)
+                elif ui:
+                    page.fill("#pk-search-input", query)
+                    page.press("#pk-search-input", "Enter")
+                    page.wait_for_function(_STATE_JS, timeout=180_000)
+                else:
+                    if i == 0:
+                        page.goto(f"{base}/")
+                    count = page.evaluate(_API_SEARCH_JS, query)
+                page.wait_for_load_state("networkidle")
+                seconds = time.perf_counter() - started
+                if ui:
+                    state, status, _shown = page.evaluate(_STATUS_JS)
+                    if state == "error":
+                        raise RuntimeError(f"search page: {status}")
+                    found = re.search(r"找到 (\d+) 个页面", status)
+                    count = int(found.group(1)) if found else 0
+                sent = served[done:]
+                pagefind = [(path, size) for path, size in sent if path.startswith("/pagefind/")]
+                if i == 0:
+                    page_bytes = sum(size for _, size in sent) - sum(size for _, size in pagefind)
+                results.append({
+                    "query": query,
+                    "results": count,
+                    "bytes": sum(size for _, size in pagefind),
+                    "files": len(pagefind),
+                    "largest": sorted(pagefind, key=lambda x: -x[1])[:3],
+                    "seconds": seconds,
+                })
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"page": "about/search/" if ui else "/ (pagefind.js API)", "page_bytes": page_bytes,
+            "queries": results}
+
+
+def touch_one_policy(policies: Path) -> Path:
+    """Change one document the way an editor would: its summary gains a sentence."""
+    from benchmarks.synth import dump_document
+    from generator.load import load_file
+
+    files = sorted((policies / "documents").glob("*.yaml"))
+    target = files[len(files) // 2]
+    loaded, problems = load_file(target)
+    if loaded is None:
+        raise RuntimeError(f"cannot load {target}: {problems[:1]}")
+    data = dict(loaded.data)
+    data["summary"] = "已修订（基准测试）。" + str(data.get("summary") or "")
+    header = "# Changed by benchmarks/run.py to measure a rebuild after one edit.\n"
+    target.write_bytes(dump_document(data, header))
+    return target
+
+
+def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
+    """One N, in this (fresh) process."""
+    from generator.validate import check_knowledge_base
+
+    policies = work / "policies"
+    docs, site = prepare_project(work)
+    m = Measurement()
+    m.data["n"] = n
+    m.data["yaml_bytes"] = sum(p.stat().st_size for p in (policies / "documents").glob("*.yaml"))
+
+    def load_validate() -> Any:
+        kb, report = check_knowledge_base(policies)
+        if kb is None:
+            raise RuntimeError(f"{len(report.errors)} validation errors, e.g. "
+                               f"{report.errors[0].format() if report.errors else '?'}")
+        return kb
+
+    kb = m.stage("load+validate", load_validate)
+    m.data["rss_after_validate_mb"] = _maxrss_mb()
+    rendered = None
+    if kb is not None:
+        m.stage("model+graph", lambda: _lookup("generator.graph", "build_graph")(kb))
+        rendered = m.stage("render", lambda: _lookup("generator.render.site", "render_site")(kb))
+        if rendered is not None:
+            m.data["rendered_pages"] = len(getattr(rendered, "pages", {}) or {})
+            m.data["rendered_bytes"] = sum(len(v.encode("utf-8")) for v in
+                                           (getattr(rendered, "pages", {}) or {}).values())
+            m.data["diagrams"] = len(getattr(rendered, "diagrams", []) or [])
+            m.stage("dot", _dot_stage(rendered))
+        else:
+            m.data["stages"]["dot"] = {"seconds": None, "why": "needs render"}
+    m.data["rss_generator_mb"] = _maxrss_mb()
+    kb = rendered = None
+    gc.collect()
+
+    # the whole build, end to end (strict, as the CLI runs it; if the synthetic site trips a
+    # strict check the failure is recorded and the build is measured again without --strict)
+    strict = True
+    result = m.stage("total", _build_call(policies, docs, site))
+    if result is not None and not _build_ok(result):
+        errors = _errors(result)
+        m.data["strict_failure"] = errors
+        m.data["notes"].append(f"strict build failed ({len(errors)} errors, e.g. "
+                               f"{errors[0] if errors else '?'}); measured with strict=False")
+        strict = False
+        result = m.stage("total", _build_call(policies, docs, site, strict=False))
+    if result is not None and not _build_ok(result):
+        m.data["stages"]["total"] = {"seconds": None, "why": "build reported errors: "
+                                     + "; ".join(_errors(result)[:3])}
+        result = None
+    m.data["build_timings"] = _build_timings(result) if result is not None else {}
+    bt = m.data["build_timings"]
+    for name, words in (("mkdocs", ("mkdocs", "site")), ("search", ("search", "pagefind"))):
+        value = _pick(bt, *words)
+        if value is not None:
+            m.data["stages"][name] = {"seconds": value, "source": "build_site timings"}
+        elif result is not None:
+            m.data["stages"][name] = {"seconds": None,
+                                      "why": "build_site reports no timing for this stage"}
+        else:
+            why = m.data["stages"]["total"].get("why", "build failed")
+            m.data["stages"][name] = {"seconds": None, "why": why}
+    m.data["rss_build_mb"] = _maxrss_mb()
+    m.data["rss_children_mb"] = _maxrss_mb(resource.RUSAGE_CHILDREN)
+
+    if result is not None and site.is_dir():
+        m.data["site"] = site_metrics(site)
+        if browser:
+            search = m.stage("search-query", lambda: search_bytes(site))
+            if search is not None:
+                m.data["search"] = search
+            else:
+                m.data["search_why"] = m.data["stages"]["search-query"].get("why")
+        if incremental:
+            touched = touch_one_policy(policies)
+            m.data["touched"] = touched.name
+            with contextlib.suppress(NotAvailable, TypeError, ValueError):
+                accepted = inspect.signature(_lookup("generator.build", "build_site")).parameters
+                m.data["incremental_mode"] = "incremental" in accepted
+            again = m.stage("incremental", _build_call(policies, docs, site, strict=strict,
+                                                       incremental=True))
+            if again is not None:
+                m.data["incremental_timings"] = _build_timings(again)
+                if not _build_ok(again):
+                    m.data["stages"]["incremental"] = {
+                        "seconds": None,
+                        "why": "rebuild reported errors: " + "; ".join(_errors(again)[:3])}
+    return m.data
+
+
+# --- orchestration and the report ---------------------------------------------------------------
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("mkdocs", "mkdocs-material", "pagefind", "pyyaml", "pydantic", "networkx",
+                 "jinja2", "playwright"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "—"
+    try:
+        dot = subprocess.run(["dot", "-V"], capture_output=True, text=True, check=False)
+        out["graphviz"] = dot.stderr.strip().split(" (")[0].replace("dot - graphviz version ", "")
+    except OSError:
+        out["graphviz"] = "—"
+    try:
+        chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True,
+                                  check=False, timeout=30)
+        out["chromium"] = chromium.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        out["chromium"] = "—"
+    return out
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    return f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}"
+
+
+def run_one_in_child(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
+    out = work / "result.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "benchmarks.run", "--one", str(n), "--work", str(work)]
+    if not browser:
+        cmd.append("--no-browser")
+    if not incremental:
+        cmd.append("--no-incremental")
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, check=False)
+    if proc.returncode != 0 or not out.is_file():
+        return {"n": n, "stages": {}, "notes": [f"child process failed ({proc.returncode})"],
+                "wall_seconds": time.perf_counter() - started}
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    data["wall_seconds"] = time.perf_counter() - started
+    return data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="comma-separated numbers of documents (default: 100,1000,3000)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-browser", action="store_true", help="skip the search-bytes probe")
+    parser.add_argument("--no-incremental", action="store_true", help="skip the rebuild")
+    parser.add_argument("--no-docs", action="store_true",
+                        help=f"do not rewrite {PERFORMANCE_PAGE.relative_to(REPO)}")
+    parser.add_argument("--fresh", action="store_true",
+                        help="forget the other sizes of an earlier results.json in --out")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rewrite the Markdown from <out>/results.json")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.one is not None:  # child: one N, results to <work>/result.json
+        data = measure(args.one, args.work, browser=not args.no_browser,
+                       incremental=not args.no_incremental)
+        (args.work / "result.json").write_text(json.dumps(data, ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
+        return 0
+
+    from benchmarks.synth import synthesise, up_to_date
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    out: Path = args.out.resolve()
+    if args.report_only:
+        payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        _write_report(payload, out, docs=not args.no_docs)
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in sizes:
+        work = out / "work" / f"n{n}"
+        manifest = up_to_date(n, work / "policies", seed=args.seed)
+        synth_seconds = None
+        if manifest is None:
+            print(f"[benchmark] N={n}: synthesising …", file=sys.stderr, flush=True)
+            manifest, synth_seconds = _timed(
+                functools.partial(synthesise, n, work / "policies", seed=args.seed))
+        else:
+            print(f"[benchmark] N={n}: reusing {work / 'policies'}", file=sys.stderr)
+        print(f"[benchmark] N={n}: measuring …", file=sys.stderr, flush=True)
+        data = run_one_in_child(n, work, browser=not args.no_browser,
+                                incremental=not args.no_incremental)
+        data["synth_seconds"] = synth_seconds
+        data["manifest"] = manifest
+        results.append(data)
+        _print_progress(data)
+
+    meta = {
+        "date": dt.date.today().isoformat(),
+        "machine": _machine(),
+        "versions": _versions(),
+        "seed": args.seed,
+    }
+    previous = out / "results.json"
+    if previous.is_file() and not args.fresh:  # keep the other sizes of an earlier run
+        with contextlib.suppress(ValueError, KeyError):
+            old = json.loads(previous.read_text(encoding="utf-8"))
+            measured = {r["n"] for r in results}
+            results += [r for r in old["results"] if r["n"] not in measured]
+            sizes = sorted({*sizes, *(r["n"] for r in old["results"])})
+            first = str(old["meta"].get("date", "")).split(" ")[0]
+            if first and first != meta["date"]:
+                meta["date"] = f"{first} – {meta['date']}"
+    command = f"cd {REPO} && .venv/bin/python -m benchmarks.run --sizes {','.join(map(str, sizes))}"
+    if out != DEFAULT_OUT.resolve():
+        command += f" --out {out}"
+    if args.seed != 1:
+        command += f" --seed {args.seed}"
+    meta["command"] = command
+    results.sort(key=lambda r: int(r["n"]))
+    payload = {"meta": meta, "results": results}
+    (out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+    _write_report(payload, out, docs=not args.no_docs)
+    return 0
+
+
+def _write_report(payload: dict[str, Any], out: Path, *, docs: bool) -> None:
+    from benchmarks.report import render_markdown
+
+    markdown = render_markdown(payload)
+    (out / "results.md").write_text(markdown, encoding="utf-8")
+    if docs:
+        PERFORMANCE_PAGE.write_text(markdown, encoding="utf-8")
+    print(markdown)
+
+
+def _print_progress(data: dict[str, Any]) -> None:
+    parts = []
+    for name, stage in data.get("stages", {}).items():
+        seconds = stage.get("seconds")
+        parts.append(f"{name} {seconds:.1f}s" if seconds is not None else f"{name} n/a")
+    print(f"[benchmark] N={data.get('n')}: " + ", ".join(parts), file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

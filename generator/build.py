@@ -1,0 +1,527 @@
+"""Build stage: check → render → charts → write → mkdocs → search index → link check → swap.
+
+``build_site`` is the one function that runs the stages in order (as ``mkdocs/commands/build.py``
+reads).  Nothing is written until the whole knowledge base is checked and rendered, and nothing
+the reader sees changes until every stage has passed:
+
+* everything is built in a staging folder ``.build-XXXX`` next to ``docs/`` (and next to
+  ``site/`` when that lives elsewhere): a copy of the hand-written pages plus the new generated
+  roots, and a complete new site with its search index;
+* the swap then renames the new generated roots into ``docs/`` and the new site over ``site/``.
+  Before the first rename a journal (``SWAP.json``) is written; a build killed during the swap is
+  finished from the journal by the next build, a build killed earlier is rolled back (its
+  staging folder is deleted).  A failure or ``SIGKILL`` before the swap leaves the previous
+  ``docs/`` generated roots and ``site/`` byte for byte as they were;
+* a lock on the parent folder keeps two builds (``serve`` and a manual ``build``) apart.
+
+Generated roots inside ``docs/``: ``GENERATED_ROOTS``.  Everything else there is hand-written and
+never touched.  A generated root that the new build does not produce is removed by the swap, so a
+removed policy disappears from ``docs/`` and from ``site/``.
+
+Same input, same bytes: ``SOURCE_DATE_EPOCH`` (sitemap dates, the gzip header of
+``sitemap.xml.gz``) comes from the environment, else from the last git commit, else from the
+newest date in the knowledge base; mkdocs runs in a subprocess with that environment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+from generator.diagnostics import Report, SourceLocation, diag
+from generator.dot import id_prefix, inline_svg, rebase_links, render_svgs
+from generator.linkcheck import check_site
+from generator.model import KnowledgeBase
+from generator.render import RenderedSite, diagram_placeholder
+from generator.search import build_search_index
+from generator.validate import check_knowledge_base
+
+#: Top-level names inside ``docs/`` that the generator owns.
+GENERATED_ROOTS = (
+    "index.md", "documents", "topics", "jurisdictions", "indexes", "data", "diagrams",
+)
+STAGING_PREFIX = ".build-"
+JOURNAL = "SWAP.json"
+MKDOCS_TIMEOUT_SECONDS = 3600
+
+Renderer = Callable[[KnowledgeBase], RenderedSite]
+
+
+@dataclass
+class BuildResult:
+    """Diagnostics of every stage, seconds per stage (in order) and what was produced."""
+
+    report: Report = field(default_factory=Report)
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    #: True when the policies themselves have errors (the CLI's exit status 1).
+    policy_problem: bool = False
+    #: True once the new docs/ generated roots and site/ are in place.
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.written and self.report.ok
+
+    def summary(self) -> str:
+        c = self.counts
+        total = sum(self.timings.values())
+        stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
+        return (
+            f"built {c.get('html_pages', 0)} pages from {c.get('documents', 0)} documents "
+            f"({c.get('diagrams', 0)} charts, search index {c.get('search_bytes', 0) / 1e6:.1f} MB "
+            f"in {c.get('search_files', 0)} files) in {total:.1f} s ({stages})"
+        )
+
+
+def build_site(
+    policies: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    config_file: Path | None = None,
+    render: Renderer | None = None,
+) -> BuildResult:
+    """Build ``site_dir`` from ``policies``; ``docs_dir`` receives the generated Markdown.
+
+    ``config_file`` defaults to ``mkdocs.yml`` next to ``docs_dir``; ``render`` to
+    ``generator.render.site.render_site``.  With ``strict`` (the default) mkdocs warnings, Graphviz
+    warnings and broken links are errors.  Expected failures come back as diagnostics in
+    ``result.report``; nothing is raised.
+    """
+    result = BuildResult()
+    report = result.report
+    stopwatch = _Stopwatch(result.timings)
+    docs_dir, site_dir = docs_dir.absolute(), site_dir.absolute()
+    config_file = (config_file or docs_dir.parent / "mkdocs.yml").absolute()
+    parents = sorted({docs_dir.parent, site_dir.parent})
+    for parent in parents:
+        parent.mkdir(parents=True, exist_ok=True)
+
+    with _locked(parents):
+        with stopwatch("recover"):
+            recover_interrupted_builds(parents)
+
+        with stopwatch("check"):
+            kb, checked = check_knowledge_base(policies)
+        report.extend(checked.diagnostics)
+        if kb is None or not checked.ok:
+            result.policy_problem = True
+            return result
+        result.counts["documents"] = len(kb.documents)
+
+        with stopwatch("render"):
+            rendered = _render(kb, render or _default_renderer(), report)
+        if rendered is None:
+            return result
+        result.counts.update(
+            pages=len(rendered.pages), binaries=len(rendered.binaries),
+            diagrams=len(rendered.diagrams),
+        )
+        if not config_file.is_file():
+            report.add(diag("mkdocs-failed", SourceLocation(str(config_file)), "no mkdocs.yml",
+                            "pass config_file= or create mkdocs.yml next to docs/"))
+            return result
+
+        try:
+            with _Staging(docs_dir, site_dir) as stage:
+                with stopwatch("diagrams"):
+                    files = _place_diagrams(rendered, report, strict=strict)
+                if not report.ok:
+                    return result
+
+                with stopwatch("write"):
+                    _write_generated(stage.docs, files, report)
+                    _copy_hand_written(docs_dir, stage.docs)
+                if not report.ok:
+                    return result
+
+                with stopwatch("mkdocs"):
+                    epoch = source_date_epoch(policies, kb)
+                    _run_mkdocs(stage, config_file, epoch, report, strict=strict,
+                                docs_name=docs_dir.name)
+                if not report.ok:
+                    return result
+
+                with stopwatch("search"):
+                    found = build_search_index(stage.site, stage.root / "search")
+                for message in found.errors:
+                    report.add(diag("search-index-failed", SourceLocation("pagefind"), message))
+                result.counts.update(search_pages=found.pages_indexed,
+                                     search_files=found.files, search_bytes=found.bytes)
+                if not report.ok:
+                    return result
+
+                with stopwatch("links"):
+                    _check_links(stage.site, site_dir.name, report, strict=strict)
+                result.counts["html_pages"] = sum(1 for _ in stage.site.rglob("*.html"))
+                if not report.ok:
+                    return result
+
+                with stopwatch("swap"):
+                    stage.swap()
+                result.written = True
+        except OSError as error:
+            report.add(diag("output-failed", SourceLocation(str(error.filename or docs_dir)),
+                            f"could not write the output: {error.strerror or error}"))
+    return result
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+
+def _default_renderer() -> Renderer:
+    from generator.render.site import render_site
+
+    return render_site
+
+
+def _render(kb: KnowledgeBase, render: Renderer, report: Report) -> RenderedSite | None:
+    """Run the renderer; a template or render error becomes a diagnostic, not a traceback."""
+    try:
+        return render(kb)
+    except Exception as error:  # any render failure is reported, never raised
+        frames = traceback.extract_tb(error.__traceback__)
+        template = [f for f in frames if f.filename.endswith(".jinja")]
+        where = template[-1] if template else frames[-1] if frames else None
+        location = (
+            SourceLocation(_short_path(where.filename), where.lineno or 0, 0)
+            if where is not None
+            else SourceLocation("generator/render")
+        )
+        report.add(diag("render-failed", location, f"{type(error).__name__}: {error}",
+                        "fix the template or renderer; the previous site is unchanged"))
+        return None
+
+
+def _place_diagrams(site: RenderedSite, report: Report, *, strict: bool) -> dict[str, bytes]:
+    """All generated files: pages with their charts inlined, downloads, standalone SVG files."""
+    svgs, problems = render_svgs(site.diagrams)
+    for problem in problems:
+        name = "diagram-failed" if problem.error or strict else "site-warning"
+        report.add(diag(name, SourceLocation(problem.path or "diagrams"), problem.message))
+    known = {d.path for d in site.diagrams}
+    before, after = diagram_placeholder("\0").split("\0")
+    placeholder = re.compile(
+        rf"^([ \t]*){re.escape(before)}(.+?){re.escape(after)}[ \t]*$", re.MULTILINE
+    )
+    embedded_in: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for page, text in site.pages.items():
+        seen: dict[str, int] = {}
+
+        def inline(m: re.Match[str], page: str = page, seen: dict[str, int] = seen) -> str:
+            indent, path = m.group(1), unquote(html.unescape(m.group(2)))
+            if path not in known:
+                report.add(diag("render-failed", SourceLocation(page),
+                                f"placeholder for an unknown chart {path!r}"))
+            if path not in svgs:  # reported above or by Graphviz: the build stops
+                return m.group(0)
+            seen[path] = seen.get(path, 0) + 1
+            prefix = id_prefix(path) + (f"-{seen[path]}" if seen[path] > 1 else "")
+            embedded_in.setdefault(path, page)
+            body = inline_svg(svgs[path], prefix)
+            lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}">', body, "</div>"]
+            return "\n" + "\n".join(indent + line for line in "\n".join(lines).split("\n")) + "\n"
+
+        files[page] = placeholder.sub(inline, text).encode("utf-8")
+    files.update(site.binaries)
+    for diagram in site.diagrams:
+        if diagram.path in svgs:
+            svg = svgs[diagram.path]
+            host = embedded_in.get(diagram.path)
+            if host is not None:
+                svg = rebase_links(svg, page_url(host), diagram.path)
+            files[diagram.path] = svg.encode("utf-8")
+    return files
+
+
+def page_url(page: str) -> str:
+    """Site-relative URL of a docs page with MkDocs' directory URLs (``a/b.md`` → ``a/b/``)."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def _safe_generated_path(path: str) -> str | None:
+    """Why ``path`` may not be written (None when it is a clean path under a generated root)."""
+    parts = path.split("/")
+    if not path or path.startswith("/") or "\\" in path or any(p in ("", ".", "..") for p in parts):
+        return "not a clean relative path"
+    if parts[0] not in GENERATED_ROOTS or (parts[0] == "index.md") != (len(parts) == 1):
+        return f"outside the generated roots ({', '.join(GENERATED_ROOTS)})"
+    return None
+
+
+def _write_generated(stage_docs: Path, files: dict[str, bytes], report: Report) -> None:
+    folded: dict[str, str] = {}
+    for path in sorted(files):
+        problem = _safe_generated_path(path)
+        if problem is None and path.lower() in folded:
+            problem = f"differs from {folded[path.lower()]!r} only in case"
+        if problem is not None:
+            report.add(diag("output-failed", SourceLocation(path),
+                            f"refusing to write generated file {path!r}: {problem}"))
+            continue
+        folded[path.lower()] = path
+        target = stage_docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(files[path])
+
+
+def _copy_hand_written(docs_dir: Path, stage_docs: Path) -> None:
+    """Everything in docs/ except the generated roots (hard links where the disk allows)."""
+    stage_docs.mkdir(parents=True, exist_ok=True)
+    if not docs_dir.is_dir():
+        return
+    for entry in sorted(docs_dir.iterdir()):
+        if entry.name in GENERATED_ROOTS:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, stage_docs / entry.name, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(str(entry), str(stage_docs / entry.name))
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
+_MKDOCS_LINE = re.compile(r"^(WARNING|ERROR|CRITICAL)\s+-\s+(.*)$")
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+def _run_mkdocs(
+    stage: _Staging, config_file: Path, epoch: int, report: Report, *, strict: bool, docs_name: str
+) -> None:
+    config = stage.root / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(config_file))}\ndocs_dir: docs\n", encoding="utf-8"
+    )
+    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config),
+               "--site-dir", str(stage.site)]
+    if strict:
+        command.append("--strict")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1",
+           "NO_COLOR": "1"}
+    try:
+        proc = subprocess.run(command, capture_output=True, timeout=MKDOCS_TIMEOUT_SECONDS,
+                              check=False, env=env, cwd=stage.root)
+    except subprocess.TimeoutExpired:
+        report.add(diag("mkdocs-failed", SourceLocation(str(config_file)),
+                        f"mkdocs build did not finish within {MKDOCS_TIMEOUT_SECONDS} s"))
+        return
+    output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    messages: list[tuple[str, str]] = []
+    for line in output.splitlines():
+        m = _MKDOCS_LINE.match(line.strip())
+        if m:
+            messages.append((m.group(1), m.group(2).strip()))
+        elif messages and line.startswith((" ", "\t")) and line.strip():
+            level, text = messages[-1]
+            messages[-1] = (level, f"{text} {line.strip()}")
+    failed = proc.returncode != 0
+    for level, text in messages:
+        doc = _DOC_FILE.search(text)
+        location = SourceLocation(f"{docs_name}/{doc.group(1)}" if doc else str(config_file))
+        name = "mkdocs-failed" if failed or level != "WARNING" else "site-warning"
+        report.add(diag(name, location, f"mkdocs: {text}"))
+    if failed and not messages:
+        tail = " | ".join(output.strip().splitlines()[-5:]) or "no output"
+        report.add(diag("mkdocs-failed", SourceLocation(str(config_file)),
+                        f"mkdocs build exited with status {proc.returncode}: {tail}"))
+
+
+def _check_links(stage_site: Path, site_name: str, report: Report, *, strict: bool) -> None:
+    for problem in check_site(stage_site):
+        if problem.kind == "unsafe-markup":
+            name = "unsafe-markup"
+        else:
+            name = "broken-link" if strict else "site-warning"
+        report.add(diag(name, SourceLocation(f"{site_name}/{problem.page}"), problem.message))
+
+
+def source_date_epoch(policies: Path, kb: KnowledgeBase) -> int:
+    """``SOURCE_DATE_EPOCH``, else the last git commit's time, else the newest date in ``kb``."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if value.isdigit():
+        return int(value)
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        proc = subprocess.run(
+            ["git", "-C", str(policies), "log", "-1", "--format=%ct"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+        if proc.returncode == 0 and proc.stdout.strip().isdigit():
+            return int(proc.stdout.strip())
+    dates = [
+        d
+        for doc in kb.documents
+        for d in (doc.spec.dates.issued, doc.spec.dates.published, doc.spec.dates.effective,
+                  doc.spec.source.retrieved)
+        if d is not None
+    ]
+    if not dates:
+        return 0
+    newest = max(dates)
+    return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
+
+
+# --- staging, swap and recovery --------------------------------------------------------------
+
+
+class _Staging:
+    """The staging folders of one build, deleted on exit.
+
+    One exception: a swap that failed after its journal was written is left for the next
+    build to finish (``recover_interrupted_builds``); deleting it could lose the old output.
+    """
+
+    def __init__(self, docs_dir: Path, site_dir: Path) -> None:
+        self.docs_dir, self.site_dir = docs_dir, site_dir
+        self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=docs_dir.parent))
+        self.site_root = (
+            self.root
+            if site_dir.parent == docs_dir.parent
+            else Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site_dir.parent))
+        )
+        self.docs = self.root / "docs"
+        self.site = self.site_root / "site"
+        self.docs.mkdir()
+        self.interrupted_swap = False
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.interrupted_swap:
+            return
+        for folder in {self.root, self.site_root}:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def swap(self) -> None:
+        """Write the journal (the commit point), then move the new output into place."""
+        moves = [
+            {
+                "target": str(self.docs_dir / name),
+                "new": str(self.docs / name) if (self.docs / name).exists() else None,
+                "old": str(self.root / "old-docs" / name),
+            }
+            for name in GENERATED_ROOTS
+        ]
+        moves.append(
+            {"target": str(self.site_dir), "new": str(self.site),
+             "old": str(self.site_root / "old-site")}
+        )
+        (self.root / "old-docs").mkdir()
+        self.docs_dir.mkdir(parents=True, exist_ok=True)
+        pending = self.root / (JOURNAL + ".tmp")
+        with pending.open("w", encoding="utf-8") as f:
+            json.dump(moves, f, ensure_ascii=False, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        pending.rename(self.root / JOURNAL)
+        self.interrupted_swap = True
+        _roll_forward(self.root / JOURNAL)
+        self.interrupted_swap = False
+
+
+def _roll_forward(journal: Path) -> None:
+    """Apply every move of a committed journal; safe to repeat after an interruption."""
+    moves = json.loads(journal.read_text(encoding="utf-8"))
+    for move in moves:
+        target, old = Path(move["target"]), Path(move["old"])
+        new = Path(move["new"]) if move["new"] else None
+        if new is not None and not new.exists():
+            continue  # already in place
+        if _exists(target) and not _exists(old):
+            old.parent.mkdir(parents=True, exist_ok=True)
+            target.rename(old)
+        if new is not None:
+            new.rename(target)
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def recover_interrupted_builds(parents: list[Path]) -> None:
+    """Finish committed swaps of killed builds, then delete every leftover staging folder."""
+    leftovers = [
+        child
+        for parent in parents
+        if parent.is_dir()
+        for child in sorted(parent.iterdir())
+        if child.name.startswith(STAGING_PREFIX) and child.is_dir()
+    ]
+    for folder in leftovers:
+        if (folder / JOURNAL).is_file():
+            _roll_forward(folder / JOURNAL)
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(folders: list[Path]) -> Iterator[None]:
+    """An exclusive ``flock`` on each folder (released by the kernel if the process dies)."""
+    handles: list[int] = []
+    try:
+        for folder in folders:
+            fd = os.open(folder, os.O_RDONLY)
+            handles.append(fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        for fd in reversed(handles):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+class _Stopwatch:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _short_path(filename: str) -> str:
+    root = Path(__file__).resolve().parent.parent
+    with contextlib.suppress(ValueError):
+        return Path(filename).resolve().relative_to(root).as_posix()
+    return filename
+
+
+__all__ = [
+    "GENERATED_ROOTS",
+    "BuildResult",
+    "build_site",
+    "page_url",
+    "recover_interrupted_builds",
+    "source_date_epoch",
+]

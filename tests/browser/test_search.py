@@ -1,0 +1,136 @@
+"""Search in a real browser (Debian's chromium) over the product site.
+
+The oracle: a query must find exactly the pages whose indexed text contains it once both are
+folded (traditional → simplified, full-width → half-width, punctuation ignored) — what Ctrl+F
+would find.  ``expected_pages`` computes that from the built HTML with the indexer's own code.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Project, Server
+
+from generator.search import search_tokens, shadow_page
+
+pytestmark = pytest.mark.browser
+
+GUANYUN = "/documents/guanyun-2023-implementing-opinion/"
+
+
+def tokens(text: str) -> str:
+    return " ".join(search_tokens(text))
+
+
+@lru_cache(maxsize=4)
+def indexed_text(site: Path) -> dict[str, str]:
+    """URL → folded tokens of what Pagefind indexed for that page."""
+    out = {}
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("pagefind/") or rel == "404.html":
+            continue
+        shadow = shadow_page(path.read_text(encoding="utf-8"))
+        if shadow is None:
+            continue
+        body = re.sub(r"<p data-pagefind-meta[^>]*>.*?</p>", "", shadow, flags=re.DOTALL)
+        body = re.sub(r"<[^>]+>", " ", body)
+        out["/" + rel.removesuffix("index.html")] = " " + tokens(body) + " "
+    return out
+
+
+def expected_pages(site: Path, query: str) -> set[str]:
+    words = [tokens(w) for w in query.split() if tokens(w)]
+    return {url for url, text in indexed_text(site).items()
+            if all(f" {w} " in text for w in words)}
+
+
+def search(page: Any, server: Server, query: str) -> tuple[list[str], str, int]:
+    """Result URLs (all of them), the status line and the bytes fetched for the query."""
+    if "/about/search/" not in page.url:
+        page.goto(server.url + "about/search/")
+        page.wait_for_selector("#pk-search[data-pk-state=idle]")
+    mark = len(server.served)
+    page.fill("#pk-search-input", query)
+    page.press("#pk-search-input", "Enter")
+    page.wait_for_selector("#pk-search[data-pk-state=done], #pk-search[data-pk-state=idle]")
+    fetched = server.bytes_since(mark)
+    while page.is_visible(".pk-search__more"):
+        count = page.locator(".pk-result").count()
+        page.click(".pk-search__more")
+        page.wait_for_function(f"document.querySelectorAll('.pk-result').length > {count}")
+    urls = page.eval_on_selector_all(".pk-result h3 a", "els => els.map(e => e.pathname)")
+    return urls, page.text_content(".pk-search__status") or "", fetched
+
+
+@pytest.mark.parametrize("query", [
+    "移送", "首问负责", "24小时", "司法局", "联席会议",  # what officers type
+    "规范", "執法", "首問負責",  # either script
+    "２４小时", "镇（街道）", "镇(街道)",  # width and punctuation
+    "移送 司法局",  # two words: both must occur
+])
+def test_query_finds_exactly_the_pages_containing_it(
+    page: Any, product_site: Project, product_server: Server, query: str
+) -> None:
+    expected = expected_pages(product_site.site, query)
+    assert expected, f"no page contains {query!r}: the oracle has nothing to check"
+    urls, status, _ = search(page, product_server, query)
+    assert len(urls) == len(set(urls))
+    assert set(urls) == expected
+    assert f"找到 {len(expected)} 个页面" in status
+    assert page.console_problems == []
+
+
+@pytest.mark.parametrize("query", ["规范", "联席会议", "执法"])
+def test_a_simplified_query_finds_the_traditional_guanyun_document(
+    page: Any, product_server: Server, query: str
+) -> None:
+    urls, _, _ = search(page, product_server, query)
+    assert GUANYUN in urls
+
+
+def test_script_width_and_punctuation_do_not_change_results(
+    page: Any, product_server: Server
+) -> None:
+    def found(query: str) -> set[str]:
+        return set(search(page, product_server, query)[0])
+
+    assert found("执法协作") == found("執法協作")
+    assert found("24小时") == found("２４小时")
+    assert found("镇（街道）") == found("镇(街道)") == found("镇街道")
+
+
+def test_results_highlight_the_query_and_link_to_sections(
+    page: Any, product_server: Server
+) -> None:
+    search(page, product_server, "联席会议")
+    marks = page.eval_on_selector_all(".pk-result mark", "els => els.map(e => e.textContent)")
+    assert marks and all("联席会议" in m for m in marks)
+    sections = page.eval_on_selector_all(".pk-result__section", "els => els.map(e => e.hash)")
+    assert sections and all(h.startswith("#") for h in sections)
+
+
+def test_no_match_says_so(page: Any, product_server: Server) -> None:
+    urls, status, _ = search(page, product_server, "量子纠缠")
+    assert urls == []
+    assert "没有找到" in status
+
+
+def test_header_search_box_leads_to_results(page: Any, product_server: Server) -> None:
+    page.goto(product_server.url + "documents/")
+    page.fill(".pk-header-search input", "首问负责")
+    page.press(".pk-header-search input", "Enter")
+    page.wait_for_url("**/about/search/?q=*")
+    page.wait_for_selector("#pk-search[data-pk-state=done]")
+    assert page.locator(".pk-result").count() > 0
+    assert page.input_value("#pk-search-input") == "首问负责"
+
+
+def test_bytes_per_query_stay_small(page: Any, product_server: Server) -> None:
+    """Pagefind fetches index fragments per query; lunr would ship the whole index first."""
+    _, _, first = search(page, product_server, "移送")
+    assert 0 < first < 1_000_000
