@@ -14,9 +14,9 @@ import re
 import zipfile
 from typing import Any
 
-from generator.wording import limit_text
 from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
 from generator.schema import Clock, Limit, json_schema
+from generator.wording import limit_text
 
 EXPORT_VERSION = "1.0"
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from generator.model import PolicyDocument
 from generator.render import escape, links
 from generator.render.context import RenderContext
+from generator.schema import Clock, Duty, Limit, Quota, Unit
 from generator.wording import (
     ROLE_LABEL,
     comparable_hours,
@@ -22,7 +23,6 @@ from generator.wording import (
     quota_text,
     sort_key_hours,
 )
-from generator.schema import Clock, Duty, Limit, Quota, Unit
 
 BR = Markup("<br>")
 DASH = Markup("—")

@@ -20,8 +20,8 @@ from generator.render.env import render
 from generator.render.facts import DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
-from generator.wording import ROLE_LABEL, ROLE_ORDER
 from generator.schema import Role
+from generator.wording import ROLE_LABEL, ROLE_ORDER
 
 _CHART_TITLE_CHARS = 14
 

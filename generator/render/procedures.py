@@ -16,8 +16,8 @@ from generator.model import PolicyDocument
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.wording import limit_text
 from generator.schema import Clock, Edge, Procedure, StepKind
+from generator.wording import limit_text
 
 _KIND_LABEL = {StepKind.START: "开始", StepKind.DECISION: "判断", StepKind.END: "结束",
                StepKind.TASK: ""}
