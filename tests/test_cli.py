@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from broken_trees import materialise
 
 from generator.cli import main
 from generator.diagnostics import CHECK_CODES, CODES
@@ -290,26 +291,12 @@ def _subprocess(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=30)
 
 
-def _materialise(fixture: Path, tmp_path: Path) -> None:
-    root = tmp_path / "policies"
-    shutil.copytree(VALID, root)
-    if (fixture / "policies").is_dir():
-        shutil.copytree(fixture / "policies", root, dirs_exist_ok=True)
-    if (fixture / "remove.txt").is_file():
-        for rel in (fixture / "remove.txt").read_text(encoding="utf-8").split():
-            (root / rel).unlink()
-    if (fixture / "sparse.txt").is_file():
-        rel, size = (fixture / "sparse.txt").read_text(encoding="utf-8").split()
-        with (root / rel).open("wb") as handle:
-            handle.truncate(int(size))
-
-
 FIXTURE_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("fixture", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])
 def test_cli_subprocess_over_broken_fixture(fixture: Path, tmp_path: Path) -> None:
-    _materialise(fixture, tmp_path)
+    materialise(fixture, tmp_path)
     result = _subprocess(["check", "policies"], tmp_path)
     assert "Traceback" not in result.stderr
     expected = (fixture / "expected.txt").read_text(encoding="utf-8")
@@ -331,7 +318,7 @@ def test_cli_subprocess_over_broken_fixture(fixture: Path, tmp_path: Path) -> No
 def test_cli_subprocess_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     if sys.platform == "darwin":
         pytest.skip("macOS file systems refuse non-UTF-8 names")
-    _materialise(BROKEN / "PK010-not-a-mapping", tmp_path)
+    materialise(BROKEN / "PK010-not-a-mapping", tmp_path)
     documents = os.fsencode(tmp_path / "policies" / "documents")
     os.rename(documents + b"/list.yaml", documents + b"/\xff\xfe.yaml")
     shown = "policies/documents/\ufffd\ufffd.yaml"

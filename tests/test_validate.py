@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from broken_trees import materialise
 
 from generator.diagnostics import CHECK_CODES, CODES, Severity
 from generator.schema import RESERVED_IDS
@@ -89,22 +90,6 @@ def test_every_diagnostic_has_a_hint_and_a_known_code(tree: Tree) -> None:
 # --- one broken fixture per code ---------------------------------------------------------------
 
 
-def _materialise(fixture: Path, tmp_path: Path) -> Path:
-    """valid-kb + the fixture's files (+ removals, + sparse files) in tmp_path/policies."""
-    root = tmp_path / "policies"
-    shutil.copytree(VALID, root)
-    if (fixture / "policies").is_dir():
-        shutil.copytree(fixture / "policies", root, dirs_exist_ok=True)
-    if (fixture / "remove.txt").is_file():
-        for rel in (fixture / "remove.txt").read_text(encoding="utf-8").split():
-            (root / rel).unlink()
-    if (fixture / "sparse.txt").is_file():
-        rel, size = (fixture / "sparse.txt").read_text(encoding="utf-8").split()
-        with (root / rel).open("wb") as handle:
-            handle.truncate(int(size))  # sparse: no disk space, no time
-    return root
-
-
 FIXTURE_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
 
@@ -112,7 +97,7 @@ FIXTURE_DIRS = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 def test_broken_fixture_reports_exactly_its_lines(
     fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _materialise(fixture, tmp_path)
+    materialise(fixture, tmp_path)
     monkeypatch.chdir(tmp_path)
     kb, report = check_knowledge_base(Path("policies"))
     got = "\n".join(d.format() for d in report.sorted()) + "\n"
