@@ -52,6 +52,20 @@ def procedure_diagram(document_id: str, procedure_id: str) -> str:
     return f"diagrams/{document_id}/{procedure_id}.svg"
 
 
+def procedure_page(document_id: str, procedure_id: str) -> str:
+    """One page per procedure (its chart inlined), beside the document page's directory URL."""
+    return f"documents/{document_id}/{procedure_id}.md"
+
+
+def procedure_clause_url(provision_id: str) -> str:
+    """Link from a chart inlined in ``procedure_page`` to a clause on its document page.
+
+    ``documents/<doc>/<proc>/`` → ``../#<provision>`` is ``documents/<doc>/#<provision>``;
+    ``build`` rebases it for the standalone SVG file.
+    """
+    return f"../#{provision_id}"
+
+
 def relative(source: str, target: str, anchor: str | None = None) -> str:
     """Link from page ``source`` to docs file ``target`` (optionally ``#anchor``)."""
     path = posixpath.relpath(target, posixpath.dirname(source) or ".")
