@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -40,11 +41,14 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote
 
+from generator.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.diagnostics import Report, SourceLocation, diag
-from generator.dot import id_prefix, inline_svg, rebase_links, render_svgs
+from generator.dot import id_prefix, inline_svg, rebase_links, render_all_svgs
 from generator.linkcheck import check_site
 from generator.model import KnowledgeBase
 from generator.render import RenderedSite, diagram_placeholder
@@ -57,6 +61,8 @@ GENERATED_ROOTS = (
 )
 STAGING_PREFIX = ".build-"
 JOURNAL = "SWAP.json"
+#: In the cache folder: what the last successful build produced (for the next dirty build).
+LAST_BUILD = "last-build.json"
 MKDOCS_TIMEOUT_SECONDS = 3600
 
 Renderer = Callable[[KnowledgeBase], RenderedSite]
@@ -85,7 +91,9 @@ class BuildResult:
         return (
             f"built {c.get('html_pages', 0)} pages from {c.get('documents', 0)} documents "
             f"({c.get('diagrams', 0)} charts, search index {c.get('search_bytes', 0) / 1e6:.1f} MB "
-            f"in {c.get('search_files', 0)} files) in {total:.1f} s ({stages})"
+            f"in {c.get('search_files', 0)} files) in {total:.1f} s ({stages}); "
+            + (f"{c.get('changed_files', 0)} generated files changed, mkdocs rendered only those"
+               if c.get("dirty") else "mkdocs rendered every page")
         )
 
 
@@ -97,6 +105,8 @@ def build_site(
     strict: bool = True,
     config_file: Path | None = None,
     render: Renderer | None = None,
+    cache_dir: Path | Literal["default"] | None = "default",
+    incremental: bool = True,
 ) -> BuildResult:
     """Build ``site_dir`` from ``policies``; ``docs_dir`` receives the generated Markdown.
 
@@ -104,12 +114,21 @@ def build_site(
     ``generator.render.site.render_site``.  With ``strict`` (the default) mkdocs warnings, Graphviz
     warnings and broken links are errors.  Expected failures come back as diagnostics in
     ``result.report``; nothing is raised.
+
+    ``cache_dir`` (default ``.policykb-cache`` next to ``docs_dir``; None for no cache) keeps
+    checked policies, charts and parsed pages between builds.  With ``incremental`` and the
+    record of a previous build made with the same configuration, only the pages whose Markdown
+    changed are rendered again by mkdocs (on a copy of the previous site; the result is the
+    same as a clean build's, byte for byte).
     """
     result = BuildResult()
     report = result.report
     stopwatch = _Stopwatch(result.timings)
     docs_dir, site_dir = docs_dir.absolute(), site_dir.absolute()
     config_file = (config_file or docs_dir.parent / "mkdocs.yml").absolute()
+    if cache_dir == "default":
+        cache_dir = docs_dir.parent / CACHE_DIR_NAME
+    cache = BuildCache(cache_dir.absolute() if cache_dir is not None else None)
     parents = sorted({docs_dir.parent, site_dir.parent})
     for parent in parents:
         parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +138,7 @@ def build_site(
             recover_interrupted_builds(parents)
 
         with stopwatch("check"):
-            kb, checked = check_knowledge_base(policies)
+            kb, checked = check_knowledge_base(policies, cache=cache)
         report.extend(checked.diagnostics)
         if kb is None or not checked.ok:
             result.policy_problem = True
@@ -142,20 +161,25 @@ def build_site(
         try:
             with _Staging(docs_dir, site_dir) as stage:
                 with stopwatch("diagrams"):
-                    files = _place_diagrams(rendered, report, strict=strict)
+                    files = _place_diagrams(rendered, report, strict=strict, cache=cache)
                 if not report.ok:
                     return result
 
                 with stopwatch("write"):
-                    _write_generated(stage.docs, files, report)
+                    changed = _write_generated(stage.docs, files, report, previous=docs_dir)
                     _copy_hand_written(docs_dir, stage.docs)
+                    sources = stage.docs_list()
                 if not report.ok:
                     return result
+                result.counts["changed_files"] = changed
 
                 with stopwatch("mkdocs"):
                     epoch = source_date_epoch(policies, kb)
+                    state = _build_state(config_file, strict)
+                    dirty = incremental and _prepare_dirty_site(cache, state, site_dir, stage)
+                    result.counts["dirty"] = int(dirty)
                     _run_mkdocs(stage, config_file, epoch, report, strict=strict,
-                                docs_name=docs_dir.name)
+                                docs_name=docs_dir.name, dirty=dirty)
                 if not report.ok:
                     return result
 
@@ -169,7 +193,7 @@ def build_site(
                     return result
 
                 with stopwatch("links"):
-                    _check_links(stage.site, site_dir.name, report, strict=strict)
+                    _check_links(stage.site, site_dir.name, report, strict=strict, cache=cache)
                 result.counts["html_pages"] = sum(1 for _ in stage.site.rglob("*.html"))
                 if not report.ok:
                     return result
@@ -177,6 +201,9 @@ def build_site(
                 with stopwatch("swap"):
                     stage.swap()
                 result.written = True
+                _record_build(cache, state, site_dir, sources)
+                for kind in ("check", "svg", "links"):
+                    cache.prune(kind)
         except OSError as error:
             report.add(diag("output-failed", SourceLocation(str(error.filename or docs_dir)),
                             f"could not write the output: {error.strerror or error}"))
@@ -210,9 +237,11 @@ def _render(kb: KnowledgeBase, render: Renderer, report: Report) -> RenderedSite
         return None
 
 
-def _place_diagrams(site: RenderedSite, report: Report, *, strict: bool) -> dict[str, bytes]:
+def _place_diagrams(
+    site: RenderedSite, report: Report, *, strict: bool, cache: BuildCache
+) -> dict[str, bytes]:
     """All generated files: pages with their charts inlined, downloads, standalone SVG files."""
-    svgs, problems = render_svgs(site.diagrams)
+    svgs, problems = render_all_svgs(site.diagrams, cache)
     for problem in problems:
         name = "diagram-failed" if problem.error or strict else "site-warning"
         report.add(diag(name, SourceLocation(problem.path or "diagrams"), problem.message))
@@ -270,7 +299,16 @@ def _safe_generated_path(path: str) -> str | None:
     return None
 
 
-def _write_generated(stage_docs: Path, files: dict[str, bytes], report: Report) -> None:
+def _write_generated(
+    stage_docs: Path, files: dict[str, bytes], report: Report, *, previous: Path
+) -> int:
+    """Write the generated files into the staging docs; returns how many differ from before.
+
+    A file whose bytes equal the one in ``previous`` (the live docs/) is hard-linked instead of
+    written, so it keeps its modification time and a dirty mkdocs build skips it.  Nothing ever
+    writes into these files in place (the swap only renames), so sharing the inode is safe.
+    """
+    changed = 0
     folded: dict[str, str] = {}
     for path in sorted(files):
         problem = _safe_generated_path(path)
@@ -283,7 +321,24 @@ def _write_generated(stage_docs: Path, files: dict[str, bytes], report: Report) 
         folded[path.lower()] = path
         target = stage_docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[path])
+        if not _link_if_same(previous / path, target, files[path]):
+            target.write_bytes(files[path])
+            changed += 1
+    return changed
+
+
+def _link_if_same(old: Path, new: Path, content: bytes) -> bool:
+    """Hard-link ``old`` to ``new`` when it holds exactly ``content`` (else do nothing)."""
+    try:
+        info = old.stat(follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content):
+            return False
+        if old.read_bytes() != content:
+            return False
+        os.link(old, new)
+    except OSError:
+        return False
+    return True
 
 
 def _copy_hand_written(docs_dir: Path, stage_docs: Path) -> None:
@@ -313,14 +368,17 @@ _DOC_FILE = re.compile(r"Doc file '([^']+)'")
 
 
 def _run_mkdocs(
-    stage: _Staging, config_file: Path, epoch: int, report: Report, *, strict: bool, docs_name: str
+    stage: _Staging, config_file: Path, epoch: int, report: Report, *, strict: bool,
+    docs_name: str, dirty: bool = False,
 ) -> None:
     config = stage.root / "mkdocs.yml"
     config.write_text(
         f"INHERIT: {json.dumps(str(config_file))}\ndocs_dir: docs\n", encoding="utf-8"
     )
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config),
-               "--site-dir", str(stage.site)]
+    command = [sys.executable, "-m", "generator.mkdocs_runner", "build",
+               "--config-file", str(config), "--site-dir", str(stage.site)]
+    if dirty:
+        command.append("--dirty")
     if strict:
         command.append("--strict")
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1",
@@ -353,8 +411,10 @@ def _run_mkdocs(
                         f"mkdocs build exited with status {proc.returncode}: {tail}"))
 
 
-def _check_links(stage_site: Path, site_name: str, report: Report, *, strict: bool) -> None:
-    for problem in check_site(stage_site):
+def _check_links(
+    stage_site: Path, site_name: str, report: Report, *, strict: bool, cache: BuildCache
+) -> None:
+    for problem in check_site(stage_site, cache):
         if problem.kind == "unsafe-markup":
             name = "unsafe-markup"
         else:
@@ -387,6 +447,109 @@ def source_date_epoch(policies: Path, kb: KnowledgeBase) -> int:
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
+# --- incremental builds -----------------------------------------------------------------------
+
+#: Packages whose version changes what mkdocs writes for an unchanged page.
+_SITE_PACKAGES = ("mkdocs", "mkdocs-material", "pymdown-extensions", "markdown", "jinja2",
+                  "pygments", "babel")
+
+
+def _build_state(config_file: Path, strict: bool) -> str:
+    """Everything besides the Markdown that decides what mkdocs writes for a page."""
+    versions = []
+    for name in _SITE_PACKAGES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    try:
+        config = config_file.read_bytes()
+    except OSError:
+        config = b""
+    return content_key(code_fingerprint(), config, sys.version, str(strict), *versions)
+
+
+def _prepare_dirty_site(cache: BuildCache, state: str, site_dir: Path, stage: _Staging) -> bool:
+    """Copy the previous site into the staging folder for a dirty mkdocs build, if it fits.
+
+    It fits when the last successful build was recorded with the same ``state`` for the same
+    ``site_dir``.  Outputs of docs files that no longer exist are deleted from the copy (a
+    dirty build would keep them).  The copy keeps modification times, which is how mkdocs tells
+    the pages to skip; the search index is always made afresh, so it is not copied.  The copy
+    is made of hard links (cheap for tens of thousands of files); see
+    ``_unshare_outputs_to_rewrite`` for why that is safe.
+    """
+    if cache.root is None or not site_dir.is_dir():
+        return False
+    try:
+        last = json.loads((cache.root / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(last, dict) or last.get("state") != state \
+            or last.get("site") != str(site_dir) or not isinstance(last.get("docs"), list):
+        return False
+    shutil.copytree(site_dir, stage.site, symlinks=True, copy_function=_link_or_copy,
+                    ignore=lambda folder, _names: ["pagefind"] if Path(folder) == site_dir else [])
+    sources = stage.docs_list()
+    for source in sorted(set(map(str, last["docs"])) - set(sources)):
+        output = stage.site / _output_of(source)
+        if output.is_file() and output.resolve().is_relative_to(stage.site.resolve()):
+            output.unlink()
+            _remove_empty_parents(output.parent, stage.site)
+    _unshare_outputs_to_rewrite(stage, sources)
+    return True
+
+
+#: Files mkdocs writes on every build, dirty or not (theme templates).
+_ALWAYS_WRITTEN = ("404.html", "sitemap.xml", "sitemap.xml.gz")
+
+
+def _unshare_outputs_to_rewrite(stage: _Staging, sources: list[str]) -> None:
+    """Unlink, in the hard-linked copy, every file mkdocs is about to write.
+
+    mkdocs writes files in place (``open(path, "wb")``): writing through a hard link would
+    change the live site before the swap.  It rewrites exactly the outputs whose source is
+    newer than them (``File.is_modified``) and the theme templates; unlinking those first makes
+    it create new files, so the live site is never touched.
+    """
+    for name in _ALWAYS_WRITTEN:
+        with contextlib.suppress(FileNotFoundError):
+            (stage.site / name).unlink()
+    for source in sources:
+        output = stage.site / _output_of(source)
+        try:
+            if output.stat().st_mtime < (stage.docs / source).stat().st_mtime:
+                output.unlink()
+        except FileNotFoundError:
+            continue
+
+
+def _output_of(source: str) -> str:
+    """Where mkdocs writes ``source`` (directory URLs: ``a/b.md`` → ``a/b/index.html``)."""
+    return page_url(source) + "index.html" if source.endswith(".md") else source
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _record_build(cache: BuildCache, state: str, site_dir: Path, docs: list[str]) -> None:
+    """Remember what this build produced, for the next dirty build (best effort)."""
+    if cache.root is None:
+        return
+    with contextlib.suppress(OSError):
+        cache.root.mkdir(parents=True, exist_ok=True)
+        pending = cache.root / (LAST_BUILD + ".tmp")
+        pending.write_text(json.dumps({"state": state, "site": str(site_dir), "docs": docs},
+                                      ensure_ascii=False), encoding="utf-8")
+        pending.replace(cache.root / LAST_BUILD)
+
+
 # --- staging, swap and recovery --------------------------------------------------------------
 
 
@@ -409,6 +572,15 @@ class _Staging:
         self.site = self.site_root / "site"
         self.docs.mkdir()
         self.interrupted_swap = False
+        self._docs_list: list[str] | None = None
+
+    def docs_list(self) -> list[str]:
+        """Every file of the staging docs (relative POSIX paths), once it is complete."""
+        if self._docs_list is None:
+            self._docs_list = sorted(
+                p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file()
+            )
+        return self._docs_list
 
     def __enter__(self) -> _Staging:
         return self

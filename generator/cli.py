@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--policies", type=Path, default=Path("policies"))
     build.add_argument("--docs", type=Path, default=Path("docs"))
     build.add_argument("--site", type=Path, default=Path("site"))
+    build.add_argument("--full", action="store_true",
+                       help="let mkdocs render every page (no dirty rebuild of changed pages)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write .policykb-cache/ (implies --full)")
 
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     serve.add_argument("--policies", type=Path, default=Path("policies"))
@@ -186,7 +190,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not (args.policies / "registries").is_dir():
         print(f"policykb build: {args.policies} is not a policies folder", file=sys.stderr)
         return EXIT_USAGE
-    result = build_site(args.policies, args.docs, args.site)
+    result = build_site(args.policies, args.docs, args.site,
+                        cache_dir=None if args.no_cache else "default", incremental=not args.full)
     _print_report(result.report, quiet=True)
     if not result.report.ok:
         return EXIT_POLICY if result.policy_problem else EXIT_BUILD

@@ -17,11 +17,14 @@ import posixpath
 import re
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
+from generator.cache import BuildCache, content_key
 from generator.render import Diagram
+from generator.workers import worker_count
 
 #: CJK labels need a CJK font for correct widths (fonts-noto-cjk).
 FONT = "Noto Sans CJK SC"
@@ -33,6 +36,9 @@ DOT_COMMAND = (
     f"-Efontname={FONT}",
 )
 TIMEOUT_SECONDS = 300
+#: Charts per ``dot`` process: small enough to finish well inside the timeout on a busy
+#: machine (~20 ms per chart), large enough that process start-up does not matter.
+BATCH_SIZE = 400
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,53 @@ class DotProblem:
     path: str
     message: str
     error: bool
+
+
+def render_all_svgs(
+    diagrams: Sequence[Diagram],
+    cache: BuildCache | None = None,
+    command: Sequence[str] = DOT_COMMAND,
+) -> tuple[dict[str, str], list[DotProblem]]:
+    """``render_svgs`` for a whole site: cached charts reused, the rest in parallel batches.
+
+    A chart's cache key is its DOT source plus the command and the Graphviz version, so an
+    unchanged chart is never laid out twice.  Charts that drew a message are not cached (the
+    message must come again on the next build).
+    """
+    cache = cache or BuildCache(None)
+    salt = content_key(_graphviz_version(command[0]), *command)
+    keys = [content_key(salt, d.dot) for d in diagrams]
+    out: dict[str, str] = {}
+    todo: list[tuple[Diagram, str]] = []
+    for diagram, key in zip(diagrams, keys, strict=True):
+        hit = cache.get("svg", key)
+        if hit is not None:
+            out[diagram.path] = hit.decode("utf-8")
+        else:
+            todo.append((diagram, key))
+    size = max(1, min(BATCH_SIZE, -(-len(todo) // worker_count())))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    problems: list[DotProblem] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(batches)))) as pool:
+        results = list(pool.map(lambda b: render_svgs([d for d, _ in b], command), batches))
+    for batch, (svgs, batch_problems) in zip(batches, results, strict=True):
+        problems += batch_problems
+        failed = {p.path for p in batch_problems}
+        for diagram, key in batch:
+            if diagram.path in svgs:
+                out[diagram.path] = svgs[diagram.path]
+                if diagram.path not in failed:
+                    cache.put("svg", key, svgs[diagram.path].encode("utf-8"))
+    return out, problems
+
+
+@cache
+def _graphviz_version(program: str) -> str:
+    try:
+        proc = subprocess.run([program, "-V"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (proc.stdout + proc.stderr).decode("utf-8", "replace").strip()
 
 
 def render_svgs(

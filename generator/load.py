@@ -437,8 +437,10 @@ def _drop_marked_keys(data: Any) -> None:
             stack.extend(node)
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Diagnostic]]:
-    """Read and parse one policy file; returns the data or the reasons it could not be read."""
+def read_policy_bytes(
+    path: Path, display: str | None = None
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """Read one policy file's bytes, refusing what is not a regular file of a sane size."""
     name = display or path.as_posix()
     try:
         info = path.stat()
@@ -449,12 +451,19 @@ def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None
         if info.st_size > MAX_FILE_BYTES:
             return None, [_too_large(name, info.st_size)]
         with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # the file may have grown since stat()
+            return handle.read(MAX_FILE_BYTES + 1), []  # the file may have grown since stat()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return None, [diag("unreadable-file", SourceLocation(name), f"cannot read: {reason}",
                            "check that the file exists and that you may read it")]
-    return load_text(name, raw)
+
+
+def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Read and parse one policy file; returns the data or the reasons it could not be read."""
+    raw, problems = read_policy_bytes(path, display)
+    if raw is None:
+        return None, problems
+    return load_text(display or path.as_posix(), raw)
 
 
 def _too_large(name: str, size: int) -> Diagnostic:

@@ -30,8 +30,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from generator.cache import BuildCache, code_fingerprint, content_key
 from generator.diagnostics import Diagnostic, Report, SourceLocation, diag
-from generator.load import LoadedFile, NodePath, load_file
+from generator.load import LoadedFile, NodePath, load_file, load_text, read_policy_bytes
 from generator.model import KnowledgeBase, PolicyDocument, assemble
 from generator.schema import (
     ActorType,
@@ -47,6 +48,7 @@ from generator.schema import (
 )
 from generator.script import traditional_characters
 from generator.typing_pass import parse_file, partial_document
+from generator.workers import cached_map
 
 REGISTRY_DIR = "registries"
 DOCUMENT_DIR = "documents"
@@ -474,12 +476,16 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _outside_link(name: str) -> Diagnostic:
+    return diag("unreadable-file", SourceLocation(name),
+                "a link to a file outside the policies folder",
+                "copy the file into the policies folder instead of linking to it")
+
+
 def _load(path: Path, root: Path, report: Report) -> LoadedFile | None:
     name = display_path(path)
     if not _inside(path, root):
-        report.add(diag("unreadable-file", SourceLocation(name),
-                        "a link to a file outside the policies folder",
-                        "copy the file into the policies folder instead of linking to it"))
+        report.add(_outside_link(name))
         return None
     loaded, problems = load_file(path, name)
     report.extend(problems)
@@ -515,46 +521,113 @@ def _load_registries(root: Path, report: Report) -> dict[str, _Registry]:
     return registries
 
 
+@dataclass(frozen=True)
+class KnownIds:
+    """The registry ids a document is checked against (None: that registry is unreadable)."""
+
+    actor_types: frozenset[str] | None
+    topics: frozenset[str] | None
+    jurisdictions: frozenset[str] | None
+
+    def fingerprint(self) -> str:
+        return content_key(*(
+            "\0".join(sorted(ids)) if ids is not None else "\1unreadable"
+            for ids in (self.actor_types, self.topics, self.jurisdictions)
+        ))
+
+
+@dataclass
+class DocumentCheck:
+    """Everything checking one document file yields; picklable, so cached and computed anywhere.
+
+    Positions (``LoadedFile``) are not kept: memory stays flat for thousands of documents.
+    """
+
+    diagnostics: list[Diagnostic]
+    document: PolicyDocument | None = None
+    raw_id: tuple[str, SourceLocation] | None = None
+    cited: list[tuple[SourceLocation, str]] = field(default_factory=list)
+
+
+def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
+    """Load, type and check one document file given as (display name, bytes, registry ids).
+
+    A pure function of its argument (see ``generator.workers.cached_map``).
+    """
+    name, raw, known = job
+    loaded, problems = load_text(name, raw)
+    result = DocumentCheck(problems)
+    if loaded is None:
+        return result
+    parsed = parse_file(loaded, Document)
+    result.diagnostics.extend(parsed.problems)
+    if parsed.model is not None:
+        doc, positions = parsed.model, dict[str, list[int]]()
+        result.document = PolicyDocument(doc, loaded.path)
+    else:
+        doc, positions = partial_document(loaded, parsed.bad_paths)
+    checker = _Checker(loaded, doc, _mutable(known.actor_types), _mutable(known.topics),
+                       _mutable(known.jurisdictions), result.diagnostics, positions)
+    checker.run()
+    raw_id = loaded.data.get("id")
+    if isinstance(raw_id, str):
+        result.raw_id = (raw_id, loaded.locate(("id",)))
+    result.cited = [(loaded.locate(("citations", i, "document")), citation.document)
+                    for i, citation in checker.items("citations")
+                    if citation.document is not None]
+    return result
+
+
+def _mutable(ids: frozenset[str] | None) -> set[str] | None:
+    return set(ids) if ids is not None else None
+
+
+def _check_documents(
+    paths: list[Path], root: Path, known: KnownIds, cache: BuildCache, report: Report
+) -> list[DocumentCheck]:
+    """Every document file checked: from the cache when unchanged, else on every core."""
+    jobs: list[tuple[str, bytes, KnownIds]] = []
+    for path in paths:
+        name = display_path(path)
+        if not _inside(path, root):
+            report.add(_outside_link(name))
+            continue
+        raw, problems = read_policy_bytes(path, name)
+        report.extend(problems)
+        if raw is not None:
+            jobs.append((name, raw, known))
+    salt = content_key(code_fingerprint(), known.fingerprint())
+    keys = [content_key(salt, name, raw) for name, raw, _ in jobs]
+    return cached_map(check_document_text, jobs, keys, cache, "check")
+
+
 def check_knowledge_base(
-    root: Path, only: list[Path] | None = None
+    root: Path, only: list[Path] | None = None, *, cache: BuildCache | None = None
 ) -> tuple[KnowledgeBase | None, Report]:
     """Load, type and cross-check ``root``; the knowledge base is returned only when clean.
 
     ``only`` limits which document files are reported on; all documents are still loaded so
-    that cross-document references resolve.  Registry problems are always reported.
+    that cross-document references resolve.  Registry problems are always reported.  With a
+    ``cache``, files whose bytes (and the registries' ids, and the generator's code) are
+    unchanged since the cached run are not checked again.
     """
     report = Report()
     registries = _load_registries(root, report)
+    known = KnownIds(*(
+        frozenset(found) if (found := registries[key].ids) is not None else None
+        for key in ("actor_types", "topics", "jurisdictions")
+    ))
 
-    documents: list[PolicyDocument] = []
-    # what the cross-document checks need, so that each file's positions can be dropped as
-    # soon as the file is checked (memory stays flat for thousands of documents)
-    ids: list[tuple[str, SourceLocation]] = []
-    cited: list[tuple[SourceLocation, str]] = []
     folder = root / DOCUMENT_DIR
     paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
         if folder.is_dir() else []
     report.extend(_stray_files(folder, (), "policy documents are files named *.yaml"))
-    for path in paths:
-        loaded = _load(path, root, report)
-        if loaded is None:
-            continue
-        parsed = parse_file(loaded, Document)
-        report.extend(parsed.problems)
-        if parsed.model is not None:
-            doc, positions = parsed.model, dict[str, list[int]]()
-            documents.append(PolicyDocument(doc, loaded.path))
-        else:
-            doc, positions = partial_document(loaded, parsed.bad_paths)
-        checker = _Checker(loaded, doc, registries["actor_types"].ids, registries["topics"].ids,
-                           registries["jurisdictions"].ids, report.diagnostics, positions)
-        checker.run()
-        raw_id = loaded.data.get("id")
-        if isinstance(raw_id, str):
-            ids.append((raw_id, loaded.locate(("id",))))
-        cited.extend((loaded.locate(("citations", i, "document")), citation.document)
-                     for i, citation in checker.items("citations")
-                     if citation.document is not None)
+    checks = _check_documents(paths, root, known, cache or BuildCache(None), report)
+    documents = [c.document for c in checks if c.document is not None]
+    ids = [c.raw_id for c in checks if c.raw_id is not None]
+    cited = [entry for c in checks for entry in c.cited]
+    for check in checks:
+        report.extend(check.diagnostics)
 
     # document ids: unique across files, checked on the raw id so that 'Policy-A' (invalid)
     # still collides with 'policy-a'; reported in every file involved
@@ -570,9 +643,9 @@ def check_knowledge_base(
                                 "every document needs its own id; ids are compared ignoring "
                                 "case and width"))
     doc_ids = sorted({raw_id for raw_id, _ in ids})
-    known = set(doc_ids)
+    known_documents = set(doc_ids)
     for where, target in cited:
-        if target not in known:
+        if target not in known_documents:
             close = difflib.get_close_matches(target, doc_ids, n=1)
             shown = ", ".join(doc_ids[:12]) + (" …" if len(doc_ids) > 12 else "")
             hint = f"known documents: {shown}" if doc_ids else "define the document first"

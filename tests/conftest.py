@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from generator.build import GENERATED_ROOTS, BuildResult, build_site
+from generator.cache import CACHE_DIR_NAME
 from generator.render import Diagram, RenderedSite, diagram_placeholder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,13 +79,16 @@ def make_project(
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes, by relative POSIX path."""
+    """Every file under ``root`` with its bytes, by relative POSIX path.
+
+    The build cache is left out: it is not output, and a failed build may add to it.
+    """
     if not root.exists():
         return {}
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.relative_to(root).parts[0] != CACHE_DIR_NAME
     }
 
 

@@ -1,0 +1,211 @@
+"""Rebuilds: the build cache, parallel checking, and dirty mkdocs builds equal to clean ones.
+
+The claims under test: a rebuild reuses what did not change (checked policies, charts, parsed
+pages, unchanged Markdown), yet its output is byte for byte the output of a clean build, and a
+failed rebuild leaves the live site untouched even though its staging copy shares files with it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import KB_MINI, Project, digest, generated_tree, make_project, tree
+
+from generator import workers
+from generator.build import LAST_BUILD
+from generator.cache import CACHE_DIR_NAME, BuildCache, content_key
+from generator.dot import render_all_svgs
+from generator.render import Diagram, RenderedSite
+from generator.render.site import render_site
+from generator.validate import check_knowledge_base
+
+JINHU = "documents/jinhu-mini.yaml"
+
+
+def _edit_summary(project: Project, new: str) -> None:
+    path = project.policies / JINHU
+    text = path.read_text(encoding="utf-8")
+    old = "summary: 节选：案件移送、争议协调与培训。"
+    assert old in text
+    path.write_text(text.replace(old, f"summary: {new}", 1), encoding="utf-8")
+
+
+def _clean_build_of(project: Project, dest: Path) -> Project:
+    """The same policies built from scratch without any cache (the reference output)."""
+    clean = make_project(dest, policies=project.policies)
+    result = clean.build(cache_dir=None)
+    assert result.written, [d.format() for d in result.report.sorted()]
+    assert result.counts["dirty"] == 0
+    return clean
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+def test_cache_entries_round_trip_and_a_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "c")
+    key = content_key("a", b"b")
+    assert key != content_key("ab", b"") and key == content_key("a", b"b")
+    assert cache.get_object("k", key) is None
+    cache.put_object("k", key, {"x": [1, 2]})
+    assert cache.get_object("k", key) == {"x": [1, 2]}
+    (tmp_path / "c" / "k" / key[:2] / key).write_bytes(b"not a pickle")
+    assert cache.get_object("k", key) is None
+
+
+def test_prune_keeps_only_what_this_run_used(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    first.put("svg", content_key("old"), b"1")
+    first.put("svg", content_key("kept"), b"2")
+    second = BuildCache(tmp_path)
+    assert second.get("svg", content_key("kept")) == b"2"
+    second.prune("svg")
+    assert BuildCache(tmp_path).get("svg", content_key("old")) is None
+    assert BuildCache(tmp_path).get("svg", content_key("kept")) == b"2"
+
+
+def test_checking_again_reuses_every_unchanged_file(tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    first_cache = BuildCache(cache_dir)
+    first, report = check_knowledge_base(KB_MINI, cache=first_cache)
+    assert first is not None and report.ok
+    assert first_cache.hits == 0
+
+    again = BuildCache(cache_dir)
+    second, report2 = check_knowledge_base(KB_MINI, cache=again)
+    assert second is not None
+    assert again.hits == len(first.documents) == 3 and again.misses == 0
+    assert [d.spec for d in second.documents] == [d.spec for d in first.documents]
+    assert report2.sorted() == report.sorted()
+
+
+def test_a_changed_file_is_checked_again_and_its_errors_reported(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    cache = BuildCache(tmp_path / "cache")
+    assert check_knowledge_base(project.policies, cache=cache)[0] is not None
+    path = project.policies / JINHU
+    path.write_text(path.read_text(encoding="utf-8").replace("id: jinhu-mini", "id: Bad Id", 1),
+                    encoding="utf-8")
+    again = BuildCache(tmp_path / "cache")
+    kb, report = check_knowledge_base(project.policies, cache=again)
+    assert kb is None and again.misses == 1 and again.hits == 2
+    assert any(d.location.path.endswith("jinhu-mini.yaml") for d in report.errors)
+
+
+def test_parallel_checking_gives_the_sequential_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYKB_WORKERS", "1")
+    sequential, report1 = check_knowledge_base(KB_MINI)
+    monkeypatch.setenv("POLICYKB_WORKERS", "2")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    parallel, report2 = check_knowledge_base(KB_MINI)
+    assert sequential is not None and parallel is not None
+    assert [d.spec for d in parallel.documents] == [d.spec for d in sequential.documents]
+    assert report1.sorted() == report2.sorted()
+
+
+def _double(value: int) -> int:
+    return value * 2 + os.getpid() * 0  # a module-level function, as worker processes need
+
+
+def test_cached_map_uses_worker_processes_and_keeps_input_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYKB_WORKERS", "2")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 2)
+    cache = BuildCache(tmp_path)
+    values = list(range(40))
+    keys = [content_key(str(v)) for v in values]
+    assert workers.cached_map(_double, values, keys, cache, "t") == [v * 2 for v in values]
+    stored = tmp_path / "t" / keys[5][:2] / keys[5]
+    assert pickle.loads(stored.read_bytes()) == 10
+    again = BuildCache(tmp_path)
+    assert workers.cached_map(_double, values, keys, again, "t") == [v * 2 for v in values]
+    assert again.hits == 40
+
+
+def test_charts_are_laid_out_once_and_warnings_are_never_cached(tmp_path: Path) -> None:
+    good = Diagram("diagrams/a.svg", 'digraph g { a [label="移送"]; a -> b; }\n')
+    warned = Diagram("diagrams/w.svg", "digraph w { a [shape=nosuchshape]; }\n")
+    cache = BuildCache(tmp_path)
+    svgs, problems = render_all_svgs([good, warned], cache)
+    assert set(svgs) == {good.path, warned.path}
+    assert [p.path for p in problems] == [warned.path]
+    again = BuildCache(tmp_path)
+    svgs2, problems2 = render_all_svgs([good, warned], again)
+    assert svgs2 == svgs
+    assert again.hits == 1 and again.misses == 1
+    assert [p.path for p in problems2] == [warned.path]
+
+
+# --- dirty rebuilds ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    first = project.build()
+    assert first.written and first.counts["dirty"] == 0
+    assert (project.root / CACHE_DIR_NAME / LAST_BUILD).is_file()
+
+    _edit_summary(project, "节选：案件移送、争议协调与培训（已修改）。")
+    rebuilt = project.build()
+    assert rebuilt.written, [d.format() for d in rebuilt.report.sorted()]
+    assert rebuilt.counts["dirty"] == 1
+    pages = rebuilt.counts["pages"]
+    assert 0 < rebuilt.counts["changed_files"] < pages / 2
+
+    clean = _clean_build_of(project, tmp_path / "clean")
+    assert digest(tree(project.site)) == digest(tree(clean.site))
+    assert digest(generated_tree(project.docs)) == digest(generated_tree(clean.docs))
+    assert "（已修改）" in (project.site / "documents/jinhu-mini/index.html").read_text("utf-8")
+
+    (project.policies / "documents" / "guanyun-mini.yaml").unlink()
+    removed = project.build()
+    assert removed.written and removed.counts["dirty"] == 1
+    assert not (project.site / "documents" / "guanyun-mini").exists()
+    clean2 = _clean_build_of(project, tmp_path / "clean2")
+    assert digest(tree(project.site)) == digest(tree(clean2.site))
+
+
+@pytest.mark.slow
+def test_a_failed_rebuild_leaves_the_live_site_untouched(tmp_path: Path) -> None:
+    """The staging copy shares files with the live site (hard links): none may be written."""
+    project = make_project(tmp_path / "p")
+    assert project.build().written
+    before = digest(tree(project.root))
+    inodes = {p: p.stat().st_ino for p in project.site.rglob("*") if p.is_file()}
+
+    def broken_after_mkdocs(kb: object) -> RenderedSite:
+        site = render_site(kb)  # type: ignore[arg-type]
+        site.pages["topics/raw.md"] = '# 坏链接\n\n<a href="../../documents/missing/">缺失</a>\n'
+        return site
+
+    _edit_summary(project, "节选：改动后构建失败。")
+    edited = (project.policies / JINHU).read_bytes()
+    failed = project.build(render=broken_after_mkdocs)
+    assert not failed.written
+    assert failed.counts["dirty"] == 1  # mkdocs did run, on the hard-linked copy
+    assert [d.code for d in failed.report.errors] == ["PK405"]
+    after = digest(tree(project.root))
+    assert {k: v for k, v in after.items() if k != f"policies/{JINHU}"} == \
+        {k: v for k, v in before.items() if k != f"policies/{JINHU}"}
+    assert (project.policies / JINHU).read_bytes() == edited
+    assert {p: p.stat().st_ino for p in project.site.rglob("*") if p.is_file()} == inodes
+
+
+@pytest.mark.slow
+def test_a_changed_configuration_makes_a_full_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    assert project.build().written
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    result = project.build()
+    assert result.written and result.counts["dirty"] == 0
+    unchanged = project.build()
+    assert unchanged.written and unchanged.counts["dirty"] == 1
+    assert unchanged.counts["changed_files"] == 0
