@@ -10,14 +10,17 @@ GOAL_LARGEST_PAGE_KB = 150
 GOAL_QUERY_BYTES = 1_000_000
 GOAL_INCREMENTAL = 0.10
 
-GENERATOR_STAGES = ("load+validate", "model+graph", "render", "dot")
+#: The generator's own (Python) stages; dot is Graphviz and reported beside them.
+GENERATOR_STAGES = ("load+validate", "model+graph", "render")
+#: build_site stages that make up the generator in a rebuild (graph is inside render there).
+REBUILD_GENERATOR = ("check", "render", "diagrams")
 BUILD_LABELS = {
     "recover": "recover interrupted builds",
     "check": "load + validate",
     "render": "render (graph included)",
-    "diagrams": "dot + inline SVG",
+    "diagrams": "dot (parallel batches, cached) + inline SVG",
     "write": "write docs/ (staging)",
-    "mkdocs": "**mkdocs build**",
+    "mkdocs": "**mkdocs build** (dirty in a rebuild: changed pages only)",
     "search": "**search index** (shadow pages + Pagefind)",
     "links": "link check",
     "swap": "swap into place",
@@ -61,6 +64,14 @@ def generator_seconds(r: dict[str, Any]) -> tuple[float | None, list[str]]:
     return (total if len(missing) < len(GENERATOR_STAGES) else None), missing
 
 
+def rebuild_generator_seconds(r: dict[str, Any]) -> float | None:
+    """Check + render + charts of the rebuild after one change (the cache is warm there)."""
+    timings = r.get("incremental_timings") or {}
+    if not all(k in timings for k in REBUILD_GENERATOR):
+        return None
+    return sum(float(timings[k]) for k in REBUILD_GENERATOR)
+
+
 def _row(label: str, goal: str, cells: list[str]) -> str:
     return "| " + " | ".join([label, *cells, goal]) + " |"
 
@@ -98,15 +109,24 @@ def render_markdown(payload: dict[str, Any]) -> str:
     rows.append(_row("dot (batched)", "", [
         stage_cell(r, "dot") + (f", {r['diagrams']:,} charts" if r.get("diagrams") else "")
         for r in results]))
-    gen_cells = []
+    gen_cells, with_dot_cells, warm_cells = [], [], []
     for r in results:
         total, missing = generator_seconds(r)
         cell = _secs(total) + _rate(int(r["n"]), total)
         if missing and total is not None:
             cell += " (without " + ", ".join(missing) + ")"
         gen_cells.append(cell)
-    rows.append(_row("**generator stages** (sum of the four above)",
+        dot = _s(r["stages"].get("dot"))
+        both = total + dot if total is not None and dot is not None else None
+        with_dot_cells.append(_secs(both) + _rate(int(r["n"]), both))
+        warm = rebuild_generator_seconds(r)
+        warm_cells.append(_secs(warm) + _rate(int(r["n"]), warm))
+    rows.append(_row("**generator, first build** (load + validate, model + graph, render)",
                      f"≥ {GOAL_POLICIES_PER_SECOND} policies/s", gen_cells))
+    rows.append(_row("generator and dot, first build", "", with_dot_cells))
+    rows.append(_row("**generator in a rebuild** (cache warm: `build_site` check + render + "
+                     "dot, one policy changed)", f"≥ {GOAL_POLICIES_PER_SECOND} policies/s",
+                     warm_cells))
     keys: list[str] = []
     for r in results:
         keys += [k for k in r.get("build_timings", {}) if k not in keys]
@@ -164,6 +184,10 @@ def render_markdown(payload: dict[str, Any]) -> str:
     if modes == {False}:
         label += " (no incremental mode: a full build)"
     rows.append(_row(label, f"< {GOAL_INCREMENTAL:.0%} of full", inc_cells))
+    rows.append(_row("rebuild: stages", "", [
+        ", ".join(f"{k} {_secs(v)}" for k, v in (r.get("incremental_timings") or {}).items()
+                  if v >= 0.05) or "n/a"
+        for r in results]))
     rows.append(_row("(synthesising the documents, not part of the build)", "", [
         _secs(r["synth_seconds"]) if r.get("synth_seconds") is not None else "reused"
         for r in results]))
@@ -209,11 +233,18 @@ def _goals(by_n: dict[int, dict[str, Any]]) -> list[str]:
     for n, r in sorted(by_n.items()):
         total, missing = generator_seconds(r)
         if total and not missing:
-            rates.append((n, n / total))
+            rates.append((n, n / total, rebuild_generator_seconds(r)))
     if rates:
-        ok = all(rate >= GOAL_POLICIES_PER_SECOND for _, rate in rates)
-        shown = ", ".join(f"{rate:,.0f}/s at {n:,}" for n, rate in rates)
-        out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s: {mark(ok)} ({shown})")
+        ok = all(rate >= GOAL_POLICIES_PER_SECOND for _, rate, _ in rates)
+        shown = ", ".join(f"{rate:,.0f}/s at {n:,}" for n, rate, _ in rates)
+        out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s, first build: "
+                   f"{mark(ok)} ({shown})")
+        warm = [(n, n / w) for n, _, w in rates if w]
+        if warm:
+            ok = all(rate >= GOAL_POLICIES_PER_SECOND for _, rate in warm)
+            shown = ", ".join(f"{rate:,.0f}/s at {n:,}" for n, rate in warm)
+            out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s, rebuild (cache "
+                       f"warm): {mark(ok)} ({shown})")
     else:
         out.append(f"- generator ≥ {GOAL_POLICIES_PER_SECOND} policies/s: {mark(None)} "
                    "(a generator stage is n/a)")

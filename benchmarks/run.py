@@ -121,8 +121,7 @@ def _dot_stage(rendered: Any) -> Callable[[], Any]:
     diagrams = list(getattr(rendered, "diagrams", []) or [])
 
     def run() -> Any:
-        fn = _lookup("generator.dot", "render_diagrams", "render_svgs", "render_all",
-                     "run_dot_batch", "run_dot", "render_batch")
+        fn = _lookup("generator.dot", "render_all_svgs", "render_svgs")
         return fn(diagrams)
 
     return run
