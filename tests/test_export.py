@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
+import gc
+import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pytest
 
 from generator import export
 from generator.model import KnowledgeBase
+from generator.schema import json_schema
 from generator.validate import check_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,11 +83,161 @@ def test_xlsx_is_deterministic_and_has_both_sheets(kb: KnowledgeBase) -> None:
     assert first == second
     archive = zipfile.ZipFile(io.BytesIO(first))
     names = archive.namelist()
+    assert names[0] == "[Content_Types].xml"
     assert "xl/worksheets/sheet1.xml" in names and "xl/worksheets/sheet2.xml" in names
-    # openpyxl stamps the wall-clock save time; two saves a second apart must still agree
     core = archive.read("docProps/core.xml")
     assert b"2000-01-01T00:00:00Z</dcterms:modified>" in core
-    assert all(i.date_time == (2000, 1, 1, 0, 0, 0) for i in archive.infolist())
+    assert b"2000-01-01T00:00:00Z</dcterms:created>" in core
+    for info in archive.infolist():
+        assert info.date_time == (2000, 1, 1, 0, 0, 0)
+        assert (info.create_system, info.external_attr >> 16, info.extra) == (3, 0o644, b"")
+
+
+def test_xlsx_bytes_do_not_depend_on_hash_seed(kb: KnowledgeBase) -> None:
+    """Shared-string indices follow first use, never set or dict-of-hash order."""
+    script = (
+        "import hashlib, sys; from pathlib import Path; "
+        "from generator.validate import check_knowledge_base; from generator import export; "
+        "kb, _ = check_knowledge_base(Path(sys.argv[1])); "
+        "print(hashlib.sha256(export.export_xlsx(kb)).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(ROOT / "policies")], cwd=ROOT, check=True,
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        digests.add(result.stdout.strip())
+    assert digests == {hashlib.sha256(export.export_xlsx(kb)).hexdigest()}
+
+
+def _read_xlsx(data: bytes) -> dict[str, list[list[str | None]]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return {
+        sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]
+        for sheet in book.worksheets
+    }
+
+
+def _openpyxl_xlsx(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
+    """The workbook as export.py built it with openpyxl before the hand-written writer."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, table in sheets:
+        sheet = book.create_sheet(title)
+        for row in table:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -> None:
+    """Reading the workbook back gives the CSV's header and cells (empty cells read as None)
+    and exactly what the former openpyxl-built workbook gave."""
+    sheets = _read_xlsx(export.export_xlsx(kb))
+    assert list(sheets) == ["clocks", "duties"]
+    tables = []
+    for title, text in [("clocks", export.export_clocks_csv(kb)),
+                        ("duties", export.export_duties_csv(kb))]:
+        table = list(csv.reader(io.StringIO(text)))
+        assert sheets[title] == [[cell or None for cell in row] for row in table]
+        tables.append((title, table))
+    assert sheets["clocks"][0] == export.CLOCK_COLUMNS
+    assert len(sheets["duties"]) - 1 == sum(len(d.spec.duties) for d in kb.documents)
+    assert _read_xlsx(_openpyxl_xlsx(tables)) == sheets
+
+
+#: Cells that stress escaping, whitespace, scripts and formula neutralising.
+AWKWARD = [
+    ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tTAB", "plain"],
+    ["a & b < c > d \"q\" 'a'", " leading", "trailing ", "two\nlines", "in\ttab", ""],
+    ["中文，逗号", "繁體", "emoji 😀", "", "x,y", "#hash"],
+    ["", "", "", "", "", ""],
+]
+
+
+def test_xlsx_keeps_awkward_cells_and_neutralises_formulas() -> None:
+    table = export._neutralised(["h1", "h2", "h3", "h4", "h5", "h6"], AWKWARD)
+    assert table[1][:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB"]
+    data = export.xlsx_workbook([("one", table), ("two", table[:2])])
+    expected = [[cell or None for cell in row] for row in table]
+    assert _read_xlsx(data) == {"one": expected, "two": expected[:2]}
+    assert _read_xlsx(_openpyxl_xlsx([("one", table), ("two", table[:2])])) == _read_xlsx(data)
+    # CR survives (openpyxl's own writer turned it into LF)
+    assert _read_xlsx(export.xlsx_workbook([("s", [["a\rb"]])])) == {"s": [["a\rb"]]}
+
+
+def test_column_letters() -> None:
+    assert [export._column_letter(i) for i in (0, 14, 25, 26, 701, 702)] == [
+        "A", "O", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_xlsx_refuses_characters_xml_cannot_hold() -> None:
+    with pytest.raises(ValueError, match="U\\+0001"):
+        export.xlsx_workbook([("s", [["ok", "bad\x01"]])])
+
+
+def test_neutralised_matches_the_cell_rule() -> None:
+    rows = [*AWKWARD, ["a\x00=b", "\x00", "=", "\r", "x-y", "a=b"]]
+    expected = [[export._neutralise_formula(c) for c in row] for row in [["h"], *rows]]
+    assert export._neutralised(["h"], rows) == expected
+
+
+def test_csv_writer_matches_csv_module() -> None:
+    rows = [*AWKWARD, ["a\rb", "nul\x00", "q\"", "comma,", "new\nline", " "], [""], ["", ""]]
+    reference = io.StringIO()
+    csv.writer(reference, lineterminator="\n").writerows(rows)
+    assert export._csv(rows) == reference.getvalue()
+
+
+def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
+    """orjson must write exactly what json.dumps(ensure_ascii=False, indent=2) wrote."""
+    samples: list[Any] = [
+        export.export_data(kb),
+        json_schema(),
+        {"s": "q\" b\\ \n\r\t\b\f \x00\x1f\x7f \u2028\u2029 / é 中 😀", "e": [], "o": {},
+         "n": None, "t": True, "f": False, "i": -7, "l": [{}, [[]], 0]},
+        {"big": 2**70, "ok": 1},  # beyond 64 bits: orjson refuses, the json fallback writes it
+    ]
+    for sample in samples:
+        expected = json.dumps(sample, ensure_ascii=False, indent=2) + "\n"
+        assert export._json_bytes(sample) == expected.encode("utf-8")
+
+
+def test_export_files_agree_with_the_single_exports(kb: KnowledgeBase) -> None:
+    files = export.export_files(kb)
+    assert sorted(files) == ["data/clocks.csv", "data/document.schema.json", "data/duties.csv",
+                             "data/policykb.json", "data/policykb.xlsx"]
+    assert files["data/policykb.json"] == export.export_json(kb).encode("utf-8")
+    assert files["data/clocks.csv"] == export.export_clocks_csv(kb)
+    assert files["data/duties.csv"] == export.export_duties_csv(kb)
+    assert files["data/policykb.xlsx"] == export.export_xlsx(kb)
+    schema = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    assert files["data/document.schema.json"] == schema.encode("utf-8")
+
+
+def test_export_files_leaves_the_garbage_collector_as_it_was(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """export_files pauses the collector for speed; it must hand back the caller's setting."""
+    assert gc.isenabled()
+    export.export_files(kb)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export.export_files(kb)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def boom(kb: KnowledgeBase) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(export, "export_data", boom)
+    with pytest.raises(RuntimeError, match="boom"):
+        export.export_files(kb)
+    assert gc.isenabled()
 
 
 def test_cli_export_writes_file(tmp_path: Path) -> None:
