@@ -51,6 +51,9 @@ def test_json_contract_fields(kb: KnowledgeBase) -> None:
             assert isinstance(quota["value"], int) and quota["quote"]
     ids = [d["id"] for d in data["documents"]]
     assert ids == sorted(ids)
+    summaries = {d.id: d.spec.summary for d in kb.documents}
+    assert {d["id"]: d["summary"] for d in data["documents"]} == summaries
+    assert all(summaries.values())
 
 
 def test_doc_numbers_are_null_when_not_stated(kb: KnowledgeBase) -> None:
