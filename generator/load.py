@@ -392,6 +392,14 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
         mark = exc.problem_mark or exc.context_mark
         location = _loc(path, mark) if mark is not None else SourceLocation(path)
         problem = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # libyaml (bundled with PyYAML >= 6.0.2) scans a run of '[' or '{' ahead of the
+            # events, so its own cap of 1000 levels can fire before ours does
+            problems.append(
+                diag("too-deep", location, f"nesting deeper than {MAX_DEPTH}",
+                     "flatten the structure; no field of the format nests this deep")
+            )
+            return None, problems
         problems.append(
             diag(
                 "yaml-syntax",

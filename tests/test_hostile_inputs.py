@@ -12,6 +12,7 @@ list, on purpose:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,7 +142,9 @@ def test_07_deep_nesting_in_a_subprocess(tmp_path: Path) -> None:
     wall = time.perf_counter() - started
     assert result.returncode == 0, result.stderr  # a segfault would be -11
     output, inner = result.stdout.rsplit("\n", 2)[:2]
-    assert output == "deep.yaml:1:33: error[PK009] nesting deeper than 30"
+    # our cap stops at column 33; a libyaml that scans the whole run of '[' first stops at its
+    # own cap (column 1003), and that is reported as the same error
+    assert re.fullmatch(r"deep\.yaml:1:(33|1003): error\[PK009\] nesting deeper than 30", output)
     assert float(inner) < 1.0  # the load itself: milliseconds
     # the whole process (interpreter start, imports): < 2 s, with slack when xdist loads the CPUs
     assert wall < (2.0 if os.environ.get("PYTEST_XDIST_WORKER") is None else 5.0)
