@@ -9,16 +9,24 @@ Chinese readers expect Ctrl+F behaviour instead: every page that contains the ty
 What this step does instead (index and query use the same rules, so they cannot disagree):
 
 * Pagefind does not read the site itself but a *shadow copy*: the ``<article>`` of every page,
-  with every text node folded — NFKC (full-width → half-width), traditional → simplified one
-  character at a time (OpenCC's table, via ``generator.script``) — and a space before every Han
-  character and every run of ASCII letters or digits.  Punctuation stays attached to a
-  neighbour, so it never takes a word position.  The shadow is declared ``lang="und"`` so that
-  Pagefind neither segments the text nor the query.  Inline charts (``<svg>``) are left out:
-  every flowchart's steps are also on the page as text.
+  with every text node folded — traditional → simplified one character at a time (OpenCC's
+  table, via ``generator.script``), NFKC for characters that fold to letters, digits or Han
+  characters (full-width → half-width) — and a space before every Han character and every run
+  of ASCII letters or digits.  Punctuation stays attached to a neighbour, so it never takes a
+  word position.  The shadow is declared ``lang="und"`` so that Pagefind does not segment the
+  text.  Inline charts (``<svg>``) and elements marked ``data-pagefind-ignore`` are left out.
+* The shadow also carries what the search page needs to show the *original* text in excerpts,
+  as marks that Pagefind keeps in the stored text but strips from indexed words (ASCII
+  punctuation: it adds no index entries): ``^`` where the page shows a space, a backtick at the
+  end of a block (it also stops Pagefind from appending ". "), ``|`` after an ASCII punctuation
+  mark that is full-width on the page (``，`` → ``,|``).  After a simplified character that is
+  traditional on the page comes ``U+E000 + k`` (``k``: the pair's place in OpenCC's table).
 * The search page (``docs/assets/policykb.js``) folds the query with the same table
-  (``pagefind/policykb-t2s.json``, written here), splits it the same way, and runs an exact
-  phrase search (``"联 席 会 议"``: substring semantics) to decide which pages match and an
-  ordinary search over the same characters to rank them.
+  (``pagefind/policykb-t2s.json``, written here: only the pairs whose simplified character
+  occurs on the site), splits it the same way, and runs an exact phrase search
+  (``"联 席 会 议"``: substring semantics) to decide which pages match and an ordinary search over
+  the same characters to rank them.  It finds the phrase in each shown result's stored text and
+  builds the excerpt itself, in the page's own script.
 
 The site's own HTML is not changed: traditional pages stay traditional.  Pages carrying the
 attribute ``data-pk-noindex`` (the search page) and ``404.html`` are not indexed.
@@ -47,6 +55,19 @@ from generator.script import to_simplified
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
 NOINDEX_MARKER = "data-pk-noindex"
+IGNORE_MARKER = "data-pagefind-ignore"
+#: Marks in the shadow (see the module docstring).  Pagefind keeps them in the stored text and
+#: drops them from words: ASCII punctuation is stripped from a word without a trace, any other
+#: symbol would make it index the word a second time with the symbol.
+#: ``PUA_BASE + k`` after a simplified character: it was the traditional one of the k-th pair of
+#: ``t2s_table`` (traditional pages only, so a private-use character is affordable there).
+PUA_BASE = 0xE000
+SPACE_MARK = "^"  # the page shows a space here
+BLOCK_MARK = "`"  # end of a block (also stops Pagefind from appending ". ")
+WIDE_MARK = "|"  # after an ASCII punctuation mark: the page has its full-width form (，→ ,|)
+#: The marks as they may occur in a page's text, replaced by their full-width forms (which the
+#: shadow writes as the mark followed by ``WIDE_MARK``).
+_MARK_ESCAPES = str.maketrans({SPACE_MARK: "\uff3e", BLOCK_MARK: "\uff40", WIDE_MARK: "\uff5c"})
 TIMEOUT_SECONDS = 1800
 #: Below this many pages per extra process, the shadow copy is written in-process.
 PAGES_PER_WORKER = 150
@@ -86,6 +107,16 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 _SKIP_ELEMENTS = re.compile(r"<(script|style|template|svg)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_PUA = re.compile("[\ue000-\uf8ff]")
+#: Tags that end a block of text: the text before them gets ``BLOCK_MARK``.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|li|ul|ol|dl|dt|dd|td|th|tr|table|caption|h[1-6]|div|details|summary|blockquote|"
+    r"pre|figure|figcaption|section|br|hr)\b",
+    re.IGNORECASE,
+)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                        "meta", "source", "track", "wbr"})
 
 
 @dataclass
@@ -152,6 +183,109 @@ def fold_html(fragment: str) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=1)
+def _shadow_table() -> dict[int, str]:
+    """Every Han character → a space, its simplified form and (if traditional) its mark."""
+    pairs = {cp: k for k, cp in enumerate(sorted(t2s_table()))}
+    t2s = t2s_table()
+    table: dict[int, str] = {}
+    for first, last in _HAN_RANGES:
+        for cp in range(first, last + 1):
+            k = pairs.get(cp)
+            table[cp] = " " + (t2s[cp] + chr(PUA_BASE + k) if k is not None else chr(cp))
+    return table
+
+
+#: Code points outside ASCII whose NFKC form may differ (the rest of Unicode has none we fold).
+_NFKC_RANGES = ((0x80, 0xFFFF), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF), (0x2F800, 0x2FA1F))
+
+
+@lru_cache(maxsize=1)
+def _nfkc_table() -> dict[int, str]:
+    """What ``shadow_fold`` writes for a character that NFKC changes.
+
+    Letters, digits and Han characters take their NFKC form (２ → 2, ① → 1); a full-width ASCII
+    punctuation mark becomes the ASCII one and ``WIDE_MARK`` (， → ,|).
+    """
+    word = re.compile(f"[{_WORD}]")
+    table: dict[int, str] = {}
+    for first, last in _NFKC_RANGES:
+        for cp in range(first, last + 1):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if folded == chr(cp) or folded.isspace():
+                continue
+            if word.search(folded):
+                table[cp] = folded
+            elif 0xFF01 <= cp <= 0xFF5E and len(folded) == 1 and folded.isascii():
+                table[cp] = folded + WIDE_MARK
+    return table
+
+
+#: A run of whitespace the page shows as a space: no line break in it (that is source
+#: formatting) and not a text node of its own (between two ``_NODE`` separators).
+_SHOWN_SPACE = re.compile(
+    rf"(?<=[^\s{_NODE}])[^\S\n]+(?!\s)|(?<!\s)[^\S\n]+(?=[^\s{_NODE}])"
+)
+
+
+def shadow_fold(text: str) -> str:
+    """``fold`` for the shadow: the same words, with the marks that restore the original text.
+
+    Only characters that fold to letters, digits or Han characters are normalised; a full-width
+    punctuation mark becomes its ASCII form and ``WIDE_MARK`` (Pagefind strips ASCII
+    punctuation from words); a traditional character becomes its simplified form followed by
+    its ``PUA_BASE + k`` mark; shown spaces get ``SPACE_MARK``.  ``search_tokens`` of the result
+    equals ``search_tokens(text)``.
+    """
+    text = _PUA.sub("", text).translate(_MARK_ESCAPES)
+    text = _SHOWN_SPACE.sub(SPACE_MARK + r"\g<0>", text)
+    text = _BEFORE_ALNUM.sub(r"\1 ", text.translate(_nfkc_table()))
+    return _LEADING_PUNCT.sub(r"\1\2", " " + text.translate(_shadow_table()))[1:]
+
+
+def _drop_ignored(fragment: str) -> str:
+    """``fragment`` without the elements marked ``data-pagefind-ignore`` (and their content)."""
+    if IGNORE_MARKER not in fragment:
+        return fragment
+    parts = _TAG_OR_TEXT.split(fragment)
+    out: list[str] = []
+    depth = 0  # open elements inside the ignored one (0: not ignoring)
+    for i, part in enumerate(parts):
+        tag = _TAG_NAME.match(part) if i % 2 else None
+        if depth:
+            if tag and tag.group(2).lower() not in _VOID_TAGS and not part.endswith("/>"):
+                depth += -1 if tag.group(1) else 1
+            continue
+        if tag and not tag.group(1) and IGNORE_MARKER in part:
+            void = tag.group(2).lower() in _VOID_TAGS or part.endswith("/>")
+            depth = 0 if void else 1
+            continue
+        out.append(part)
+    return "".join(out)
+
+
+def shadow_html(fragment: str) -> str:
+    """The shadow of an HTML fragment: text nodes through ``shadow_fold``, block ends marked.
+
+    Tags are left as they are.  The last text of every block gets ``BLOCK_MARK``, glued to its
+    last character so that it never stands alone as a word.
+    """
+    fragment = _drop_ignored(_SKIP_ELEMENTS.sub("", _HEADERLINK.sub("", fragment)))
+    parts = _TAG_OR_TEXT.split(fragment.replace(_NODE, ""))
+    texts = shadow_fold(_NODE.join(html.unescape(p) for p in parts[0::2])).split(_NODE)
+    last = -1
+    for i, text in enumerate(texts):
+        if text.strip():
+            last = i
+        ends_block = i + 1 == len(texts) or _BLOCK_TAG.match(parts[2 * i + 1])
+        if ends_block and last >= 0:
+            body = texts[last].rstrip()
+            texts[last] = body + BLOCK_MARK + texts[last][len(body):]
+            last = -1
+    parts[0::2] = [html.escape(text, quote=False) for text in texts]
+    return "".join(parts)
+
+
 def page_title(page: str) -> str:
     """The page's own title: its first ``<h1>`` or else the ``<title>`` element."""
     m = _H1.search(page)
@@ -175,7 +309,7 @@ def shadow_page(page: str) -> str | None:
         '<!DOCTYPE html>\n<html lang="und"><head><meta charset="utf-8">'
         f"<title>{title}</title></head>\n<body><main data-pagefind-body>"
         f'<p data-pagefind-meta="title" data-pagefind-ignore>{title}</p>\n'
-        f"{fold_html(_HEADERLINK.sub('', m.group(1)))}\n</main></body></html>\n"
+        f"{shadow_html(m.group(1))}\n</main></body></html>\n"
     )
 
 
@@ -187,10 +321,12 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
         yield rel, path
 
 
-def _write_shadows(job: tuple[Path, list[tuple[str, Path]]]) -> int:
-    """Write the shadow of each page of ``job``; the number of pages that are indexed."""
+def _write_shadows(job: tuple[Path, list[tuple[str, Path]]]) -> tuple[int, str]:
+    """Write the shadow of each page of ``job``: how many pages are indexed, and their Han
+    characters (simplified), which decide the pairs the query-side table needs."""
     shadow, pages = job
     written = 0
+    chars: set[str] = set()
     for rel, path in pages:
         text = shadow_page(path.read_text(encoding="utf-8"))
         if text is None:
@@ -198,20 +334,26 @@ def _write_shadows(job: tuple[Path, list[tuple[str, Path]]]) -> int:
         target = shadow / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        chars.update(text)
         written += 1
-    return written
+    return written, "".join(sorted(ch for ch in chars if ord(ch) > 0x3000))
 
 
-def write_shadow_site(site_dir: Path, shadow: Path) -> int:
-    """The shadow copy Pagefind indexes, written by one process per core on large sites."""
+def write_shadow_site(site_dir: Path, shadow: Path) -> tuple[int, set[str]]:
+    """The shadow copy Pagefind indexes, written by one process per core on large sites.
+
+    Returns the number of pages indexed and the set of characters (above U+3000) they hold.
+    """
     pages = list(_pages(site_dir))
     workers = min(os.cpu_count() or 1, len(pages) // PAGES_PER_WORKER)
     if workers <= 1:
-        return _write_shadows((shadow, pages))
-    jobs = [(shadow, pages[i::workers * 4]) for i in range(workers * 4)]
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return sum(pool.map(_write_shadows, jobs))
+        outcomes = [_write_shadows((shadow, pages))]
+    else:
+        jobs = [(shadow, pages[i::workers * 4]) for i in range(workers * 4)]
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            outcomes = list(pool.map(_write_shadows, jobs))
+    return sum(n for n, _ in outcomes), {ch for _, chars in outcomes for ch in chars}
 
 
 def build_search_index(site_dir: Path, work_dir: Path) -> SearchIndexResult:
@@ -220,7 +362,7 @@ def build_search_index(site_dir: Path, work_dir: Path) -> SearchIndexResult:
     result = SearchIndexResult()
     shadow = work_dir / "shadow"
     shutil.rmtree(shadow, ignore_errors=True)
-    result.pages_indexed = write_shadow_site(site_dir, shadow)
+    result.pages_indexed, chars = write_shadow_site(site_dir, shadow)
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     if result.pages_indexed:
@@ -231,7 +373,7 @@ def build_search_index(site_dir: Path, work_dir: Path) -> SearchIndexResult:
     if not result.errors:
         for name in _UNUSED_BUNDLE_FILES:
             (bundle / name).unlink(missing_ok=True)
-        write_t2s_table(bundle / T2S_FILE)
+        write_t2s_table(bundle / T2S_FILE, chars)
         files = [p for p in bundle.rglob("*") if p.is_file()]
         result.files = len(files)
         result.bytes = sum(p.stat().st_size for p in files)
@@ -239,11 +381,25 @@ def build_search_index(site_dir: Path, work_dir: Path) -> SearchIndexResult:
     return result
 
 
-def write_t2s_table(path: Path) -> None:
-    """The query-side copy of the folding table: one string of (traditional, simplified) pairs."""
+def t2s_entries(site_chars: set[str] | None = None) -> str:
+    """The query-side table: (mark, traditional, simplified) triples, one string.
+
+    Only pairs whose simplified character is in ``site_chars`` (all pairs for ``None``): a query
+    character whose simplified form is nowhere on the site finds nothing either way.  The mark
+    is the ``PUA_BASE + k`` character the shadow puts after that simplified character.
+    """
     table = t2s_table()
-    pairs = "".join(chr(cp) + table[cp] for cp in sorted(table))
-    path.write_text(json.dumps({"t2s": pairs}, ensure_ascii=False), encoding="utf-8")
+    return "".join(
+        chr(PUA_BASE + k) + chr(cp) + table[cp]
+        for k, cp in enumerate(sorted(table))
+        if site_chars is None or table[cp] in site_chars
+    )
+
+
+def write_t2s_table(path: Path, site_chars: set[str] | None = None) -> None:
+    """Write ``t2s_entries`` as ``{"t2s": "..."}`` (read by docs/assets/policykb.js)."""
+    text = json.dumps({"t2s": t2s_entries(site_chars)}, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
 
 
 def _run_pagefind(shadow: Path, bundle: Path) -> list[str]:

@@ -179,6 +179,26 @@ def test_link_text_cannot_close_the_link() -> None:
     assert out == '<p><a href="x.md">a&#93;(javascript&#58;alert(1)) &#91;b</a></p>'
 
 
+def test_md_link_checks_its_target_every_time() -> None:
+    # the escapers are memoised: a refused URL must stay refused, not be remembered as good
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            escape.md_link("x", "javascript:alert(1)")
+    assert escape.md_link("a|b", "x.md#s1") == "[a&#124;b](x.md#s1)"
+
+
+def test_join_and_concat_refuse_unescaped_text() -> None:
+    parts = [escape.md_text("a<b"), Markup("<br>"), escape.md_cell("c|d")]
+    assert escape.concat(*parts) == "a&lt;b<br>c&#124;d"
+    assert escape.join(Markup("、"), parts) == "a&lt;b、<br>、c&#124;d"
+    assert type(escape.concat(*parts)) is Markup
+    for unescaped in ["<script>", 1]:
+        with pytest.raises(TypeError):
+            escape.join(Markup("、"), [parts[0], unescaped])  # type: ignore[list-item]
+        with pytest.raises(TypeError):
+            escape.concat(parts[0], unescaped)  # type: ignore[arg-type]
+
+
 def test_html_attribute() -> None:
     assert escape.html_attr('a"b<c>&\'') == "a&quot;b&lt;c&gt;&amp;&#x27;"
 

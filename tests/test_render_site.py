@@ -13,6 +13,7 @@ import os
 import posixpath
 import random
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -22,8 +23,13 @@ import markdown
 import pytest
 import yaml
 
+from generator.dot import id_prefix, inline_svg, render_svgs
+from generator.graph import build_graph
 from generator.model import KnowledgeBase
-from generator.render import RenderedSite, diagram_placeholder
+from generator.render import RenderedSite, diagram_placeholder, jurisdiction, links
+from generator.render.context import RenderContext
+from generator.render.env import render
+from generator.render.paging import CONTENT_BUDGET, HTML_PER_MARKDOWN
 from generator.render.site import render_site
 from generator.render.topic import LOOSEST, STRICTEST, mark_extremes
 from generator.validate import check_knowledge_base
@@ -124,7 +130,8 @@ def test_paths(site: RenderedSite, kb: KnowledgeBase) -> None:
         for proc in doc.spec.procedures:
             path = f"diagrams/{doc.id}/{proc.id}.svg"
             assert path in {d.path for d in site.diagrams}
-            assert diagram_placeholder(path) in site.pages[f"documents/{doc.id}.md"]
+            assert diagram_placeholder(path) in site.pages[f"documents/{doc.id}/{proc.id}.md"]
+            assert diagram_placeholder(path) not in site.pages[f"documents/{doc.id}.md"]
     for topic in kb.topics:
         assert f"topics/{topic.id}.md" in site.pages
     assert diagram_placeholder("diagrams/citations.svg") in site.pages["indexes/citations.md"]
@@ -179,6 +186,13 @@ def test_hostile_document_is_literal(site: RenderedSite) -> None:
     parsed = parse(page)
     _assert_safe("hostile", parsed)
     text = "".join(parsed.text)
+    # step labels and edge conditions are on the document's procedure pages
+    procedures = [p for p in site.pages if p.startswith("documents/hostile-mini/")]
+    assert procedures
+    for path in procedures:
+        on_procedure_page = parse(site.pages[path])
+        _assert_safe(path, on_procedure_page)
+        text += "".join(on_procedure_page.text)
     for literal in HOSTILE_LITERALS:
         assert literal in text, literal
     assert "49" not in text
@@ -225,6 +239,22 @@ def test_every_link_resolves(site: RenderedSite) -> None:
             assert resolved in files, (path, href)
             if anchor:
                 assert anchor in parsed[resolved].ids, (path, href)
+
+
+@pytest.mark.parametrize("source,target,expected", [
+    ("index.md", "documents/a.md", "documents/a.md"),
+    ("documents/a.md", "documents/a/p.md", "a/p.md"),
+    ("documents/a/p.md", "documents/a.md", "../a.md"),
+    ("documents/a/p.md", "topics/t.md", "../../topics/t.md"),
+    ("topics/t/part.md", "index.md", "../../index.md"),
+    ("documents/a/p.md", "documents/a/q.md", "q.md"),
+])
+def test_relative_links(source: str, target: str, expected: str) -> None:
+    for _ in range(2):  # memoised per (source directory, target): the second call is a hit
+        assert links.relative(source, target) == expected
+        assert links.relative(source, target, "s1") == expected + "#s1"
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), expected))
+        assert resolved == target
 
 
 def test_anchors_unique_per_page(site: RenderedSite) -> None:
@@ -305,13 +335,9 @@ def test_mark_extremes(hours: list[float | None], expected: list[str]) -> None:
 # --- determinism -------------------------------------------------------------------------------
 
 
-#: Downloads whose bytes are not this stage's to keep stable: openpyxl stamps the save time into
-#: docProps/core.xml (dcterms:modified) of data/policykb.xlsx, see generator/export.py.
-NOT_RENDERED_HERE = {"data/policykb.xlsx"}
-
-
 def _binaries(site: RenderedSite) -> dict[str, bytes]:
-    return {p: b for p, b in site.binaries.items() if p not in NOT_RENDERED_HERE}
+    """Every download, the XLSX workbook included: its writer stamps no time."""
+    return dict(site.binaries)
 
 
 def _digest(site: RenderedSite) -> str:
@@ -324,6 +350,7 @@ def _digest(site: RenderedSite) -> str:
 
 
 def test_shuffled_input_gives_identical_output(kb: KnowledgeBase, site: RenderedSite) -> None:
+    assert "data/policykb.xlsx" in site.binaries
     rng = random.Random(7)
     for _ in range(3):
         parts = [list(kb.documents), list(kb.jurisdictions), list(kb.actor_types),
@@ -364,3 +391,133 @@ def test_templates_open_with_their_inputs() -> None:
         head = template.read_text(encoding="utf-8")[:1200]
         assert head.startswith("{#"), template
         assert "Inputs:" in head.split("#}", 1)[0], template
+
+
+# --- procedure pages ---------------------------------------------------------------------------
+
+
+def test_procedure_page_has_chart_steps_clause_links_and_clocks(site: RenderedSite,
+                                                                 kb: KnowledgeBase) -> None:
+    doc = kb.document_by_id["jinhu-mini"]
+    page = site.pages["documents/jinhu-mini/transfer-flow.md"]
+    parsed = parse(page)
+    assert diagram_placeholder("diagrams/jinhu-mini/transfer-flow.svg") in page
+    steps = html.unescape(to_html(page).split('id="kb--steps"', 1)[1].split("</ol>", 1)[0])
+    for step in doc.procedures["transfer-flow"].steps:
+        # each step in the text version, with a link to its clause on the document page
+        assert re.search(rf"<strong>{re.escape(step.label)}</strong>.*?"
+                         rf'<a href="\.\./jinhu-mini\.md#{step.provision}">', steps), step.id
+        assert step.quote in steps
+    text = "".join(parsed.text)
+    # the clocks that govern its edges: limit, urgent variant, who and to whom
+    assert {"clock--transfer-clock", "clock--acceptance-notice"} <= parsed.ids
+    assert "是，情况紧急：24小时内 → 第3步「移送县级部门」" in text
+    clocks = to_html(page).split('id="kb--clocks"', 1)[1].split("</table>", 1)[0]
+    assert "<strong>3个工作日内</strong>" in clocks and "<strong>5个工作日内</strong>" in clocks
+    assert "镇（街道） → 县级部门" in clocks and "县级部门 → 镇（街道）" in clocks
+    assert "最长不超过10个工作日" in clocks
+    # the clauses quoted in full, each linked to its anchor on the document page
+    clauses = to_html(page).split('id="kb--clauses"', 1)[1]
+    for provision in ("s1-1", "s1-2"):
+        assert f'href="../jinhu-mini.md#{provision}"' in clauses
+    assert "最长不超过10个工作日。" in clauses
+    assert "县级部门应在5个工作日内书面告知镇街受理情况。" in clauses
+    assert "每人每年培训不少于60学时" not in clauses  # s3: no step or clock rests on it
+    # a breadcrumb back to the document and a title naming the procedure and the document
+    assert "../jinhu-mini.md" in parsed.hrefs
+    meta = yaml.safe_load(FRONT_MATTER.match(page).group(1))  # type: ignore[union-attr]
+    assert meta["title"] == "镇街发现属县级部门管辖的违法行为——移送流程 · 金湖县工作机制（2021）"
+
+
+def test_document_page_links_to_each_procedure_page(site: RenderedSite,
+                                                    kb: KnowledgeBase) -> None:
+    for doc in kb.documents:
+        parsed = parse(site.pages[f"documents/{doc.id}.md"])
+        for proc in doc.spec.procedures:
+            assert f"{doc.id}/{proc.id}.md" in parsed.hrefs, (doc.id, proc.id)
+            assert f"proc--{proc.id}" in parsed.ids  # topic pages link here
+            assert f"documents/{doc.id}/{proc.id}.md" in site.pages
+
+
+# --- page size budget --------------------------------------------------------------------------
+
+#: Markdown bytes a page may have, charts inlined, counted at the page budget's ratio.  Measured
+#: on the built sites of the five real documents and of 100 synthetic ones (1,357 pages): a
+#: generated page's HTML is at most 14 KB of theme chrome plus 1.35 times its Markdown (tables and
+#: links grow most; the median is 0.92; an inlined SVG passes through as it is, so counting it at
+#: 1.35 errs on the safe side): (150 KB - 16 KB) / 1.35 = 99 KB of Markdown.
+PAGE_BUDGET = int(CONTENT_BUDGET / HTML_PER_MARKDOWN)
+_PLACEHOLDER = re.compile(r"<!-- policykb-diagram: (\S+) -->")
+
+
+def page_sizes(site: RenderedSite, svgs: dict[str, str] | None = None) -> dict[str, int]:
+    """Bytes of each page as ``build`` writes it: with ``svgs``, every chart is inlined."""
+    sizes = {}
+    for path, text in site.pages.items():
+        size = len(text.encode("utf-8"))
+        for chart in _PLACEHOLDER.findall(text):
+            if svgs is not None:
+                size += len(inline_svg(svgs[chart], id_prefix(chart)).encode("utf-8"))
+        sizes[path] = size
+    return sizes
+
+
+def assert_within_budget(sizes: dict[str, int]) -> None:
+    over = {path: size for path, size in sizes.items() if size > PAGE_BUDGET}
+    assert over == {}, f"pages over {PAGE_BUDGET} bytes of Markdown: {over}"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_real_documents_stay_within_the_page_budget() -> None:
+    site = render_site(load(ROOT / "policies"))
+    svgs, problems = render_svgs(site.diagrams)
+    assert [p for p in problems if p.error] == []
+    sizes = page_sizes(site, svgs)
+    assert_within_budget(sizes)
+    # the chart-heavy document that used to weigh 251 KB: its charts are on procedure pages
+    assert sizes["documents/xilinhot-2024-coordination.md"] < 80_000
+
+
+@pytest.mark.slow
+def test_synthetic_knowledge_base_stays_within_the_page_budget(tmp_path: Path) -> None:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.synth import synthesise
+
+    synthesise(100, tmp_path / "policies", seed=3)
+    site = render_site(load(tmp_path / "policies"))
+    assert_within_budget(page_sizes(site))
+    # the lists that grow with the knowledge base are cut, and say so
+    assert "个下级辖区未在此列出" in site.pages["index.md"]
+    country = site.pages["jurisdictions/cn.md"]
+    assert "另有" in country.split("## 下级辖区的文件", 1)[1]
+
+
+def test_tree_shows_the_levels_that_fit_its_budget(kb: KnowledgeBase) -> None:
+    ctx = RenderContext(kb, build_graph(kb))
+    roots = ctx.graph.roots()
+
+    def shown(budget: int) -> tuple[list[str], int]:
+        pruned = jurisdiction.tree(ctx, "index.md", roots, budget)
+        return [str(item.link).split("]")[0].lstrip("[") for item in pruned.items], pruned.hidden
+
+    assert shown(100) == (["江苏省", "连云港市", "灌云县", "淮安市", "金湖县", "浙江省"], 0)
+    assert shown(4) == (["江苏省", "连云港市", "淮安市", "浙江省"], 2)
+    assert shown(3) == (["江苏省", "浙江省"], 4)
+    assert shown(1) == (["江苏省", "浙江省"], 4)  # the first level is always shown
+
+
+def test_jurisdiction_page_lists_the_newest_documents_and_counts_the_rest(
+        kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jurisdiction, "DOCUMENT_ROWS", 1)
+    monkeypatch.setattr(jurisdiction, "RELATED_DOCUMENTS_SHOWN", 0)
+    ctx = RenderContext(kb, build_graph(kb))
+    country = jurisdiction.jurisdiction_page(ctx, "cn")
+    # below the country: guanyun-mini (2023), jinhu-mini (2021), hostile-mini (no date)
+    assert [str(r.link).split("](")[1] for r in country.below.rows] == [
+        "../documents/guanyun-mini.md)"]
+    assert country.below.more == 2
+    jinhu = jurisdiction.jurisdiction_page(ctx, "jinhu")
+    assert jinhu.related_documents == [] and jinhu.more_documents == 1
+    page = render("pages/jurisdiction.md.jinja", page=country)
+    assert "以上为最新的 1 件，另有 2 件见各下级辖区页面。" in page

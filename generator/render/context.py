@@ -1,7 +1,10 @@
 """Shared lookups for every page: names, provision labels and escaped links.
 
 ``RenderContext`` is built once per site.  Its link helpers return ``Markup`` produced by
-:mod:`generator.render.escape`, ready for a template to print as is.
+:mod:`generator.render.escape`, ready for a template to print as is.  A link depends only on its
+target and the directory of the page it appears on, and the same few thousand links (documents,
+jurisdictions, topics, clauses) are printed on page after page, so each is built once per
+directory and kept in ``_links``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from markupsafe import Markup
 from generator.graph import CitationLink, CitedNode, KnowledgeGraph, Reason
 from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
 from generator.render import escape, links
-from generator.wording import NOT_STATED
+from generator.wording import KIND_LABEL, NOT_STATED
 
 _SPECIAL_PROVISIONS = {"notice": "通知正文", "preamble": "序言", "closing": "落款"}
 _HEADING_CHARS = 10
@@ -25,6 +28,7 @@ class RenderContext:
     kb: KnowledgeBase
     graph: KnowledgeGraph
     _labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    _links: dict[tuple[str, ...], Markup] = field(default_factory=dict)
 
     # --- names -------------------------------------------------------------------------------
 
@@ -79,26 +83,51 @@ class RenderContext:
     def clause_link(self, doc: PolicyDocument, provision_id: str, page: str) -> Markup:
         """Link to a provision anchor, same-page when ``page`` is the document's page."""
         target = links.document_page(doc.id)
-        href = links.anchor(provision_id) if page == target else links.relative(
-            page, target, provision_id)
-        return escape.md_link(self.provision_label(doc, provision_id), href)
+        same = page == target
+        key = ("clause", doc.id, provision_id, "" if same else _directory(page))
+        link = self._links.get(key)
+        if link is None:
+            href = links.anchor(provision_id) if same else links.relative(
+                page, target, provision_id)
+            link = self._links[key] = escape.md_link(
+                self.provision_label(doc, provision_id), href)
+        return link
 
     # --- links -------------------------------------------------------------------------------
 
     def document_link(self, document_id: str, page: str, short: bool = False) -> Markup:
-        doc = self.kb.document_by_id[document_id]
-        title = self.jurisdiction_name(doc.spec.jurisdiction) if short else doc.spec.title
-        return escape.md_link(title, links.relative(page, links.document_page(document_id)))
+        key = ("document", document_id, _directory(page), "short" if short else "")
+        link = self._links.get(key)
+        if link is None:
+            doc = self.kb.document_by_id[document_id]
+            title = self.jurisdiction_name(doc.spec.jurisdiction) if short else doc.spec.title
+            link = self._links[key] = escape.md_link(
+                title, links.relative(page, links.document_page(document_id)))
+        return link
 
     def jurisdiction_link(self, jurisdiction_id: str, page: str) -> Markup:
-        name = self.jurisdiction_name(jurisdiction_id)
-        if not self.graph.has_documents(jurisdiction_id):
-            return escape.md_text(name)
-        return escape.md_link(name, links.relative(page, links.jurisdiction_page(jurisdiction_id)))
+        key = ("jurisdiction", jurisdiction_id, _directory(page))
+        link = self._links.get(key)
+        if link is None:
+            name = self.jurisdiction_name(jurisdiction_id)
+            link = self._links[key] = escape.md_link(
+                name, links.relative(page, links.jurisdiction_page(jurisdiction_id))
+            ) if self.graph.has_documents(jurisdiction_id) else escape.md_text(name)
+        return link
 
     def topic_link(self, topic_id: str, page: str, anchor: str | None = None) -> Markup:
-        return escape.md_link(self.topic_name(topic_id),
-                              links.relative(page, links.topic_page(topic_id), anchor))
+        key = ("topic", topic_id, _directory(page), anchor or "")
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = escape.md_link(
+                self.topic_name(topic_id), links.relative(page, links.topic_page(topic_id), anchor))
+        return link
+
+    def document_short_name(self, doc: PolicyDocument) -> str:
+        """``锡林浩特市工作机制（2024）``: place, kind and year (full titles run long)."""
+        issued = doc.spec.dates.issued or doc.spec.dates.published
+        year = f"（{issued.year}）" if issued else ""
+        return f"{self.jurisdiction_name(doc.spec.jurisdiction)}{KIND_LABEL[doc.spec.kind]}{year}"
 
     def cited_node_text(self, node: CitedNode, page: str) -> Markup:
         """《title》（文号）, linked when the cited document is in the knowledge base."""
@@ -113,9 +142,7 @@ class RenderContext:
                page: str) -> Markup:
         text = escape.md_link(title, links.relative(page, links.document_page(document))) \
             if document else escape.md_text(title)
-        if number:
-            text += escape.md_text(f"（{number}）")
-        return text
+        return escape.concat(text, escape.md_text(f"（{number}）")) if number else text
 
     def reason_text(self, reason: Reason, page: str, between: str = "documents") -> Markup:
         """Chinese wording of a relation reason, between documents or between jurisdictions."""
@@ -127,16 +154,21 @@ class RenderContext:
                 return escape.md_text("其文件引用本辖区文件" if jurisdictions else "被该文件引用")
             case "co-cites":
                 node = self.graph.node(reason.ref)
-                return escape.md_text("共同引用") + self.cited_node_text(node, page)
+                return escape.concat(escape.md_text("共同引用"), self.cited_node_text(node, page))
             case "same-area":
-                return escape.md_text("同属") + self.jurisdiction_link(reason.ref, page)
+                return escape.concat(escape.md_text("同属"),
+                                     self.jurisdiction_link(reason.ref, page))
         raise AssertionError(reason.kind)  # pragma: no cover
 
     def reasons_text(self, reasons: Iterable[Reason], page: str,
                      between: str = "documents") -> Markup:
-        return Markup("；").join(self.reason_text(r, page, between) for r in reasons)
+        return escape.join(Markup("；"), (self.reason_text(r, page, between) for r in reasons))
 
     @staticmethod
     def or_not_stated(value: str | None) -> str:
         return value if value else NOT_STATED
 
+
+def _directory(page: str) -> str:
+    """What a relative link depends on: the directory of the page it is printed on."""
+    return page.rpartition("/")[0]

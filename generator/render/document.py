@@ -1,5 +1,11 @@
-"""The document page: card, citations, clocks, responsibility matrix, quotas, procedures, the full
-original text with an anchor on every provision, and editorial notes."""
+"""The document page and its procedure pages.
+
+The document page holds the card, citations, clocks, responsibility matrix, quotas, a list of its
+procedures, the full original text with an anchor on every provision, and editorial notes.  Each
+procedure gets a page of its own (``links.procedure_page``) with its inlined swimlane chart, the
+steps as text, its clocks and the clauses it rests on: the charts are the bulk of a page (about
+14 KB of SVG each), and a document with ten procedures would otherwise weigh 250 KB.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +22,12 @@ from generator.render.facts import (
     DutyRow,
     QuotaRow,
     clock_row,
+    clock_summary,
     duty_row,
     quota_row,
 )
 from generator.render.procedures import ProcedureView, procedure_view
+from generator.schema import Clock, Duty, Procedure
 from generator.wording import (
     KIND_LABEL,
     NOT_STATED,
@@ -54,6 +62,18 @@ class ProvisionView:
 
 
 @dataclass(frozen=True)
+class ProcedureRow:
+    """One line of the document page's procedure list."""
+
+    anchor: Markup
+    link: Markup
+    topic: Markup
+    lanes: Markup
+    key_clock: Markup
+    steps: int
+
+
+@dataclass(frozen=True)
 class RelatedView:
     link: Markup
     reasons: Markup
@@ -75,7 +95,7 @@ class DocumentPage:
     matrix: list[MatrixRow]
     duties: list[DutyRow]
     quotas: list[QuotaRow]
-    procedures: list[ProcedureView]
+    procedures: list[ProcedureRow]
     related: list[RelatedView]
     provisions: list[ProvisionView]
     notes: list[Markup]
@@ -127,18 +147,23 @@ def _card(ctx: RenderContext, doc: PolicyDocument, page: str) -> list[CardRow]:
 
 def _matrix(ctx: RenderContext, doc: PolicyDocument,
             page: str) -> tuple[list[Markup], list[MatrixRow]]:
-    topic_ids = [t.id for t in ctx.kb.topics if any(d.topic == t.id for d in doc.spec.duties)]
+    by_cell: dict[tuple[str, str], list[Duty]] = {}
+    for duty in doc.spec.duties:
+        for actor_id in duty.actors:
+            by_cell.setdefault((actor_id, duty.topic), []).append(duty)
+    covered = {topic for _, topic in by_cell}
+    topic_ids = [t.id for t in ctx.kb.topics if t.id in covered]
     rows = []
     for actor in doc.spec.actors:
         cells = []
         has_any = False
         for topic_id in topic_ids:
-            duties = [d for d in doc.spec.duties if d.topic == topic_id and actor.id in d.actors]
-            duties.sort(key=lambda d: (ROLE_ORDER[d.role], d.id))
+            duties = sorted(by_cell.get((actor.id, topic_id), []),
+                            key=lambda d: (ROLE_ORDER[d.role], d.id))
             links_ = [escape.md_link(ROLE_LABEL[d.role], links.anchor(d.provision))
                       for d in duties]
             has_any = has_any or bool(links_)
-            cells.append(Markup("、").join(links_) if links_ else DASH)
+            cells.append(escape.join(Markup("、"), links_) if links_ else DASH)
         if has_any:
             rows.append(MatrixRow(escape.md_cell(actor.name),
                                   escape.md_cell(ctx.actor_type_name(actor.type)), cells))
@@ -191,9 +216,110 @@ def document_page(ctx: RenderContext, doc: PolicyDocument) -> DocumentPage:
         matrix=matrix,
         duties=[duty_row(ctx, doc, d, page) for d in s.duties],
         quotas=[quota_row(ctx, doc, q, page) for q in s.quotas],
-        procedures=[procedure_view(ctx, doc, p, page) for p in s.procedures],
+        procedures=[_procedure_row(ctx, doc, p, page) for p in s.procedures],
         related=related,
         provisions=_provisions(doc),
         notes=[escape.md_text(n) for n in s.notes],
         jurisdiction=ctx.jurisdiction_link(s.jurisdiction, page),
+    )
+
+
+# --- procedures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseView:
+    """A provision quoted in full on a procedure page, linked to its anchor on the document."""
+
+    link: Markup
+    lead: Markup | None
+    paragraphs: list[Markup]
+
+
+@dataclass(frozen=True)
+class ProcedurePage(ProcedureView):
+    """A procedure's own page: its view (steps, lanes, chart) plus what bounds it and where."""
+
+    path: str
+    front_title: Markup
+    breadcrumb: Markup
+    document: Markup
+    clocks: list[ClockRow]
+    clauses: list[ClauseView]
+
+
+def procedure_clocks(doc: PolicyDocument, proc: Procedure) -> list[Clock]:
+    """What bounds the procedure in time: the clocks on its edges first (in edge order), then
+    those stated in a clause one of its steps rests on (in the document's order)."""
+    on_edges = list(dict.fromkeys(e.clock for e in proc.edges if e.clock))
+    clauses = {s.provision for s in proc.steps}
+    in_clauses = [c.id for c in doc.spec.clocks if c.provision in clauses]
+    return [doc.clocks[c] for c in dict.fromkeys([*on_edges, *in_clauses]) if c in doc.clocks]
+
+
+def _procedure_row(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
+                   page: str) -> ProcedureRow:
+    clocks = procedure_clocks(doc, proc)
+    key_clock = DASH
+    if clocks:
+        key_clock = escape.md_link(clock_summary(clocks[0]),
+                                   links.anchor(links.clock_anchor(clocks[0].id)))
+        if len(clocks) > 1:
+            key_clock = escape.concat(key_clock, escape.md_cell(f"（另有{len(clocks) - 1}项时限）"))
+    return ProcedureRow(
+        anchor=escape.html_attr(links.procedure_anchor(proc.id)),
+        link=escape.md_link(proc.title, links.relative(page, links.procedure_page(doc.id,
+                                                                                  proc.id))),
+        topic=ctx.topic_link(proc.topic, page),
+        lanes=escape.md_cell(ctx.actor_names(doc, proc.lanes)),
+        key_clock=key_clock,
+        steps=len(proc.steps),
+    )
+
+
+def _clauses(ctx: RenderContext, doc: PolicyDocument, provision_ids: set[str],
+             page: str) -> list[ClauseView]:
+    """The provisions in ``provision_ids`` in text order, with their heading and own text (where
+    every quote of a fact is found); the link text is the printed number."""
+    views = []
+    for _depth, p in walk_provisions(doc.spec.provisions):
+        if p.id in provision_ids:
+            heading = (p.heading or "").strip()
+            if heading == ctx.provision_label(doc, p.id):
+                heading = ""  # already the link text
+            views.append(ClauseView(
+                link=ctx.clause_link(doc, p.id, page),
+                lead=escape.md_text(heading) if heading else None,
+                paragraphs=escape.md_lines(p.text) if p.text else [],
+            ))
+    return views
+
+
+def procedure_page(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> ProcedurePage:
+    """Everything an officer needs for one procedure: who does what, for whom, with what papers,
+    by when, and the clauses that say so."""
+    page = links.procedure_page(doc.id, proc.id)
+    view = procedure_view(ctx, doc, proc, page)
+    clocks = procedure_clocks(doc, proc)
+    provisions = {s.provision for s in proc.steps}
+    for c in clocks:
+        provisions.add(c.provision)
+        provisions.update(v.provision for v in c.variants if v.provision)
+        if c.extension is not None and c.extension.provision:
+            provisions.add(c.extension.provision)
+    document = ctx.document_link(doc.id, page)
+    breadcrumb = escape.join(Markup(" › "), [
+        ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        document,
+        escape.md_link("流程", links.relative(page, links.document_page(doc.id),
+                                              links.section_anchor("procedures"))),
+    ])
+    return ProcedurePage(
+        **vars(view),
+        path=page,
+        front_title=escape.front_matter(f"{proc.title} · {ctx.document_short_name(doc)}"),
+        breadcrumb=breadcrumb,
+        document=document,
+        clocks=[clock_row(ctx, doc, c, page) for c in clocks],
+        clauses=_clauses(ctx, doc, provisions, page),
     )

@@ -26,12 +26,13 @@ from generator.wording import (
 
 BR = Markup("<br>")
 DASH = Markup("—")
+SPACE = Markup(" ")
 
 
 def basis(ctx: RenderContext, doc: PolicyDocument, provision: str, quote: str,
           page: str) -> Markup:
     """The clause link followed by the quote: ``[三、（二）](#s3-2)：“应在3个工作日内移送”``."""
-    return ctx.clause_link(doc, provision, page) + escape.md_cell(f"：“{quote}”")
+    return escape.concat(ctx.clause_link(doc, provision, page), escape.md_cell(f"：“{quote}”"))
 
 
 def cap_text(limit: Limit) -> str:
@@ -39,6 +40,12 @@ def cap_text(limit: Limit) -> str:
     if limit.unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS):
         return "最长不超过" + limit_text(limit).removesuffix("内")
     return "延长至" + limit_text(limit)
+
+
+def clock_summary(clock: Clock) -> str:
+    """``5个工作日内 · 情况紧急：24小时内``: the limit and its variants on one line."""
+    return " · ".join([limit_text(clock.limit),
+                       *(f"{v.when}：{limit_text(v.limit)}" for v in clock.variants)])
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,8 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         text = f"{v.when}：{limit_text(v.limit)}"
         if v.action:
             text += f"（{v.action}）"
-        variants.append(escape.md_cell(text) + Markup(" ") +
-                        ctx.clause_link(doc, v.provision or clock.provision, page))
+        variants.append(escape.concat(escape.md_cell(text), SPACE,
+                                      ctx.clause_link(doc, v.provision or clock.provision, page)))
     extension = DASH
     if clock.extension is not None:
         ext = clock.extension
@@ -84,16 +91,16 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         if ext.requires:
             parts.append(ext.requires)
         parts.append(cap_text(ext.max) if ext.max else "未规定延长上限")
-        extension = escape.md_cell("；".join(parts)) + Markup(" ") + ctx.clause_link(
-            doc, ext.provision or clock.provision, page)
+        extension = escape.concat(escape.md_cell("；".join(parts)), SPACE, ctx.clause_link(
+            doc, ext.provision or clock.provision, page))
     hours = comparable_hours(clock.limit)
     actors = escape.md_cell(ctx.actor_names(doc, clock.actors))
     recipients = escape.md_cell(ctx.actor_names(doc, clock.recipient)) if clock.recipient \
         else DASH
-    parties = actors + (Markup(" → ") + recipients if clock.recipient else Markup(""))
+    parties = escape.concat(actors, Markup(" → "), recipients) if clock.recipient else actors
     later = []
     if clock.extension is not None:
-        later.append(escape.md_cell("延长：") + extension)
+        later.append(escape.concat(escape.md_cell("延长："), extension))
     if clock.consequence:
         later.append(escape.md_cell(f"后果：{clock.consequence}"))
     special = [*variants, *later]
@@ -113,15 +120,15 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         hours_cell=escape.md_cell(hours_text(hours)),
         not_comparable=escape.md_cell(not_comparable_reason(clock.limit)),
         sort=escape.html_attr(sort_key_hours(clock.limit)),
-        variants=BR.join(variants) if variants else DASH,
+        variants=escape.join(BR, variants) if variants else DASH,
         extension=extension,
         consequence=escape.md_cell(clock.consequence) if clock.consequence else DASH,
         clause=ctx.clause_link(doc, clock.provision, page),
         quote=escape.md_cell(clock.quote),
         basis=basis(ctx, doc, clock.provision, clock.quote, page),
         parties=parties,
-        special=BR.join(special) if special else DASH,
-        extension_and_consequence=BR.join(later) if later else DASH,
+        special=escape.join(BR, special) if special else DASH,
+        extension_and_consequence=escape.join(BR, later) if later else DASH,
     )
 
 

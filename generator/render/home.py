@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.jurisdiction import TreeItem, tree_items
+from generator.render.jurisdiction import HOME_TREE_ITEMS, Tree, tree
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class HomePage:
     front_title: Markup
     counts: list[Count]
     audiences: list[Audience]
-    tree: list[TreeItem]
+    tree: Tree
 
 
 def home_page(ctx: RenderContext) -> HomePage:
@@ -55,21 +55,22 @@ def home_page(ctx: RenderContext) -> HomePage:
     ]
     audiences = [
         Audience(escape.md_text("执法人员"), [
-            link("按辖区找到本地文件", links.JURISDICTIONS_INDEX)
-            + escape.md_text("：文件页上有时限表（向谁移送、什么材料、几日内）、"
-                             "流程图和带条款锚点的原文"),
-            link("全部时限", links.CLOCKS_INDEX) + escape.md_text("：按时长排序、按辖区或专题筛选"),
+            escape.concat(link("按辖区找到本地文件", links.JURISDICTIONS_INDEX),
+                          escape.md_text("：文件页上有时限表、职责矩阵和带条款锚点的原文；"
+                                         "每个流程一页，写明向谁移送、什么材料、几日内")),
+            escape.concat(link("全部时限", links.CLOCKS_INDEX),
+                          escape.md_text("：按时长排序、按辖区或专题筛选")),
         ]),
         Audience(escape.md_text("培训人员"), [
-            link("专题", links.TOPICS_INDEX)
-            + escape.md_text("：各辖区就同一问题并排比较，标出最严与最宽的时限"
-                             "和未作规定的辖区，可直接打印"),
+            escape.concat(link("专题", links.TOPICS_INDEX),
+                          escape.md_text("：各辖区就同一问题并排比较，标出最严与最宽的时限"
+                                         "和未作规定的辖区，可直接打印")),
         ]),
         Audience(escape.md_text("研究审查人员"), [
-            link("跨辖区职责矩阵", links.MATRIX_INDEX) + escape.md_text("、")
-            + link("引用关系", links.CITATIONS_INDEX),
-            link("数据下载", links.DATA_INDEX)
-            + escape.md_text("：JSON、CSV、XLSX，每项事实附条款编号与原文引文"),
+            escape.concat(link("跨辖区职责矩阵", links.MATRIX_INDEX), escape.md_text("、"),
+                          link("引用关系", links.CITATIONS_INDEX)),
+            escape.concat(link("数据下载", links.DATA_INDEX),
+                          escape.md_text("：JSON、CSV、XLSX，每项事实附条款编号与原文引文")),
         ]),
     ]
     return HomePage(
@@ -77,5 +78,5 @@ def home_page(ctx: RenderContext) -> HomePage:
         front_title=escape.front_matter("首页"),
         counts=counts,
         audiences=audiences,
-        tree=tree_items(ctx, page),
+        tree=tree(ctx, page, ctx.graph.roots(), HOME_TREE_ITEMS),
     )

@@ -9,21 +9,26 @@ attribute on the cell itself).
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from markupsafe import Markup
 
 from generator.graph import CitedNode
-from generator.render import diagram_placeholder, escape, links
+from generator.model import PolicyDocument
+from generator.render import Diagram, diagram_placeholder, escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.render.facts import DASH, ClockRow, clock_row
+from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
 from generator.schema import Role
 from generator.wording import ROLE_LABEL, ROLE_ORDER
 
 _CHART_TITLE_CHARS = 14
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,33 @@ class SimplePage:
 
 
 @dataclass(frozen=True)
+class PartRow:
+    """One part of a split index on its summary: the area it covers and what is on it."""
+
+    link: Markup
+    jurisdictions: int
+    documents: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where a page sits in a split index (all empty when the index is one page)."""
+
+    path: str
+    #: On a part: links from the entry page down to it.
+    trail: Markup | None
+    #: Parts summarised on this page, with a total row.
+    parts: list[PartRow]
+    total: PartRow | None
+
+
+@dataclass(frozen=True)
 class ClocksPage(SimplePage):
+    split: Split
     rows: list[ClockRow]
+    count: int
+    csv: Markup
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,9 @@ class CitedRow:
 
 @dataclass(frozen=True)
 class CitationsPage(SimplePage):
+    split: Split
+    #: True on a split entry page: the chart shows the most-cited documents only.
+    summary_chart: bool
     placeholder: Markup
     diagram_link: Markup
     rows: list[CitedRow]
@@ -68,7 +101,9 @@ class CitationsPage(SimplePage):
 
 @dataclass(frozen=True)
 class DocumentsIndexPage(SimplePage):
+    split: Split
     rows: list[DocumentRow]
+    count: int
 
 
 @dataclass(frozen=True)
@@ -100,11 +135,97 @@ def _simple(title: str) -> dict[str, Markup]:
     return {"title": escape.md_text(title), "front_title": escape.front_matter(title)}
 
 
-def clocks_page(ctx: RenderContext) -> ClocksPage:
-    page = links.CLOCKS_INDEX
-    docs = sorted(ctx.kb.documents, key=ctx.document_order)
-    rows = [clock_row(ctx, d, c, page) for d in docs for c in d.spec.clocks]
-    return ClocksPage(rows=rows, **_simple("全部时限"))
+#: HTML bytes of an index page around its table (title, list of parts, notes), and of one row
+#: of the list of parts.
+_INDEX_FRAME = 4_000
+_INDEX_SUMMARY_ROW = 600
+
+
+class _SplitIndex(Generic[Row]):
+    """An index of one table row (or several) per document, split along the jurisdiction tree
+    when it outgrows the page budget.  Rows are made once per page folder and reused."""
+
+    def __init__(self, ctx: RenderContext, entry: str, index: str, title: str,
+                 make: Callable[[PolicyDocument, str], list[Row]],
+                 measure: Callable[[Row], int]) -> None:
+        self.ctx, self.entry, self.index, self.title = ctx, entry, index, title
+        self.make, self.measure = make, measure
+        self.documents = {j: sorted(docs, key=ctx.document_order)
+                          for j, docs in ctx.kb.documents_by_jurisdiction.items()}
+        self._rows: dict[tuple[str, str], list[Row]] = {}
+        sizing = self.path("x")
+
+        def size(jid: str) -> paging.Size:
+            return paging.Size(0, tuple(
+                sum(measure(r) for r in self.rows(d, sizing))
+                for d in self.documents.get(jid, [])))
+
+        tree = paging.area_tree(ctx.graph)
+        self.plan = paging.plan(tree.roots, tree.children, size,
+                                paging.CONTENT_BUDGET - _INDEX_FRAME, _INDEX_SUMMARY_ROW)
+
+    def path(self, key: str) -> str:
+        return links.index_part_page(self.index, key) if key else self.entry
+
+    def rows(self, doc: PolicyDocument, page: str) -> list[Row]:
+        key = (posixpath.dirname(page), doc.id)
+        if key not in self._rows:
+            self._rows[key] = self.make(doc, page)
+        return self._rows[key]
+
+    def name(self, key: str) -> str:
+        return self.plan.name(key, self.ctx.jurisdiction_name)
+
+    def pages(self) -> list[tuple[str, Split, list[Row], int]]:
+        """(title, split, rows, documents) of every page, the entry page first."""
+        out = []
+        for part in self.plan.parts:
+            page = self.path(part.key)
+            docs = [d for s in part.shares for d in self.documents[s.jurisdiction][s.start:s.stop]]
+            rows = [r for d in docs for r in self.rows(d, page)]
+            parts = [self._part_row(e, page) for e in self.plan.entries(part)]
+            total = PartRow(escape.md_cell("合计"), sum(p.jurisdictions for p in parts),
+                            sum(p.documents for p in parts), sum(p.rows for p in parts))
+            title = f"{self.title}（{self.name(part.key)}）" if part.key else self.title
+            out.append((title, Split(page, self._trail(part.key, page) if part.key else None,
+                                     parts, total if parts else None), rows, len(docs)))
+        return out
+
+    def _part_row(self, entry: paging.Entry, page: str) -> PartRow:
+        if entry.items is not None:
+            start, stop = entry.items
+            docs = self.documents[entry.jurisdiction][start:stop]
+            name = self.name(entry.part)
+        else:
+            docs = [d for j in entry.jurisdictions for d in self.documents.get(j, [])]
+            name = self.ctx.jurisdiction_name(entry.jurisdiction)
+        rows = sum(len(self.rows(d, self.path(entry.part))) for d in docs)
+        return PartRow(escape.md_link(name, links.relative(page, self.path(entry.part))),
+                       len(entry.jurisdictions), len(docs), rows)
+
+    def _trail(self, key: str, page: str) -> Markup:
+        items = [escape.md_link(self.title if not k else self.name(k),
+                                links.relative(page, self.path(k)))
+                 for k in self.plan.ancestors(key)]
+        return escape.join(Markup(" › "), [*items, escape.md_text(self.name(key))])
+
+
+def clocks_pages(ctx: RenderContext) -> list[ClocksPage]:
+    """``indexes/clocks.md``, and its parts when every clock does not fit on one page."""
+    index = _SplitIndex[ClockRow](
+        ctx, links.CLOCKS_INDEX, "clocks", "全部时限",
+        lambda doc, page: [clock_row(ctx, doc, c, page) for c in doc.spec.clocks],
+        _clock_row_bytes)
+    return [ClocksPage(split=split, rows=rows, count=len(rows),
+                       csv=escape.url(links.relative(split.path, links.CLOCKS_CSV)),
+                       **_simple(title))
+            for title, split, rows, _docs in index.pages()]
+
+
+def _clock_row_bytes(row: ClockRow) -> int:
+    return paging.html_bytes("".join([
+        row.jurisdiction, row.document, row.topic, row.parties, row.trigger, row.action,
+        row.sort, row.limit, row.hours_cell, row.special, row.clause])) + 120
 
 
 def matrix_page(ctx: RenderContext) -> MatrixPage:
@@ -141,26 +262,6 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
     )
 
 
-def citations_page(ctx: RenderContext) -> CitationsPage:
-    page = links.CITATIONS_INDEX
-    rows = []
-    for node in ctx.graph.cited_nodes():
-        citers = ctx.graph.citers_of(node.key)
-        rows.append(CitedRow(
-            node=ctx.cited_node_text(node, page),
-            issuer=escape.md_cell(node.issuer) if node.issuer else DASH,
-            in_kb=escape.md_cell("已收录" if node.document else "未收录"),
-            count=len(citers),
-            citing=Markup("<br>").join(ctx.document_link(d, page) for d in citers),
-        ))
-    return CitationsPage(
-        placeholder=Markup(diagram_placeholder(str(escape.url(links.CITATIONS_DIAGRAM)))),
-        diagram_link=escape.url(links.relative(page, links.CITATIONS_DIAGRAM)),
-        rows=rows,
-        **_simple("引用关系"),
-    )
-
-
 @dataclass(frozen=True)
 class ChartNode:
     id: Markup
@@ -193,7 +294,7 @@ def _wrap(text: str, width: int = _CHART_TITLE_CHARS) -> str:
     return "\n".join(text[i:i + width] for i in range(0, len(text), width)) or text
 
 
-def _chart_node(ctx: RenderContext, node: CitedNode, number: int) -> ChartNode:
+def _chart_node(ctx: RenderContext, node: CitedNode, number: int, page: str) -> ChartNode:
     label = _wrap(node.title)
     if node.document:
         where = ctx.kb.document_by_id[node.document].spec.jurisdiction
@@ -203,26 +304,26 @@ def _chart_node(ctx: RenderContext, node: CitedNode, number: int) -> ChartNode:
     tooltip = "　".join(x for x in (node.title, node.doc_number or "", node.issuer or "") if x)
     if node.external:
         tooltip += "（未收录）"
+    url = links.svg_page_url(page, links.document_page(node.document)) if node.document else None
     return ChartNode(
         id=escape.dot_id(f"n{number}"),
         svg_id=escape.dot_string(f"pk--citations--n{number}"),
         external=node.external,
         label=escape.dot_string(label),
         tooltip=escape.dot_tooltip(tooltip),
-        url=escape.dot_string(links.svg_document_url(node.document)) if node.document else None,
+        url=escape.dot_string(url) if url else None,
     )
 
 
-def citations_dot(ctx: RenderContext) -> str:
-    graph = ctx.graph.citations
-    keys = sorted((k for k in graph.nodes if graph.degree(k) > 0),
-                  key=lambda k: (k.startswith("ext:"), k))
+def citations_dot(ctx: RenderContext, keys: list[str], edges: list[tuple[str, str]],
+                  page: str) -> str:
+    """A chart of the citation nodes ``keys`` and the ``edges`` between them, for ``page``."""
     number = {k: i for i, k in enumerate(keys)}
-    nodes = [_chart_node(ctx, ctx.graph.node(k), number[k]) for k in keys]
-    edges = [
+    nodes = [_chart_node(ctx, ctx.graph.node(k), number[k], page) for k in keys]
+    chart_edges = [
         ChartEdge(escape.dot_id(f"n{number[a]}"), escape.dot_id(f"n{number[b]}"),
                   escape.dot_string(f"pk--citations--e{i}"))
-        for i, (a, b) in enumerate(sorted(graph.edges, key=lambda e: (number[e[0]], number[e[1]])))
+        for i, (a, b) in enumerate(sorted(edges, key=lambda e: (number[e[0]], number[e[1]])))
     ]
     chart = CitationChart(
         id=escape.dot_id("pk--citations"),
@@ -231,15 +332,145 @@ def citations_dot(ctx: RenderContext) -> str:
         tooltip=escape.dot_tooltip("文件引用关系"),
         font=escape.dot_string(FONT),
         nodes=nodes,
-        edges=edges,
+        edges=chart_edges,
     )
     return render("diagrams/citations.dot.jinja", chart=chart)
 
 
-def documents_index_page(ctx: RenderContext) -> DocumentsIndexPage:
-    ids = [d.id for d in ctx.kb.documents]
-    return DocumentsIndexPage(rows=document_rows(ctx, ids, links.DOCUMENTS_INDEX),
-                              **_simple("全部文件"))
+@dataclass(frozen=True)
+class _Cites:
+    """One document's place in the citation graph: the edges it takes part in."""
+
+    doc: str
+    cites: tuple[tuple[str, str], ...]
+    cited_by: tuple[tuple[str, str], ...]
+
+    @property
+    def edges(self) -> tuple[tuple[str, str], ...]:
+        return self.cites + self.cited_by
+
+
+def _cites(ctx: RenderContext, doc: PolicyDocument) -> list[_Cites]:
+    graph, key = ctx.graph.citations, f"doc:{doc.id}"
+    cites, cited_by = tuple(graph.out_edges(key)), tuple(graph.in_edges(key))
+    return [_Cites(doc.id, cites, cited_by)] if cites or cited_by else []
+
+
+#: Estimated inline-SVG bytes of one chart node and one edge (a label of ~3 lines, a link, a
+#: tooltip: 540 KB for 367 nodes and 498 edges on the synthetic 100-document base), and HTML
+#: bytes of one row of the cited-documents table.
+_SVG_NODE = 1_000
+_SVG_EDGE = 500
+_CITED_ROW = 700
+#: Citing documents listed per row; a national document cited by thousands is summarised.
+_CITERS_SHOWN = 20
+
+
+def _cites_bytes(c: _Cites) -> int:
+    """Its node and table row; per citation made, an edge and the cited node (outside the part,
+    or one more table row); per citation received, the citing node when it is outside the part
+    and its link in the table."""
+    return _SVG_NODE + _CITED_ROW + len(c.cites) * (_SVG_EDGE + _SVG_NODE + _CITED_ROW) + \
+        len(c.cited_by) * (_SVG_NODE // 2 + 200)
+
+
+class _CitationPages:
+    """The citation graph: one clickable chart of every citation while it fits the page budget;
+    beyond that, a summary chart of the most-cited documents (external ones included) on the
+    entry page and one chart per area, split along the jurisdiction tree."""
+
+    def __init__(self, ctx: RenderContext) -> None:
+        self.ctx = ctx
+        self.index = _SplitIndex[_Cites](ctx, links.CITATIONS_INDEX, "citations", "引用关系",
+                                         lambda doc, _page: _cites(ctx, doc), _cites_bytes)
+
+    def pages(self) -> list[tuple[CitationsPage, Diagram]]:
+        out = []
+        graph = self.ctx.graph.citations
+        for (title, split, rows, _docs), part in zip(self.index.pages(), self.index.plan.parts,
+                                                      strict=True):
+            page = split.path
+            diagram = links.citations_part_diagram(part.key) if part.key \
+                else links.CITATIONS_DIAGRAM
+            summary = self.index.plan.split and not part.key
+            if summary:
+                keys = self._most_cited(page)
+                keyset = set(keys)
+                edges = sorted((a, b) for a, b in graph.edges if a in keyset and b in keyset)
+                cited = [k for k in keys if graph.in_degree(k) > 0]
+                citers_in: set[str] | None = None
+            else:
+                edges = sorted({e for c in rows for e in c.edges})
+                keys = sorted({k for e in edges for k in e})
+                targets = {b for _, b in edges}
+                cited = [k for k in keys if k in targets]
+                citers_in = {a for a, _ in edges}
+            keys.sort(key=lambda k: (k.startswith("ext:"), k))
+            cited.sort(key=lambda k: (k.startswith("ext:"), k))
+            view = CitationsPage(
+                split=split,
+                summary_chart=summary,
+                placeholder=Markup(diagram_placeholder(str(escape.url(diagram)))),
+                diagram_link=escape.url(links.relative(page, diagram)),
+                rows=[self._row(k, page, citers_in) for k in cited],
+                **_simple(title),
+            )
+            out.append((view, Diagram(diagram, citations_dot(self.ctx, keys, edges, page))))
+        return out
+
+    def _most_cited(self, page: str) -> list[str]:
+        """The most-cited nodes, as many as fit the page with their chart and table rows
+        (the rest of the page, the list of parts, is kept within a quarter of the budget)."""
+        graph = self.ctx.graph.citations
+        ranked = sorted((k for k in graph.nodes if graph.in_degree(k) > 0),
+                        key=lambda k: (-graph.in_degree(k), k))
+        chosen: list[str] = []
+        used = 0
+        for k in ranked:
+            r = self._row(k, page, None)
+            cost = _SVG_NODE + _SVG_EDGE * sum(
+                1 for x in chosen if graph.has_edge(x, k) or graph.has_edge(k, x)) + \
+                paging.html_bytes("".join([r.node, r.issuer, r.in_kb, r.citing])) + 60
+            if used + cost > paging.CONTENT_BUDGET * 3 // 4:
+                break
+            chosen.append(k)
+            used += cost
+        return chosen
+
+    def _row(self, key: str, page: str, citers_in: set[str] | None) -> CitedRow:
+        ctx = self.ctx
+        node = ctx.graph.node(key)
+        citers = ctx.graph.citers_of(key)
+        shown = [d for d in citers if citers_in is None or f"doc:{d}" in citers_in]
+        listed = escape.join(BR, [ctx.document_link(d, page) for d in shown[:_CITERS_SHOWN]])
+        if len(shown) > _CITERS_SHOWN:
+            listed = escape.concat(listed, BR, escape.md_cell(f"等{len(shown)}份"))
+        return CitedRow(
+            node=ctx.cited_node_text(node, page),
+            issuer=escape.md_cell(node.issuer) if node.issuer else DASH,
+            in_kb=escape.md_cell("已收录" if node.document else "未收录"),
+            count=len(citers),
+            citing=listed if shown else DASH,
+        )
+
+
+def citations_pages(ctx: RenderContext) -> list[tuple[CitationsPage, Diagram]]:
+    """``indexes/citations.md`` with its chart, and the per-area parts when it is too large."""
+    return _CitationPages(ctx).pages()
+
+
+def documents_index_pages(ctx: RenderContext) -> list[DocumentsIndexPage]:
+    """``documents/index.md``, and its parts (``indexes/documents/…``) when it is too long."""
+    index = _SplitIndex[DocumentRow](
+        ctx, links.DOCUMENTS_INDEX, "documents", "全部文件",
+        lambda doc, page: document_rows(ctx, [doc.id], page), _document_row_bytes)
+    return [DocumentsIndexPage(split=split, rows=rows, count=len(rows), **_simple(title))
+            for title, split, rows, _docs in index.pages()]
+
+
+def _document_row_bytes(row: DocumentRow) -> int:
+    return paging.html_bytes("".join([row.link, row.jurisdiction, row.doc_number, row.kind,
+                                      row.status, row.date])) + 60
 
 
 def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
@@ -269,9 +500,10 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
 def indexes_index_page(ctx: RenderContext) -> IndexesPage:
     page = links.INDEXES_INDEX
     entries = [
-        (links.CLOCKS_INDEX, "全部时限", "所有文件的全部时限，可排序、筛选"),
+        (links.CLOCKS_INDEX, "全部时限", "所有文件的全部时限，可排序、筛选（文件多时按辖区分页）"),
         (links.MATRIX_INDEX, "跨辖区职责矩阵", "各类主体在各专题中的角色，按辖区计数"),
-        (links.CITATIONS_INDEX, "引用关系", "文件之间及对外部文件的引用，可点击的关系图"),
+        (links.CITATIONS_INDEX, "引用关系",
+         "文件之间及对外部文件的引用，可点击的关系图（文件多时另有各辖区的关系图）"),
         (links.DOCUMENTS_INDEX, "全部文件", "按辖区排列的文件清单"),
         (links.TOPICS_INDEX, "专题", "各辖区就同一问题的并排比较"),
         (links.JURISDICTIONS_INDEX, "辖区", "省、市、县辖区树"),

@@ -6,14 +6,15 @@ the id rule (single hyphens only) forbids in provision ids, so they cannot colli
 provision anchors of the original text.
 
 SVG charts are inlined into pages, so links inside them are resolved by the browser against the
-page URL: procedure charts use same-page ``#provision`` links; the citation chart, inlined in
-``indexes/citations/``, uses ``../../documents/<id>/`` (directory URLs, the MkDocs default),
-which also resolves correctly from the standalone ``diagrams/citations.svg``.
+page URL: procedure charts use same-page ``#provision`` links; a citation chart uses
+``svg_page_url`` from the page it is inlined in (``indexes/citations/`` → ``../../documents/<id>/``,
+directory URLs, the MkDocs default); ``build`` rebases the links of the standalone SVG file.
 """
 
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 HOME = "index.md"
 DOCUMENTS_INDEX = "documents/index.md"
@@ -25,11 +26,12 @@ MATRIX_INDEX = "indexes/matrix.md"
 CITATIONS_INDEX = "indexes/citations.md"
 DATA_INDEX = "data/index.md"
 CITATIONS_DIAGRAM = "diagrams/citations.svg"
+CLOCKS_CSV = "data/clocks.csv"
 
 #: Downloads written by ``generator.export``; linked from the data page.
 DOWNLOADS = (
     ("data/policykb.json", "JSON", "全部文件、条款与事实（完整数据）"),
-    ("data/clocks.csv", "CSV", "全部时限，一行一个时限"),
+    (CLOCKS_CSV, "CSV", "全部时限，一行一个时限"),
     ("data/duties.csv", "CSV", "全部职责，一行一项职责"),
     ("data/policykb.xlsx", "XLSX", "时限与职责工作簿"),
     ("data/document.schema.json", "JSON Schema", "文件格式（JSON Schema）"),
@@ -42,6 +44,33 @@ def document_page(document_id: str) -> str:
 
 def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
+
+
+# Parts of a page split along the jurisdiction tree (generator/render/paging.py).  ``key`` is a
+# jurisdiction id or ``<id>--<n>``; the parts of an index live under ``indexes/`` even when the
+# entry page does not (``documents/<id>.md`` belongs to the documents), so no id can collide.
+def topic_part_page(topic_id: str, key: str) -> str:
+    return f"topics/{topic_id}/{key}.md"
+
+
+def index_part_page(index: str, key: str) -> str:
+    """``indexes/clocks/<key>.md``, ``indexes/documents/<key>.md`` …"""
+    return f"indexes/{index}/{key}.md"
+
+
+def citations_part_diagram(key: str) -> str:
+    """``diagrams/citations--<key>.svg`` (a document id cannot contain ``--``)."""
+    return f"diagrams/citations--{key}.svg"
+
+
+def svg_page_url(page: str, target: str) -> str:
+    """Link from a chart inlined in docs page ``page`` to docs page ``target``, both as the
+    directory URLs MkDocs serves (``a/b.md`` → ``a/b/``)."""
+    def url(path: str) -> str:
+        stem = path.removesuffix(".md")
+        return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") \
+            else stem + "/"
+    return posixpath.relpath(url(target) or ".", url(page) or ".") + "/"
 
 
 def jurisdiction_page(jurisdiction_id: str) -> str:
@@ -68,19 +97,20 @@ def procedure_clause_url(provision_id: str) -> str:
 
 def relative(source: str, target: str, anchor: str | None = None) -> str:
     """Link from page ``source`` to docs file ``target`` (optionally ``#anchor``)."""
-    path = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    path = _relpath(source.rpartition("/")[0], target)
     return f"{path}#{anchor}" if anchor else path
+
+
+@lru_cache(maxsize=1 << 16)
+def _relpath(source_dir: str, target: str) -> str:
+    """``posixpath.relpath`` is slow (it makes both paths absolute against the cwd) and a site
+    asks for the same few thousand (directory, target) pairs hundreds of thousands of times."""
+    return posixpath.relpath(target, source_dir or ".")
 
 
 def anchor(value: str) -> str:
     """Same-page link."""
     return f"#{value}"
-
-
-def svg_document_url(document_id: str, provision_id: str | None = None) -> str:
-    """Link from the citation chart to a document page (see the module docstring)."""
-    url = f"../../documents/{document_id}/"
-    return f"{url}#{provision_id}" if provision_id else url
 
 
 # Anchors this generator adds (all contain "--").

@@ -1,14 +1,25 @@
 """Procedures: swimlane charts (DOT) and their text fallback (an ordered list of steps).
 
-DOT is written by ``templates/diagrams/procedure.dot.jinja``.  Node ids are synthetic (``n0``,
-``n1`` …, in step order), every attribute name and every shape is fixed in the template, and only
-escaped strings (labels, tooltips, generated URLs) come from here.  Each node links to its clause
-on the document page (``#provision-id``), where the SVG is inlined.
+DOT is written by ``templates/diagrams/procedure.dot.jinja``.  Each lane (actor) is a cluster: a
+framed, lightly shaded band titled with the actor's name.  Node ids are synthetic (``n0``, ``n1``
+…, in step order), every attribute name and every shape is fixed in the template, and only escaped
+strings (labels, tooltips, generated URLs) come from here.  The chart is inlined on the
+procedure's own page (``documents/<doc>/<proc>/``), so each step links to its clause on the
+document page as ``../#provision-id`` (:func:`links.procedure_clause_url`), and an edge governed
+by a clock links to that clock's row there.
+
+Graphviz does not wrap labels, so :func:`wrap_label` breaks Chinese text into lines here, never
+inside a number with its unit (``24小时内``) or an ASCII word, and never before closing or after
+opening punctuation.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -16,18 +27,103 @@ from generator.model import PolicyDocument
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
+from generator.render.facts import clock_summary
 from generator.schema import Clock, Edge, Procedure, StepKind
 from generator.wording import limit_text
 
 _KIND_LABEL = {StepKind.START: "开始", StepKind.DECISION: "判断", StepKind.END: "结束",
                StepKind.TASK: ""}
 FONT = "Noto Sans CJK SC"
-#: (step fill, header fill) per lane, cycling: colour tells the lane, shape tells the kind.
-LANE_COLOURS = (
-    ("#e3f2fd", "#90caf9"), ("#e8f5e9", "#a5d6a7"), ("#fff3e0", "#ffcc80"),
-    ("#f3e5f5", "#ce93d8"), ("#e0f7fa", "#80deea"), ("#fce4ec", "#f48fb1"),
-    ("#f1f8e9", "#c5e1a5"), ("#ede7f6", "#b39ddb"),
+#: Band fills, alternating so that neighbouring lanes differ even in greyscale print; borders and
+#: text are dark, steps are white.
+LANE_FILLS = ("#f4f6f8", "#e6ebef")
+#: Line widths in full-width characters (an ASCII character counts half).
+WRAP_STEP = 10
+WRAP_DECISION = 7
+WRAP_EDGE = 9
+WRAP_LANE = 12
+WRAP_TITLE = 30
+
+#: A number with its unit (``24小时内``, ``5个工作日``, ``60学时``, ``10%``) or an ASCII word: never
+#: split.  Anything else is one character.
+_TOKEN = re.compile(
+    r"[0-9０-９]+(?:[.．][0-9０-９]+)?"
+    r"(?:个工作日|个月|工作日|小时|分钟|学时|日|天|周|月|年|次|人|名|件|%|％)?(?:内|前|后|起)?"
+    r"|[!-~]+"
+    r"|\s+"
+    r"|.",
+    re.S,
 )
+#: Characters that may not start a line (they stick to the token before) or end one (they stick
+#: to the token after).
+_NO_LINE_START = set("，。、；：？！）」』》〉】”’·…,.;:?!)]}%％")
+_NO_LINE_END = set("（「『《〈【“‘([{")
+#: A line that ends with one of these ends at a pause, not inside a word.
+_SOFT_END = set("，。、；：？！）」』》〉】”·…,;:?!)")
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def _tokens(line: str, width: int) -> list[str]:
+    """Unbreakable pieces of ``line``; spaces are their own pieces (a line may break there)."""
+    tokens: list[str] = []
+    glue_next = False
+    for piece in _TOKEN.findall(line):
+        if piece[0].isascii() and not piece[0].isdigit() and not piece.isspace():
+            while _width(piece) > width:  # a very long ASCII word: cut it hard
+                cut = 1
+                while _width(piece[: cut + 1]) <= width:
+                    cut += 1
+                tokens.append(piece[:cut])
+                piece = piece[cut:]
+        glue = glue_next or (piece[0] in _NO_LINE_START and bool(tokens)
+                             and not tokens[-1].isspace())
+        if glue and tokens:
+            tokens[-1] += piece
+        else:
+            tokens.append(piece)
+        glue_next = not piece.isspace() and piece[-1] in _NO_LINE_END
+    return tokens
+
+
+def _wrap_tokens(tokens: list[str], width: int) -> list[str]:
+    """The best split of ``tokens`` into lines no wider than ``width`` (see wrap_label)."""
+    n = len(tokens)
+    # best[i]: (lines, -soft breaks, widest line, lines) for tokens[i:], found right to left.
+    best: list[tuple[int, int, float, list[str]]] = [(0, 0, 0.0, [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, n + 1):
+            line = "".join(tokens[i:j]).strip()
+            line_width = _width(line)
+            if line_width > width and j > i + 1:
+                break
+            if not line:
+                continue
+            lines, soft, widest, rest = best[j]
+            at_pause = j < n and (line[-1] in _SOFT_END or tokens[j].lstrip()[:1] in _NO_LINE_END)
+            options.append((lines + 1, soft - at_pause, max(widest, line_width), [line, *rest]))
+        best[i] = min(options, key=lambda o: o[:3]) if options else best[i + 1]
+    return best[0][3]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def wrap_label(text: str, width: int) -> str:
+    """``text`` with line breaks so that no line is wider than ``width`` characters.
+
+    Of the ways to wrap with the fewest lines, the one with the most breaks at a pause (after
+    punctuation, before an opening bracket) wins, since Chinese has no spaces to show where a
+    word ends; then the most balanced one (a 13-character label becomes 7 + 6, not 12 + 1).  A
+    number stays with its unit (a line may run over for it) and an ASCII word stays whole unless
+    it alone is wider than a line.  Existing line breaks are kept.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        out += _wrap_tokens(_tokens(line, width), width) if _width(line) > width else [line]
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -41,16 +137,31 @@ class DotNode:
 
 
 @dataclass(frozen=True)
+class DotLabel:
+    id: Markup
+    svg_id: Markup
+    label: Markup
+    url: Markup | None
+    tooltip: Markup | None
+
+
+@dataclass(frozen=True)
 class DotLane:
-    header: Markup
     svg_id: Markup
     label: Markup
     tooltip: Markup
     fill: Markup
-    header_fill: Markup
     nodes: list[DotNode]
-    fillers: list[Markup]
-    column: list[Markup]
+    labels: list[DotLabel]
+    anchors: list[Markup]
+    chain: list[tuple[Markup, Markup]]
+
+
+@dataclass(frozen=True)
+class DotRow:
+    left: Markup
+    right: Markup
+    cells: list[Markup]
 
 
 @dataclass(frozen=True)
@@ -61,6 +172,9 @@ class DotEdge:
     label: Markup | None
     url: Markup | None
     tooltip: Markup | None
+    back: bool
+    via: Markup | None
+    lead_svg_id: Markup | None
 
 
 @dataclass(frozen=True)
@@ -71,7 +185,11 @@ class ProcedureChart:
     tooltip: Markup
     font: Markup
     lanes: list[DotLane]
-    rows: list[list[Markup]]
+    guides: tuple[Markup, Markup]
+    rows: list[DotRow]
+    heads: list[tuple[Markup, Markup]]
+    bottom: list[Markup]
+    ladder: list[tuple[Markup, Markup]]
     edges: list[DotEdge]
 
 
@@ -103,26 +221,24 @@ def _clock_text(clock: Clock, edge: Edge, variants_elsewhere: bool) -> tuple[str
     if edge.variant is not None and edge.variant < len(clock.variants):
         v = clock.variants[edge.variant]
         return f"{v.when}：{limit_text(v.limit)}", v.quote
-    parts = [limit_text(clock.limit)]
-    if not variants_elsewhere:
-        parts += [f"{v.when}：{limit_text(v.limit)}" for v in clock.variants]
-    return " · ".join(parts), clock.quote
+    return (limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)), clock.quote
 
 
-def _edge_texts(doc: PolicyDocument, proc: Procedure) -> list[tuple[str | None, str | None, str]]:
-    """(label, tooltip, url) per edge, in file order."""
+def _edge_texts(doc: PolicyDocument,
+                proc: Procedure) -> list[tuple[str | None, str | None, str | None]]:
+    """(label, tooltip, clock anchor) per edge, in file order."""
     with_variant = {e.clock for e in proc.edges if e.clock and e.variant is not None}
-    out: list[tuple[str | None, str | None, str]] = []
+    out: list[tuple[str | None, str | None, str | None]] = []
     for edge in proc.edges:
         parts = [edge.condition] if edge.condition else []
         tooltip = None
-        url = ""
+        anchor = None
         clock = doc.clocks.get(edge.clock) if edge.clock else None
         if clock is not None:
             text, tooltip = _clock_text(clock, edge, clock.id in with_variant)
             parts.append(text)
-            url = links.anchor(links.clock_anchor(clock.id))
-        out.append(("\n".join(parts) if parts else None, tooltip, url))
+            anchor = links.clock_anchor(clock.id)
+        out.append(("\n".join(parts) if parts else None, tooltip, anchor))
     return out
 
 
@@ -132,67 +248,144 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
     layers = ctx.graph.step_layers(doc.id, proc.id)
     steps = {s.id: s for s in proc.steps}
     prefix = f"pk--{proc.id}--"
-    # The grid: a header row, then one row per layer; one column per lane.  Every row chains its
-    # cells left to right with invisible edges (filler points where a lane has no step), and
-    # every column chains its rows top to bottom.  That keeps the lanes in their declared order;
-    # clusters cannot be used for lanes because dot reorders clusters whatever the flat edges say.
+    # Edges from one step to the same next step (one per condition, or per variant of a clock)
+    # are drawn as one edge with one label, a line per edge: dot bundles such edges and puts
+    # all their labels in one place, over each other.  The drawn edge keeps the first one's id.
+    #
+    # A label is drawn as a node of its own (text on the edge, in the source's lane) with the
+    # edge in two parts, source -> label (no arrowhead) -> target: dot keeps nodes apart, but
+    # not reliably the labels of edges leaving (or entering) one step from different lanes.
+    # An edge going up keeps a plain label (a label node would have no rank of its own).
+    bundles: dict[tuple[str, str], list[int]] = {}
+    for ei, edge in enumerate(proc.edges):
+        bundles.setdefault((edge.source, edge.target), []).append(ei)
+    texts = _edge_texts(doc, proc)
+    edges: list[DotEdge] = []
+    lane_labels: dict[str, list[DotLabel]] = {}
+    for (source, target), members in bundles.items():
+        if len(members) == 1:
+            text = texts[members[0]][0]
+            text = wrap_label(text, WRAP_EDGE) if text else None
+        else:
+            lines = [wrap_label((texts[ei][0] or "").replace("\n", "，"), WRAP_EDGE)
+                     for ei in members]
+            text = "\n".join(line for line in lines if line) or None
+        tooltips = list(dict.fromkeys(t for ei in members if (t := texts[ei][1])))
+        anchor = next((a for ei in members if (a := texts[ei][2])), None)
+        url = escape.dot_string(links.procedure_clause_url(anchor)) if anchor else None
+        tooltip = escape.dot_tooltip("\n".join(tooltips)) if tooltips else None
+        back = layers[target] <= layers[source]
+        via = None
+        if text and not back:
+            via = escape.dot_id(f"c{members[0]}")
+            lane_labels.setdefault(steps[source].actor, []).append(DotLabel(
+                id=via,
+                svg_id=escape.dot_string(f"{prefix}e{members[0]}l"),
+                label=escape.dot_string(text),
+                url=url,
+                tooltip=tooltip,
+            ))
+        edges.append(DotEdge(
+            source=escape.dot_id(f"n{number[source]}"),
+            target=escape.dot_id(f"n{number[target]}"),
+            svg_id=escape.dot_string(f"{prefix}e{members[0]}"),
+            label=escape.dot_string(text) if text and not via else None,
+            url=url,
+            tooltip=tooltip,
+            back=back,
+            via=via,
+            lead_svg_id=escape.dot_string(f"{prefix}e{members[0]}a") if via else None,
+        ))
+    # The grid: a top anchor row, one row per step layer, a bottom anchor row; one lane per
+    # column.  Each lane is a cluster holding an invisible anchor in every row where it has no
+    # step, so every band spans all rows (the same height) and every row has one cell per lane;
+    # with newrank=true the rows are rank=same across the clusters.
+    #
+    # Keeping the bands in the declared order takes more: dot ignores flat edges between
+    # clusters (class2.c drops them), starts from an order that depends on the clusters' ids
+    # (declaration order, as the clusters are anonymous: see the template),
+    # and orders clusters by crossing minimisation, which gladly moves a band to spare an edge
+    # the cost of crossing another band.  So, all invisible:
+    # - dot's initial order is a breadth-first walk from the sources: one source ("top") with
+    #   edges, in lane order, to a row of heads above the lanes, each with an edge to the first
+    #   cell of its lane, and one sink ("bottom") from the last row, make the walk install the
+    #   bands left to right in the declared order;
+    # - the heads are outside any cluster, so flat edges between them do hold: any other order
+    #   of the bands, a mirror image included, makes the head edges cross;
+    # - a guide column left and right of the lanes (each a cluster, installed whole at the
+    #   edge), and edges from every row to the next one column to the right (left guide ->
+    #   lane 0, lane i -> lane i+1, last lane -> right guide): any other order makes those edges
+    #   cross whole bands, which costs more than any real edge could gain.
+    # These edges have weight 0 (they do not pull nodes sideways), and none joins two steps that
+    # a real edge joins (dot would draw the pair as a bundle, bending the real one).  Checked
+    # against every procedure in policies/ and random charts of up to 10 lanes, whatever order
+    # dot happens to see the clusters in (tests/test_render_dot.py).
+    joined = {(escape.dot_id(f"n{number[e.source]}"), escape.dot_id(f"n{number[e.target]}"))
+              for e in proc.edges}
+    joined |= {(b, a) for a, b in joined}
     height = max(layers.values(), default=0) + 1
-    rows: list[list[Markup]] = [[] for _ in range(height + 1)]
+    titles = [wrap_label(doc.actors[a].name, WRAP_LANE) for a in proc.lanes]
+    title_lines = max((t.count("\n") + 1 for t in titles), default=1)
+    grid: list[list[Markup]] = [[escape.dot_id(f"left{row}")] for row in range(height + 2)]
     lanes = []
     for li, actor_id in enumerate(proc.lanes):
         nodes: list[DotNode] = []
-        fillers: list[Markup] = []
-        header = escape.dot_id(f"h{li}")
-        rows[0].append(header)
-        column = [header]
-        for layer in range(height):
-            here = [sid for sid in order if steps[sid].actor == actor_id and layers[sid] == layer]
+        anchors: list[Markup] = []
+        column: list[Markup] = []
+        for row in range(height + 2):
+            here = [sid for sid in order if steps[sid].actor == actor_id
+                    and layers[sid] == row - 1]
             for sid in here:
-                node_id = escape.dot_id(f"n{number[sid]}")
+                step = steps[sid]
+                width = WRAP_DECISION if step.kind is StepKind.DECISION else WRAP_STEP
                 nodes.append(DotNode(
-                    id=node_id,
+                    id=escape.dot_id(f"n{number[sid]}"),
                     svg_id=escape.dot_string(f"{prefix}n{number[sid]}"),
-                    kind=steps[sid].kind.value,
-                    label=escape.dot_string(f"{number[sid] + 1}. {steps[sid].label}"),
-                    url=escape.dot_string(links.anchor(steps[sid].provision)),
-                    tooltip=escape.dot_tooltip(steps[sid].quote),
+                    kind=step.kind.value,
+                    label=escape.dot_string(wrap_label(f"{number[sid] + 1}. {step.label}",
+                                                       width)),
+                    url=escape.dot_string(links.procedure_clause_url(step.provision)),
+                    tooltip=escape.dot_tooltip(step.quote),
                 ))
-                rows[layer + 1].append(node_id)
+            cell = escape.dot_id(f"n{number[here[0]]}" if here else f"a{li}r{row}")
             if not here:
-                filler = escape.dot_id(f"f{li}r{layer}")
-                fillers.append(filler)
-                rows[layer + 1].append(filler)
-            column.append(rows[layer + 1][-1])
+                anchors.append(cell)
+            grid[row].append(cell)
+            column.append(cell)
+        name = doc.actors[actor_id].name
+        # Every band title gets the same number of lines, so that all bands start (and end)
+        # at the same height: "a\n\n" is two lines to Graphviz.
+        missing = title_lines - 1 - titles[li].count("\n")
         lanes.append(DotLane(
-            header=header,
             svg_id=escape.dot_string(f"{prefix}l{li}"),
-            label=escape.dot_string(doc.actors[actor_id].name),
-            tooltip=escape.dot_tooltip(doc.actors[actor_id].name),
-            fill=escape.dot_string(LANE_COLOURS[li % len(LANE_COLOURS)][0]),
-            header_fill=escape.dot_string(LANE_COLOURS[li % len(LANE_COLOURS)][1]),
+            label=escape.dot_string(titles[li] + "\n" * (missing + 1) if missing else titles[li]),
+            tooltip=escape.dot_tooltip(name),
+            fill=escape.dot_string(LANE_FILLS[li % len(LANE_FILLS)]),
             nodes=nodes,
-            fillers=fillers,
-            column=column,
+            labels=lane_labels.get(actor_id, []),
+            anchors=anchors,
+            chain=[pair for pair in pairwise(column)
+                   if pair not in joined],
         ))
-    edges = []
-    for ei, (edge, (label, tooltip, url)) in enumerate(
-            zip(proc.edges, _edge_texts(doc, proc), strict=True)):
-        edges.append(DotEdge(
-            source=escape.dot_id(f"n{number[edge.source]}"),
-            target=escape.dot_id(f"n{number[edge.target]}"),
-            svg_id=escape.dot_string(f"{prefix}e{ei}"),
-            label=escape.dot_string(label) if label else None,
-            url=escape.dot_string(url) if url else None,
-            tooltip=escape.dot_tooltip(tooltip) if tooltip else None,
-        ))
+    for row, cells in enumerate(grid):
+        cells.append(escape.dot_id(f"right{row}"))
+    rows = [DotRow(left=cells[0], right=cells[-1], cells=cells[1:-1]) for cells in grid]
+    heads = [(escape.dot_id(f"h{k}"), cell) for k, cell in enumerate(grid[0])]
+    ladder = [(upper[k], lower[k + 1])
+              for upper, lower in pairwise(grid)
+              for k in range(len(upper) - 1) if (upper[k], lower[k + 1]) not in joined]
     chart = ProcedureChart(
         id=escape.dot_id(f"{prefix}graph"),
         svg_id=escape.dot_string(f"{prefix}graph"),
-        title=escape.dot_string(proc.title),
+        title=escape.dot_string(wrap_label(proc.title, WRAP_TITLE)),
         tooltip=escape.dot_tooltip(proc.title),
         font=escape.dot_string(FONT),
         lanes=lanes,
+        guides=(escape.dot_string(f"{prefix}gl"), escape.dot_string(f"{prefix}gr")),
         rows=rows,
+        heads=heads,
+        bottom=grid[-1],
+        ladder=ladder,
         edges=edges,
     )
     return render("diagrams/procedure.dot.jinja", chart=chart)
@@ -205,12 +398,15 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
     steps = {s.id: s for s in proc.steps}
     texts = _edge_texts(doc, proc)
     exits: dict[str, list[Markup]] = {}
-    for edge, (label, _tooltip, url) in zip(proc.edges, texts, strict=True):
+    document = links.document_page(doc.id)
+    for edge, (label, _tooltip, anchor) in zip(proc.edges, texts, strict=True):
         target = steps[edge.target]
         text = escape.md_text(f"→ 第{number[edge.target]}步「{target.label}」")
         if label:
             text = escape.md_text(label.replace("\n", "，")) + Markup(" ") + text
-        if url:
+        if anchor:
+            url = (links.anchor(anchor) if page == document
+                   else links.relative(page, document, anchor))
             text += Markup(" ") + escape.md_link("时限", url)
         exits.setdefault(edge.source, []).append(text)
     step_views = [

@@ -13,21 +13,20 @@ from generator.graph import build_graph
 from generator.model import KnowledgeBase, assemble
 from generator.render import Diagram, RenderedSite, links
 from generator.render.context import RenderContext
-from generator.render.document import document_page
+from generator.render.document import document_page, procedure_page
 from generator.render.env import render
 from generator.render.home import home_page
 from generator.render.indexes import (
-    citations_dot,
-    citations_page,
-    clocks_page,
+    citations_pages,
+    clocks_pages,
     data_page,
-    documents_index_page,
+    documents_index_pages,
     indexes_index_page,
     matrix_page,
 )
 from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index_page
 from generator.render.procedures import procedure_dot
-from generator.render.topic import topic_page, topics_index_page
+from generator.render.topic import topic_pages, topics_index_page
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -50,18 +49,19 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
     pages = site.pages
 
     pages[links.HOME] = render("pages/home.md.jinja", page=home_page(ctx))
-    pages[links.DOCUMENTS_INDEX] = render("pages/documents-index.md.jinja",
-                                          page=documents_index_page(ctx))
+    for view_i in documents_index_pages(ctx):
+        pages[view_i.split.path] = render("pages/documents-index.md.jinja", page=view_i)
     for doc in sorted(kb.documents, key=lambda d: d.id):
         view = document_page(ctx, doc)
         pages[view.path] = render("pages/document.md.jinja", page=view)
         for proc in doc.spec.procedures:
+            view_p = procedure_page(ctx, doc, proc)
+            pages[view_p.path] = render("pages/procedure.md.jinja", page=view_p)
             site.diagrams.append(Diagram(links.procedure_diagram(doc.id, proc.id),
                                          procedure_dot(ctx, doc, proc)))
 
     pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
-    for topic in kb.topics:
-        view_t = topic_page(ctx, topic)
+    for view_t in topic_pages(ctx):
         pages[view_t.path] = render("pages/topic.md.jinja", page=view_t)
 
     pages[links.JURISDICTIONS_INDEX] = render("pages/jurisdictions-index.md.jinja",
@@ -73,10 +73,12 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
 
     pages[links.INDEXES_INDEX] = render("pages/indexes-index.md.jinja",
                                         page=indexes_index_page(ctx))
-    pages[links.CLOCKS_INDEX] = render("pages/clocks.md.jinja", page=clocks_page(ctx))
+    for view_c in clocks_pages(ctx):
+        pages[view_c.split.path] = render("pages/clocks.md.jinja", page=view_c)
     pages[links.MATRIX_INDEX] = render("pages/matrix.md.jinja", page=matrix_page(ctx))
-    pages[links.CITATIONS_INDEX] = render("pages/citations.md.jinja", page=citations_page(ctx))
-    site.diagrams.append(Diagram(links.CITATIONS_DIAGRAM, citations_dot(ctx)))
+    for view_g, chart in citations_pages(ctx):
+        pages[view_g.split.path] = render("pages/citations.md.jinja", page=view_g)
+        site.diagrams.append(chart)
 
     files = export_files(kb)
     for path in sorted(files):

@@ -3,26 +3,39 @@
 Rows follow the jurisdiction tree (division codes), so a printed page reads the same way every
 time.  The strictest and the loosest clock are marked by :func:`mark_extremes` using the
 normalised duration from :func:`generator.wording.comparable_hours`.
+
+A small knowledge base gets one page per topic.  When the rows outgrow the page budget
+(:mod:`generator.render.paging`), ``topics/<topic>.md`` becomes a summary (per province: documents
+covering the topic, strictest and loosest clock with links, gaps counted) and the rows move to
+parts ``topics/<topic>/<jurisdiction>.md``, split along the jurisdiction tree.  Each row is
+rendered once per page folder and reused for sizing and for every page it lands on.
 """
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from generator.model import PolicyDocument
-from generator.render import escape, links
+from generator.render import escape, links, paging
 from generator.render.context import RenderContext
-from generator.render.facts import DASH, ClockRow, DutyRow, QuotaRow, clock_row, duty_row, quota_row
-from generator.schema import Topic
+from generator.render.facts import BR, DASH, basis, clock_row
+from generator.render.facts import quota_row as fact_quota_row
+from generator.schema import Clock, Role, Topic
+from generator.wording import ROLE_LABEL, ROLE_ORDER, comparable_hours, limit_text
 
 NOT_COVERED = "未涉及"
 NO_CLOCK = "未规定时限"
 NO_DUTY = "未规定该类主体职责"
 STRICTEST = "最严"
 LOOSEST = "最宽"
+#: What one row of a summary table costs on the page (HTML bytes, generous).
+_SUMMARY_ROW = 1_400
+#: Title, introduction, section headings and table heads of a topic page (HTML bytes).
+_PAGE_FRAME = 6_000
 
 
 def mark_extremes(hours: Sequence[float | None]) -> list[str]:
@@ -46,48 +59,249 @@ def mark_html(mark: str) -> Markup:
         Markup("</span>")
 
 
-def _mark_cell(row: ClockRow | None, mark: str) -> Markup:
-    if row is None:
-        return DASH
-    if row.hours is None:
-        return row.not_comparable
-    return mark_html(mark) if mark else DASH
-
-
 def gap_html(text: str) -> Markup:
     return Markup('<span class="pk-gap">') + escape.html_text(text) + Markup("</span>")
 
 
-@dataclass(frozen=True)
-class OverviewRow:
-    jurisdiction: Markup
-    documents: Markup
-    clocks: int
-    duties: int
-    procedures: Markup
-    status: Markup
+_BAR = Markup(" | ")
+NL = Markup("\n")
+
+
+def table_row(cells: Sequence[Markup]) -> Markup:
+    """``| a | b |`` from cells that are already escaped for a table cell (wrapped once: this
+    runs for every row of every topic page)."""
+    return Markup("| " + " | ".join(cells) + " |")
+
+
+def _row_start(cells: Sequence[Markup]) -> Markup:
+    """``| a | b | ``: a row that the caller continues."""
+    return Markup("| " + " | ".join(cells) + " | ")
+
+
+_GAP = {NOT_COVERED: gap_html(NOT_COVERED), NO_CLOCK: gap_html(NO_CLOCK),
+        NO_DUTY: gap_html(NO_DUTY)}
+
+
+# --- facts of one topic, gathered once -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class CompareClock:
-    jurisdiction: Markup
-    row: ClockRow | None
-    mark: Markup
-    gap: Markup
+class _Clock:
+    doc: PolicyDocument
+    clock: Clock
+    hours: float | None
+
+
+@dataclass
+class _Jurisdiction:
+    """One jurisdiction with documents, as the topic sees it."""
+
+    id: str
+    documents: list[PolicyDocument]          # covering the topic, document order
+    clocks: dict[str, list[_Clock]] = field(default_factory=dict)      # doc id -> clocks
+    #: actor type -> the roles its duties on the topic give it
+    duty_types: dict[str, set[Role]] = field(default_factory=dict)
+
+    @property
+    def status(self) -> str:
+        if not self.documents:
+            return NOT_COVERED
+        return NO_CLOCK if not any(self.clocks.values()) else ""
 
 
 @dataclass(frozen=True)
-class CompareDuty:
-    jurisdiction: Markup
-    row: DutyRow | None
-    gap: Markup
+class _ClockLine:
+    """A clock-comparison row with a hole for the mark: ``before + mark + after``."""
+
+    hours: float | None
+    before: Markup
+    after: Markup
+    #: The mark cell when the limit takes no part in the comparison (why, or a dash).
+    fallback: Markup
+
+    def render(self, mark: str) -> Markup:
+        cell = self.fallback if self.hours is None else mark_html(mark) if mark else DASH
+        return escape.concat(self.before, cell, self.after)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The Markdown rows one share of a jurisdiction puts on a page."""
+
+    overview: Markup
+    clocks: list[_ClockLine]
+    duties: dict[str, list[Markup]]          # actor type -> rows
+    quotas: list[Markup]
+
+    def text(self) -> str:
+        """For measuring only (plain ``str``)."""
+        return "\n".join([self.overview, *(str.__add__(c.before, c.after) for c in self.clocks),
+                          *(r for rs in self.duties.values() for r in rs), *self.quotas])
+
+
+@dataclass(frozen=True)
+class _DocumentLines:
+    clocks: list[_ClockLine]
+    duties: dict[str, list[Markup]]
+    quotas: list[Markup]
+    procedures: list[Markup]
+    duty_count: int
+
+
+class _TopicRows:
+    """Rows of one topic for the pages of one folder, rendered on first use and kept: the same
+    row serves the size estimate and every page it lands on."""
+
+    def __init__(self, ctx: RenderContext, topic: Topic, jurisdictions: dict[str, _Jurisdiction],
+                 actor_types: list[str], page: str) -> None:
+        self.ctx, self.topic, self.page = ctx, topic, page
+        self.jurisdictions, self.actor_types = jurisdictions, actor_types
+        self._jlinks: dict[str, Markup] = {}
+        self._docs: dict[str, _DocumentLines] = {}
+
+    def jlink(self, jid: str) -> Markup:
+        if jid not in self._jlinks:
+            self._jlinks[jid] = self.ctx.jurisdiction_link(jid, self.page)
+        return self._jlinks[jid]
+
+    def document(self, jid: str, doc: PolicyDocument) -> _DocumentLines:
+        if doc.id not in self._docs:
+            self._docs[doc.id] = self._render_document(jid, doc)
+        return self._docs[doc.id]
+
+    def _render_document(self, jid: str, doc: PolicyDocument) -> _DocumentLines:
+        ctx, page, topic, jlink = self.ctx, self.page, self.topic.id, self.jlink(jid)
+        clocks = []
+        for c in self.jurisdictions[jid].clocks.get(doc.id, []):
+            row = clock_row(ctx, doc, c.clock, page)
+            clocks.append(_ClockLine(
+                c.hours,
+                _row_start([jlink, row.document,
+                            escape.concat(row.trigger, Markup("<br>→ "), row.action),
+                            escape.concat(Markup("**"), row.limit, Markup("**")),
+                            row.hours_cell]),
+                escape.concat(_BAR, row.variants, _BAR, row.basis, Markup(" |")),
+                row.not_comparable))
+        duties: dict[str, list[Markup]] = {}
+        duty_count = 0
+        for u in doc.spec.duties:
+            if u.topic != topic:
+                continue
+            duty_count += 1
+            by_type: dict[str, list[str]] = {}
+            for a in u.actors:
+                by_type.setdefault(doc.actors[a].type, []).append(a)
+            role = escape.md_cell(ROLE_LABEL[u.role])
+            what = escape.md_cell(u.what)
+            cited = basis(ctx, doc, u.provision, u.quote, page)
+            for actor_type, actor_ids in by_type.items():
+                actors = escape.md_cell(ctx.actor_names(doc, actor_ids))
+                duties.setdefault(actor_type, []).append(
+                    table_row([jlink, actors, role, what, cited]))
+        quotas = []
+        for q in doc.spec.quotas:
+            if q.topic == topic:
+                r = fact_quota_row(ctx, doc, q, page)
+                quotas.append(table_row([jlink, r.document, r.what, r.scope,
+                                         escape.concat(Markup("**"), r.requirement, Markup("**")),
+                                         r.basis]))
+        procedures = [
+            escape.md_link(p.title, links.relative(page, links.document_page(doc.id),
+                                                   links.procedure_anchor(p.id)))
+            for p in doc.spec.procedures if p.topic == topic
+        ]
+        return _DocumentLines(clocks, duties, quotas, procedures, duty_count)
+
+    def lines(self, share: paging.Share) -> _Lines:
+        j = self.jurisdictions[share.jurisdiction]
+        docs = j.documents[share.start:share.stop]
+        jlink = self.jlink(j.id)
+        clocks: list[_ClockLine] = []
+        duties: dict[str, list[Markup]] = {}
+        quotas: list[Markup] = []
+        procedures: list[Markup] = []
+        n_duties = n_clocks = 0
+        for doc in docs:
+            d = self.document(j.id, doc)
+            clocks.extend(d.clocks)
+            n_clocks += len(d.clocks)
+            for actor_type, rows in d.duties.items():
+                duties.setdefault(actor_type, []).extend(rows)
+            n_duties += d.duty_count
+            quotas.extend(d.quotas)
+            procedures.extend(d.procedures)
+        status = j.status
+        if status:
+            clocks.append(_ClockLine(None, _row_start([jlink, DASH, DASH, _GAP[status], DASH]),
+                                     Markup(" | — | — |"), DASH))
+        no_duty = table_row([jlink, DASH, DASH, _GAP[NO_DUTY if j.documents else NOT_COVERED],
+                             DASH])
+        for actor_type in self.actor_types:
+            if actor_type not in j.duty_types:
+                duties[actor_type] = [no_duty]
+        overview = table_row([
+            jlink,
+            escape.join(BR, [self.ctx.document_link(d.id, self.page) for d in docs])
+            if docs else DASH,
+            Markup(n_clocks), Markup(n_duties),
+            escape.join(BR, procedures) if procedures else DASH,
+            gap_html(status) if status else escape.md_cell(f"{n_clocks}项时限"),
+        ])
+        return _Lines(overview, clocks, duties, quotas)
+
+    def size(self, jid: str) -> paging.Size:
+        """Fixed rows (overview, gap rows) and one size per covering document."""
+        j = self.jurisdictions[jid]
+        fixed = paging.html_bytes(self.lines(paging.Share(jid, 0, 0)).text())
+        items = []
+        for doc in j.documents:
+            d = self.document(jid, doc)
+            text = "\n".join([*(str.__add__(c.before, c.after) for c in d.clocks),
+                              *(r for rs in d.duties.values() for r in rs), *d.quotas])
+            # + the document's and its procedures' links in the overview row
+            items.append(paging.html_bytes(text) + 300 * (1 + len(d.procedures)))
+        return paging.Size(fixed, tuple(items))
+
+
+# --- views -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ActorTypeSection:
     anchor: Markup
     name: Markup
-    rows: list[CompareDuty]
+    rows: Markup
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One part (or the total) on a summary: what its jurisdictions say on the topic."""
+
+    link: Markup
+    jurisdictions: int
+    covering: int
+    documents: int
+    clocks: int
+    strictest: Markup
+    loosest: Markup
+    not_covered: int
+    no_clock: int
+
+
+@dataclass(frozen=True)
+class ActorTypeSummary:
+    anchor: Markup
+    name: Markup
+    jurisdictions: int
+    roles: Markup
+    missing: int
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    rows: list[SummaryRow]
+    total: SummaryRow
+    actor_types: list[ActorTypeSummary]
 
 
 @dataclass(frozen=True)
@@ -98,11 +312,17 @@ class TopicPage:
     anchor: Markup
     question: Markup
     description: Markup | None
-    overview: list[OverviewRow]
-    clocks: list[CompareClock]
+    #: On a part: links from the entry page down to it.
+    trail: Markup | None
+    #: When the topic is split: one row per part below this page.
+    summary: TopicSummary | None
+    #: False on a summary that has no rows of its own.
+    shown: bool
+    overview: Markup
+    clocks: Markup
     has_marks: bool
     actor_types: list[ActorTypeSection]
-    quotas: list[QuotaRow]
+    quotas: Markup
     not_covered: list[Markup]
     no_clock: list[Markup]
 
@@ -123,115 +343,201 @@ class TopicsIndexPage:
     rows: list[TopicIndexRow]
 
 
-def _jurisdictions_with_documents(ctx: RenderContext) -> list[str]:
-    return sorted(ctx.kb.documents_by_jurisdiction, key=ctx.jurisdiction_order)
+# --- planning and pages --------------------------------------------------------------------------
 
 
-def _own_documents(ctx: RenderContext, jurisdiction_id: str) -> list[PolicyDocument]:
-    return sorted(ctx.kb.documents_by_jurisdiction.get(jurisdiction_id, []),
-                  key=ctx.document_order)
+Ordered = dict[str, list[PolicyDocument]]
 
 
-def topic_page(ctx: RenderContext, topic: Topic) -> TopicPage:
-    page = links.topic_page(topic.id)
-    overview: list[OverviewRow] = []
-    clock_rows: list[tuple[str, ClockRow | None, str]] = []
-    not_covered: list[Markup] = []
-    no_clock: list[Markup] = []
-    covering: dict[str, list[PolicyDocument]] = {}
-
-    for jid in _jurisdictions_with_documents(ctx):
-        docs = [d for d in _own_documents(ctx, jid) if topic.id in d.topics_covered]
-        covering[jid] = docs
-        jlink = ctx.jurisdiction_link(jid, page)
-        clocks = [(d, c) for d in docs for c in d.spec.clocks if c.topic == topic.id]
-        duties = [(d, u) for d in docs for u in d.spec.duties if u.topic == topic.id]
-        procs = [(d, p) for d in docs for p in d.spec.procedures if p.topic == topic.id]
-        if not docs:
-            status = NOT_COVERED
-            not_covered.append(jlink)
-            clock_rows.append((jid, None, NOT_COVERED))
-        elif not clocks:
-            status = NO_CLOCK
-            no_clock.append(jlink)
-            clock_rows.append((jid, None, NO_CLOCK))
-        else:
-            status = f"{len(clocks)}项时限"
-            clock_rows.extend((jid, clock_row(ctx, d, c, page), "") for d, c in clocks)
-        proc_links = [
-            escape.md_link(p.title, links.relative(page, links.document_page(d.id),
-                                                   links.procedure_anchor(p.id)))
-            for d, p in procs
-        ]
-        overview.append(OverviewRow(
-            jurisdiction=jlink,
-            documents=Markup("<br>").join(ctx.document_link(d.id, page) for d in docs)
-            if docs else DASH,
-            clocks=len(clocks),
-            duties=len(duties),
-            procedures=Markup("<br>").join(proc_links) if proc_links else DASH,
-            status=gap_html(status) if status in (NOT_COVERED, NO_CLOCK)
-            else escape.md_cell(status),
-        ))
-
-    marks = mark_extremes([row.hours if row else None for _, row, _ in clock_rows])
-    compare = [
-        CompareClock(ctx.jurisdiction_link(jid, page), row, _mark_cell(row, mark),
-                     gap_html(gap) if gap else Markup(""))
-        for (jid, row, gap), mark in zip(clock_rows, marks, strict=True)
-    ]
-
-    return TopicPage(
-        path=page,
-        title=escape.md_text(topic.name),
-        front_title=escape.front_matter(f"专题：{topic.name}"),
-        anchor=escape.html_attr(f"topic--{topic.id}"),
-        question=escape.md_text(topic.question),
-        description=escape.md_block(topic.description) if topic.description else None,
-        overview=overview,
-        clocks=compare,
-        has_marks=any(m for m in marks),
-        actor_types=_actor_type_sections(ctx, topic, covering, page),
-        quotas=[quota_row(ctx, d, q, page)
-                for jid in _jurisdictions_with_documents(ctx) for d in covering[jid]
-                for q in d.spec.quotas if q.topic == topic.id],
-        not_covered=not_covered,
-        no_clock=no_clock,
-    )
+def _ordered(ctx: RenderContext) -> Ordered:
+    """Jurisdictions with documents in tree order, each with its documents in document order
+    (sorted once for every topic)."""
+    return {jid: sorted(ctx.kb.documents_by_jurisdiction[jid], key=ctx.document_order)
+            for jid in sorted(ctx.kb.documents_by_jurisdiction, key=ctx.jurisdiction_order)}
 
 
-def _actor_type_sections(ctx: RenderContext, topic: Topic,
-                         covering: dict[str, list[PolicyDocument]],
-                         page: str) -> list[ActorTypeSection]:
-    used = {
-        d.actors[a].type
-        for docs in covering.values() for d in docs
-        for u in d.spec.duties if u.topic == topic.id for a in u.actors
-    }
-    sections = []
-    for actor_type in ctx.kb.actor_types:
-        if actor_type.id not in used:
-            continue
-        rows: list[CompareDuty] = []
-        for jid, docs in sorted(covering.items(), key=lambda kv: ctx.jurisdiction_order(kv[0])):
-            jlink = ctx.jurisdiction_link(jid, page)
-            found = False
+def _gather(ordered: Ordered, topic: Topic) -> dict[str, _Jurisdiction]:
+    """Every jurisdiction with documents, in tree order, with what it says on the topic."""
+    found: dict[str, _Jurisdiction] = {}
+    for jid, all_docs in ordered.items():
+        docs = [d for d in all_docs if topic.id in d.topics_covered]
+        j = _Jurisdiction(jid, docs)
+        for d in docs:
+            j.clocks[d.id] = [_Clock(d, c, comparable_hours(c.limit))
+                              for c in d.spec.clocks if c.topic == topic.id]
+            for u in d.spec.duties:
+                if u.topic == topic.id:
+                    for a in u.actors:
+                        j.duty_types.setdefault(d.actors[a].type, set()).add(u.role)
+        found[jid] = j
+    return found
+
+
+class TopicPages:
+    """Every page of one topic, planned against the page budget (see the module docstring)."""
+
+    def __init__(self, ctx: RenderContext, topic: Topic, ordered: Ordered | None = None) -> None:
+        self.ctx, self.topic = ctx, topic
+        self.jurisdictions = _gather(ordered if ordered is not None else _ordered(ctx), topic)
+        used = {t for j in self.jurisdictions.values() for t in j.duty_types}
+        self.actor_types = [a.id for a in ctx.kb.actor_types if a.id in used]
+        self._rows: dict[str, _TopicRows] = {}
+        sizing = self.rows(links.topic_part_page(topic.id, "x"))
+        tree = paging.area_tree(ctx.graph)
+        self.plan = paging.plan(
+            tree.roots, tree.children,
+            lambda j: sizing.size(j) if j in self.jurisdictions else paging.Size(),
+            paging.CONTENT_BUDGET - _PAGE_FRAME, _SUMMARY_ROW)
+
+    def path(self, key: str) -> str:
+        return links.topic_part_page(self.topic.id, key) if key else \
+            links.topic_page(self.topic.id)
+
+    def rows(self, page: str) -> _TopicRows:
+        folder = posixpath.dirname(page)
+        if folder not in self._rows:
+            self._rows[folder] = _TopicRows(self.ctx, self.topic, self.jurisdictions,
+                                            self.actor_types, page)
+        return self._rows[folder]
+
+    def pages(self) -> list[TopicPage]:
+        return [self._page(part) for part in self.plan.parts]
+
+    def part_name(self, key: str) -> str:
+        return self.plan.name(key, self.ctx.jurisdiction_name)
+
+    def _page(self, part: paging.Part) -> TopicPage:
+        ctx, topic = self.ctx, self.topic
+        page = self.path(part.key)
+        rows = self.rows(page)
+        lines = [rows.lines(s) for s in part.shares]
+        clocks = [c for ls in lines for c in ls.clocks]
+        marks = mark_extremes([c.hours for c in clocks])
+        sections = []
+        for actor_type in self.actor_types:
+            found = [r for ls in lines for r in ls.duties.get(actor_type, [])]
+            if found:
+                sections.append(ActorTypeSection(
+                    anchor=escape.html_attr(links.actor_type_anchor(actor_type)),
+                    name=escape.md_text(ctx.actor_type_name(actor_type)),
+                    rows=escape.join(NL, found)))
+        shown = list(dict.fromkeys(part.jurisdictions))
+        name = self.part_name(part.key) if part.key else ""
+        summary = self._summary(part, page) if part.children else None
+        return TopicPage(
+            path=page,
+            title=escape.md_text(f"{topic.name}（{name}）" if name else topic.name),
+            front_title=escape.front_matter(f"专题：{topic.name}（{name}）" if name
+                                            else f"专题：{topic.name}"),
+            anchor=escape.html_attr(f"topic--{topic.id}"),
+            question=escape.md_text(topic.question),
+            description=escape.md_block(topic.description)
+            if topic.description and not part.key else None,
+            trail=self._trail(part.key, page) if part.key else None,
+            summary=summary,
+            shown=bool(lines),
+            overview=escape.join(NL, [ls.overview for ls in lines]),
+            clocks=escape.join(NL, [c.render(m) for c, m in zip(clocks, marks, strict=True)]),
+            has_marks=any(marks),
+            actor_types=sections,
+            quotas=escape.join(NL, [q for ls in lines for q in ls.quotas]),
+            not_covered=[rows.jlink(j) for j in shown
+                         if self.jurisdictions[j].status == NOT_COVERED],
+            no_clock=[rows.jlink(j) for j in shown if self.jurisdictions[j].status == NO_CLOCK],
+        )
+
+    def _trail(self, key: str, page: str) -> Markup:
+        """Links from the entry page down to the part above this one."""
+        items = [escape.md_link(f"专题：{self.topic.name}" if not k else self.part_name(k),
+                                links.relative(page, self.path(k)))
+                 for k in self.plan.ancestors(key)]
+        return escape.join(Markup(" › "), [*items, escape.md_text(self.part_name(key))])
+
+    def _summary(self, part: paging.Part, page: str) -> TopicSummary:
+        summary_rows = []
+        every: dict[str, None] = {}
+        for entry in self.plan.entries(part):
+            every.update(dict.fromkeys(entry.jurisdictions))
+            only: set[str] | None = None
+            name = self.ctx.jurisdiction_name(entry.jurisdiction)
+            if entry.items is not None:
+                start, stop = entry.items
+                docs = self.jurisdictions[entry.jurisdiction].documents[start:stop]
+                only = {d.id for d in docs}
+                name = self.part_name(entry.part)
+            link = escape.md_link(name, links.relative(page, self.path(entry.part)))
+            summary_rows.append(self._stats(link, list(entry.jurisdictions), only, page))
+        every.update(dict.fromkeys(part.jurisdictions))
+        total = self._stats(escape.md_cell("合计"), list(every), None, page)
+        actor_summary = []
+        for actor_type in self.actor_types:
+            roles: dict[Role, int] = {}
+            having = 0
+            for jid in every:
+                j = self.jurisdictions[jid]
+                if actor_type not in j.duty_types:
+                    continue
+                having += 1
+                for role in j.duty_types[actor_type]:
+                    roles[role] = roles.get(role, 0) + 1
+            actor_summary.append(ActorTypeSummary(
+                anchor=escape.html_attr(links.actor_type_anchor(actor_type)),
+                name=escape.md_cell(self.ctx.actor_type_name(actor_type)),
+                jurisdictions=having,
+                roles=escape.md_cell(" · ".join(
+                    f"{ROLE_LABEL[r]} {roles[r]}"
+                    for r in sorted(roles, key=lambda r: ROLE_ORDER[r]))),
+                missing=len(every) - having,
+            ))
+        return TopicSummary(rows=summary_rows, total=total, actor_types=actor_summary)
+
+    def _stats(self, link: Markup, jurisdictions: list[str], only: set[str] | None,
+               page: str) -> SummaryRow:
+        """Counts and extremes over ``jurisdictions`` (restricted to documents ``only``)."""
+        covering = documents = clocks = not_covered = no_clock = 0
+        timed: list[_Clock] = []
+        for jid in jurisdictions:
+            j = self.jurisdictions[jid]
+            docs = [d for d in j.documents if only is None or d.id in only]
+            covering += bool(docs)
+            documents += len(docs)
             for d in docs:
-                for u in d.spec.duties:
-                    actors = [a for a in u.actors if d.actors[a].type == actor_type.id]
-                    if u.topic == topic.id and actors:
-                        rows.append(CompareDuty(jlink, duty_row(ctx, d, u, page, actors),
-                                                Markup("")))
-                        found = True
-            if not found:
-                rows.append(CompareDuty(jlink, None,
-                                        gap_html(NO_DUTY if docs else NOT_COVERED)))
-        sections.append(ActorTypeSection(
-            anchor=escape.html_attr(links.actor_type_anchor(actor_type.id)),
-            name=escape.md_text(actor_type.name),
-            rows=rows,
-        ))
-    return sections
+                clocks += len(j.clocks[d.id])
+                timed.extend(c for c in j.clocks[d.id] if c.hours is not None)
+            if only is None:
+                not_covered += j.status == NOT_COVERED
+                no_clock += j.status == NO_CLOCK
+        strictest = min(timed, key=lambda c: c.hours or 0.0, default=None)
+        loosest = max(timed, key=lambda c: c.hours or 0.0, default=None)
+        differ = strictest is not None and loosest is not None and \
+            strictest.hours != loosest.hours
+        return SummaryRow(
+            link=link,
+            jurisdictions=len(jurisdictions),
+            covering=covering,
+            documents=documents,
+            clocks=clocks,
+            strictest=self._extreme(strictest, page) if differ else DASH,
+            loosest=self._extreme(loosest, page) if differ else DASH,
+            not_covered=not_covered,
+            no_clock=no_clock,
+        )
+
+    def _extreme(self, c: _Clock | None, page: str) -> Markup:
+        """``2小时内（[浙江省](…#clock--x)）``: the limit, linked to the clock on its page."""
+        assert c is not None
+        target = links.relative(page, links.document_page(c.doc.id),
+                                links.clock_anchor(c.clock.id))
+        where = self.ctx.jurisdiction_name(c.doc.spec.jurisdiction)
+        return escape.concat(escape.md_cell(limit_text(c.clock.limit)), Markup("（"),
+                             escape.md_link(where, target), Markup("）"))
+
+
+def topic_pages(ctx: RenderContext) -> list[TopicPage]:
+    """Every topic's entry page ``topics/<topic>.md``, each followed by its parts (none when
+    the topic fits one page)."""
+    ordered = _ordered(ctx)
+    return [view for topic in ctx.kb.topics for view in TopicPages(ctx, topic, ordered).pages()]
 
 
 def topics_index_page(ctx: RenderContext) -> TopicsIndexPage:

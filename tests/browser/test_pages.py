@@ -12,11 +12,12 @@ from generator.validate import check_knowledge_base
 pytestmark = pytest.mark.browser
 
 
-#: Links of flowchart steps (nodes); lane headers are nodes with a tooltip but no link.
+#: Links of flowchart steps (nodes) to their clause on the document page (``../#<provision>``);
+#: lane bands carry a tooltip but no link.
 STEP_LINKS = (
     "xpath=//div[contains(@class,'pk-diagram')]"
     "//*[local-name()='g' and contains(concat(' ', @class, ' '), ' node ')]"
-    "//*[local-name()='a'][starts-with(@*[local-name()='href'], '#')]"
+    "//*[local-name()='a'][starts-with(@*[local-name()='href'], '../#')]"
 )
 
 
@@ -27,29 +28,57 @@ def document_pages(site: Project) -> list[str]:
     )
 
 
+def procedure_pages(site: Project) -> list[str]:
+    """``documents/<doc>/<proc>/``: one page per procedure, with its chart."""
+    return sorted(
+        p.parent.relative_to(site.site).as_posix() + "/"
+        for p in (site.site / "documents").glob("*/*/index.html")
+    )
+
+
 def test_clicking_a_flowchart_step_lands_on_its_clause(
     page: Any, product_site: Project, product_server: Server
 ) -> None:
     clicked = 0
-    for path in document_pages(product_site):
+    for path in procedure_pages(product_site):
         page.goto(product_server.url + path)
         steps = page.locator(STEP_LINKS)
         if steps.count() == 0:
             continue
         step = steps.first
         href = step.evaluate("a => a.getAttribute('xlink:href') || a.getAttribute('href')")
-        assert href.startswith("#"), href
+        assert href.startswith("../#"), href
+        anchor = href.removeprefix("../")
+        document = path.rstrip("/").rsplit("/", 1)[0] + "/"
         step.scroll_into_view_if_needed()
         step.click()
-        page.wait_for_function(f"location.hash === {href!r}")
-        target = page.locator(f"[id={href[1:]!r}]")
+        page.wait_for_function(
+            f"location.pathname.endsWith({'/' + document!r}) && location.hash === {anchor!r}")
+        target = page.locator(f"[id={anchor[1:]!r}]")
         assert target.count() == 1
         box = target.bounding_box()
         assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
         clicked += 1
         if clicked == 2:
             break
-    assert clicked, "no document page has a flowchart with step links"
+    assert clicked, "no procedure page has a flowchart with step links"
+    assert page.console_problems == []
+
+
+def test_document_page_lists_its_procedure_pages(
+    page: Any, product_site: Project, product_server: Server
+) -> None:
+    procedures = procedure_pages(product_site)
+    document = procedures[0].rstrip("/").rsplit("/", 1)[0] + "/"
+    own = [p for p in procedures if p.startswith(document)]
+    page.goto(product_server.url + document)
+    links = page.locator("article a[href]")
+    urls = [u.removeprefix(product_server.url).split("#")[0]
+            for u in links.evaluate_all("as => as.map(a => a.href)")]
+    assert sorted(set(own) & set(urls)) == own
+    links.nth(urls.index(own[0])).click()
+    page.wait_for_selector(".pk-diagram svg")
+    assert page.url == product_server.url + own[0]
     assert page.console_problems == []
 
 
@@ -72,7 +101,7 @@ def test_pages_load_without_console_errors(
 ) -> None:
     paths = ["", "documents/", "topics/", "jurisdictions/", "indexes/", "indexes/clocks/",
              "indexes/matrix/", "indexes/citations/", "data/", "about/", "about/search/?q=移送",
-             "404.html", *document_pages(product_site)[:3]]
+             "404.html", *document_pages(product_site)[:3], *procedure_pages(product_site)[:2]]
     problems = []
     for path in paths:
         page.goto(product_server.url + path)

@@ -109,7 +109,7 @@ def test_results_highlight_the_query_and_link_to_sections(
 ) -> None:
     search(page, product_server, "联席会议")
     marks = page.eval_on_selector_all(".pk-result mark", "els => els.map(e => e.textContent)")
-    assert marks and all("联席会议" in m for m in marks)
+    assert marks and all(tokens(m) == tokens("联席会议") for m in marks)
     sections = page.eval_on_selector_all(".pk-result__section", "els => els.map(e => e.hash)")
     assert sections and all(h.startswith("#") for h in sections)
 
@@ -134,3 +134,46 @@ def test_bytes_per_query_stay_small(page: Any, product_server: Server) -> None:
     """Pagefind fetches index fragments per query; lunr would ship the whole index first."""
     _, _, first = search(page, product_server, "移送")
     assert 0 < first < 1_000_000
+
+
+def result_texts(page: Any) -> dict[str, str]:
+    """Result URL → the text the result shows (title, excerpts, section links)."""
+    pairs = page.eval_on_selector_all(
+        ".pk-result", "els => els.map(e => [e.querySelector('h3 a').pathname, e.innerText])")
+    return dict(pairs)
+
+
+def test_excerpts_show_the_traditional_original(page: Any, product_server: Server) -> None:
+    """The index is simplified; what a result shows is the page's own (traditional) text."""
+    urls, _, _ = search(page, product_server, "规范")
+    assert GUANYUN in urls
+    shown = result_texts(page)[GUANYUN]
+    marks = page.eval_on_selector_all(
+        f'.pk-result:has(h3 a[href$="{GUANYUN}"]) mark', "els => els.map(e => e.textContent)")
+    assert marks[0] == "規范"  # the first place it occurs: the title, in traditional script
+    assert "進一步規范基層綜合行政執法工作的實施意見" in shown
+    assert "規 范" not in shown and "规范基层" not in shown  # no token spacing, not folded
+    for text in result_texts(page).values():
+        assert not re.search("[\ue000-\uf8ff]", text), "a private-use mark leaked into a result"
+    assert page.console_problems == []
+
+
+def test_excerpt_keeps_punctuation_width_and_spaces(page: Any, product_server: Server) -> None:
+    search(page, product_server, "首问负责")
+    excerpts = page.eval_on_selector_all(".pk-result__excerpt", "els => els.map(e => e.innerText)")
+    joined = "".join(excerpts)
+    assert "首问负责" in joined
+    assert "，" in joined or "。" in joined  # full-width punctuation shown as on the page
+
+
+def test_results_load_five_at_a_time(page: Any, product_server: Server) -> None:
+    page.goto(product_server.url + "about/search/?q=" + "执法")
+    page.wait_for_selector("#pk-search[data-pk-state=done]")
+    assert page.locator(".pk-result").count() == 5
+    mark = len(product_server.served)
+    page.click(".pk-search__more")
+    page.wait_for_function("document.querySelectorAll('.pk-result').length > 5")
+    fragments = [p for p, _ in product_server.served[mark:] if "/fragment/" in p]
+    assert page.locator(".pk-result").count() == 10
+    assert 0 < len(fragments) <= 5
+
