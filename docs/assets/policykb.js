@@ -1,21 +1,33 @@
 /* policykb: search box in the header, the search page, sortable and filterable tables.
  *
  * Search runs on Pagefind's JavaScript API (pagefind/pagefind.js, written by `policykb build`).
- * The index is built from a folded copy of every page (generator/search.py): NFKC, traditional →
- * simplified one character at a time, a space before every Han character.  Queries are folded
- * here with the same table (pagefind/policykb-t2s.json) and split the same way; an exact phrase
- * search decides which pages contain the query and an ordinary search over the same characters
- * ranks them.  Keep fold() in step with generator/search.py.
+ * The index is built from a folded copy of every page (generator/search.py): traditional →
+ * simplified one character at a time, full-width letters and digits → half-width, a space
+ * before every Han character.  Queries are folded here with the same table
+ * (pagefind/policykb-t2s.json) and split the same way; an exact phrase search decides which
+ * pages contain the query and an ordinary search over the same characters ranks them.  Keep
+ * fold() in step with generator/search.py.
+ *
+ * Excerpts are built here, not by Pagefind: the stored text of a page carries marks (a
+ * traditional character's private-use mark after its simplified form, ^ for a space of the page,
+ * a backtick at the end of a block, | after a punctuation mark that is full-width on the page),
+ * so the excerpt shows the page's own text around the first place the phrase occurs, and each
+ * further section that contains it links to its anchor.
  */
 (function () {
   "use strict";
 
   var HAN = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{2ffff}";
   var TOKEN = new RegExp("[" + HAN + "]|[0-9a-z]+", "gu");
-  var SPACE_AFTER_HAN = new RegExp("([" + HAN + "])((?:</?mark>)*)\\s+", "gu");
-  var SPACE_BEFORE_HAN = new RegExp("\\s+((?:</?mark>)*)(?=[" + HAN + "])", "gu");
-  var SPACE_IN_NUMBER = /(\d[^\s\w<>]+)((?:<\/?mark>)*)\s+((?:<\/?mark>)*)(?=\d)/g;
-  var PAGE_SIZE = 10;
+  var WORD_CHAR = new RegExp("[" + HAN + "0-9A-Za-z]", "u");
+  var PUA = /[\ue000-\uf8ff]/g;
+  var SPACE_MARK = "^"; // marks in the stored text, as generator/search.py writes them
+  var BLOCK_MARK = "`";
+  var WIDE_MARK = "|";
+  var PAGE_SIZE = 5; // results whose text is fetched at a time ("显示更多结果" loads the next)
+  var BEFORE = 16; // words (about characters) shown before the phrase in an excerpt
+  var AFTER = 44; // and after its start
+  var MAX_SECTIONS = 3;
 
   function siteRoot() {
     var base = ".";
@@ -74,15 +86,15 @@
     return Promise.all([engine, table]).then(function (loaded) {
       var pagefind = loaded[0];
       var chars = Array.from(loaded[1].t2s);
-      var map = new Map();
-      for (var i = 0; i + 1 < chars.length; i += 2) {
-        map.set(chars[i], chars[i + 1]);
+      var t2s = new Map();
+      var marks = new Map();
+      for (var i = 0; i + 2 < chars.length; i += 3) {
+        marks.set(chars[i], chars[i + 1]);
+        t2s.set(chars[i + 1], chars[i + 2]);
       }
-      return pagefind
-        .options({ baseUrl: siteRoot().pathname, excerptLength: 36 })
-        .then(function () {
-          return { pagefind: pagefind, t2s: map };
-        });
+      return pagefind.options({ baseUrl: siteRoot().pathname }).then(function () {
+        return { pagefind: pagefind, t2s: t2s, marks: marks };
+      });
     });
   }
 
@@ -115,9 +127,6 @@
         return engine.pagefind.search('"' + tokens.join(" ") + '"');
       })
     );
-    var marks = words.map(function (tokens) {
-      return tokens.join("");
-    });
     return Promise.all(searches).then(function (found) {
       var ranked = found[0] ? found[0].results : [];
       found.slice(1).forEach(function (exact) {
@@ -130,57 +139,156 @@
           return ids.has(r.id);
         });
       });
-      return { results: ranked, phrases: marks };
+      return { results: ranked, phrases: words };
     });
   }
 
-  /* Pagefind excerpts are escaped text with <mark> around every matching word.  The folded
-   * index put spaces between Han characters and inside numbers (3. 14): they are taken out.  The ranking search marks
-   * every character of the query wherever it occurs; only runs of marked characters that contain
-   * one of the query's phrases stay marked. */
-  function setExcerpt(element, excerpt, phrases) {
-    var text = String(excerpt || "")
-      .replace(SPACE_AFTER_HAN, "$1$2")
-      .replace(SPACE_BEFORE_HAN, "$1")
-      .replace(SPACE_IN_NUMBER, "$1$2$3");
-    var runs = [];
-    var marked = false;
-    text.split(/(<mark>|<\/mark>)/).forEach(function (part) {
-      if (part === "<mark>" || part === "</mark>") {
-        marked = part === "<mark>";
-        return;
+  /* ---- excerpts in the page's own script ------------------------------------------------ */
+
+  /* One stored word as the page shows it: marks decoded (see generator/search.py), a
+   * traditional character put back, a full-width punctuation mark widened again. */
+  function showWord(word, marks) {
+    var chars = Array.from(word);
+    var out = "";
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i];
+      var original = marks.get(c);
+      if (chars[i + 1] === WIDE_MARK && /[!-~]/.test(c) && !/[0-9A-Za-z]/.test(c)) {
+        out += String.fromCharCode(c.charCodeAt(0) + 0xfee0);
+        i += 1;
+      } else if (original !== undefined) {
+        out = Array.from(out).slice(0, -1).join("") + original;
+      } else if (c === SPACE_MARK || c === BLOCK_MARK) {
+        out += " ";
+      } else if (c !== WIDE_MARK && !/[\ue000-\uf8ff]/.test(c)) {
+        out += c;
       }
-      if (!part) {
-        return;
-      }
-      var value = decodeEntities(part);
-      var last = runs[runs.length - 1];
-      if (last && last.marked === marked) {
-        last.text += value;
-      } else {
-        runs.push({ text: value, marked: marked });
+    }
+    return out;
+  }
+
+  function showText(text, marks) {
+    return String(text || "")
+      .trim()
+      .split(/\s+/)
+      .map(function (w) {
+        return showWord(w, marks);
+      })
+      .join("")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  /* The stored text of a result: its words (as Pagefind counts them), how each is shown, and
+   * the search tokens with the word each comes from. */
+  function pageText(data, marks) {
+    var words = String(data.content || "").trim().split(/[\r\n\s]+/);
+    var tokens = [];
+    var wordOf = [];
+    words.forEach(function (word, index) {
+      (word.replace(PUA, "").toLowerCase().match(TOKEN) || []).forEach(function (token) {
+        tokens.push(token);
+        wordOf.push(index);
+      });
+    });
+    return {
+      words: words,
+      shown: words.map(function (w) {
+        return showWord(w, marks);
+      }),
+      tokens: tokens,
+      wordOf: wordOf,
+    };
+  }
+
+  /* Every place a phrase occurs: [first word, last word], in page order.  A one-token phrase
+   * matches as a prefix, as Pagefind's ordinary search does. */
+  function occurrences(text, phrases) {
+    var found = [];
+    phrases.forEach(function (phrase) {
+      var n = phrase.length;
+      for (var i = 0; i + n <= text.tokens.length; i++) {
+        var match = true;
+        for (var j = 0; j < n && match; j++) {
+          var token = text.tokens[i + j];
+          match = n === 1 ? token.indexOf(phrase[0]) === 0 : token === phrase[j];
+        }
+        if (match) {
+          found.push([text.wordOf[i], text.wordOf[i + n - 1]]);
+        }
       }
     });
-    runs.forEach(function (run) {
-      var keep =
-        run.marked &&
-        (!phrases ||
-          phrases.some(function (phrase) {
-            return run.text.toLowerCase().indexOf(phrase) >= 0;
-          }));
-      var node = document.createTextNode(run.text);
-      if (keep) {
+    return found.sort(function (a, b) {
+      return a[0] - b[0] || a[1] - b[1];
+    });
+  }
+
+  function tokenSpan(shown) {
+    var chars = Array.from(shown);
+    var first = -1;
+    var last = -1;
+    chars.forEach(function (c, i) {
+      if (WORD_CHAR.test(c)) {
+        first = first < 0 ? i : first;
+        last = i;
+      }
+    });
+    return first < 0 ? [0, chars.length] : [first, last + 1];
+  }
+
+  /* Fill ``element`` with the words around ``hit`` (a [first, last] pair), every occurrence in
+   * view marked as one run from its first letter to its last. */
+  function fillExcerpt(element, text, hit, found) {
+    var start = Math.max(0, hit[0] - BEFORE);
+    var end = Math.min(text.words.length, hit[0] + AFTER);
+    var chars = [];
+    var offsets = [];
+    for (var w = start; w < end; w++) {
+      offsets[w] = chars.length;
+      Array.prototype.push.apply(chars, Array.from(text.shown[w]));
+    }
+    offsets[end] = chars.length;
+    var ranges = [];
+    found.forEach(function (occ) {
+      if (occ[0] < start || occ[1] >= end) {
+        return;
+      }
+      var from = offsets[occ[0]] + tokenSpan(text.shown[occ[0]])[0];
+      var to = offsets[occ[1]] + tokenSpan(text.shown[occ[1]])[1];
+      var last = ranges[ranges.length - 1];
+      if (last && from <= last[1]) {
+        last[1] = Math.max(last[1], to);
+      } else {
+        ranges.push([from, to]);
+      }
+    });
+    var pieces = [];
+    var at = 0;
+    ranges.forEach(function (r) {
+      pieces.push([chars.slice(at, r[0]).join(""), false]);
+      pieces.push([chars.slice(r[0], r[1]).join(""), true]);
+      at = r[1];
+    });
+    pieces.push([chars.slice(at).join(""), false]);
+    pieces.forEach(function (piece, i) {
+      var value = piece[0].replace(/\s+/g, " ");
+      if (i === 0) {
+        value = (start > 0 ? "…" : "") + value.replace(/^\s+/, "");
+      }
+      if (i === pieces.length - 1) {
+        value = value.replace(/\s+$/, "") + (end < text.words.length ? "…" : "");
+      }
+      if (!value) {
+        return;
+      }
+      var node = document.createTextNode(value);
+      if (piece[1]) {
         var mark = document.createElement("mark");
         mark.appendChild(node);
         node = mark;
       }
       element.appendChild(node);
     });
-  }
-
-  function decodeEntities(text) {
-    var doc = new DOMParser().parseFromString("<!doctype html><body>" + text, "text/html");
-    return doc.body.textContent || "";
   }
 
   function link(href, text, className) {
@@ -193,40 +301,72 @@
     return a;
   }
 
-  function renderResult(data, phrases) {
+  function excerptParagraph(text, hit, found) {
+    var p = document.createElement("p");
+    p.className = "pk-result__excerpt";
+    fillExcerpt(p, text, hit, found);
+    return p;
+  }
+
+  /* The anchor (any element with an id) and the heading each occurrence falls under. */
+  function placeOf(anchors, word) {
+    var place = { anchor: null, heading: null };
+    anchors.forEach(function (a) {
+      if (a.location <= word) {
+        place.anchor = a;
+        if (/^h[2-6]$/i.test(a.element)) {
+          place.heading = a;
+        }
+      }
+    });
+    return place;
+  }
+
+  function renderResult(data, phrases, marks) {
     var item = document.createElement("li");
     item.className = "pk-result";
     var title = document.createElement("h3");
     title.appendChild(link(data.url, (data.meta && data.meta.title) || data.url));
     item.appendChild(title);
-    var excerpt = document.createElement("p");
-    excerpt.className = "pk-result__excerpt";
-    setExcerpt(excerpt, data.excerpt, phrases);
-    item.appendChild(excerpt);
-    var subs = (data.sub_results || []).filter(function (sub) {
-      return sub.url !== data.url;
-    });
-    if (subs.length) {
-      var list = document.createElement("ul");
-      list.className = "pk-result__sections";
-      subs.slice(0, 3).forEach(function (sub) {
-        var li = document.createElement("li");
-        li.appendChild(link(sub.url, setTitle(sub.title), "pk-result__section"));
-        var p = document.createElement("p");
-        p.className = "pk-result__excerpt";
-        setExcerpt(p, sub.excerpt, phrases);
-        li.appendChild(p);
-        list.appendChild(li);
+    var text = pageText(data, marks);
+    var found = occurrences(text, phrases);
+    if (!found.length) {
+      return item;
+    }
+    var count = document.createElement("span");
+    count.className = "pk-result__count";
+    count.textContent = found.length + " 处";
+    title.appendChild(count);
+    item.appendChild(excerptParagraph(text, found[0], found));
+
+    var anchors = (data.anchors || [])
+      .filter(function (a) {
+        return a.id && !/^h1$/i.test(a.element);
+      })
+      .sort(function (a, b) {
+        return a.location - b.location;
       });
+    var first = placeOf(anchors, found[0][0]).anchor;
+    var seen = new Set([first ? first.id : ""]);
+    var list = document.createElement("ul");
+    list.className = "pk-result__sections";
+    found.forEach(function (hit) {
+      var place = placeOf(anchors, hit[0]);
+      if (!place.anchor || seen.has(place.anchor.id) || seen.size > MAX_SECTIONS) {
+        return;
+      }
+      seen.add(place.anchor.id);
+      var heading = place.heading ? showText(place.heading.text, marks) : "";
+      var li = document.createElement("li");
+      var href = data.url.replace(/#.*$/, "") + "#" + encodeURIComponent(place.anchor.id);
+      li.appendChild(link(href, heading || "本节", "pk-result__section"));
+      li.appendChild(excerptParagraph(text, hit, found));
+      list.appendChild(li);
+    });
+    if (list.childNodes.length) {
       item.appendChild(list);
     }
     return item;
-  }
-
-  function setTitle(text) {
-    var holder = document.createElement("span");
-    setExcerpt(holder, text, null);
-    return holder.textContent;
   }
 
   function initSearchPage(root) {
@@ -277,7 +417,7 @@
           return;
         }
         datas.forEach(function (data) {
-          list.appendChild(renderResult(data, phrases));
+          list.appendChild(renderResult(data, phrases, engine.marks));
         });
         root.setAttribute("data-pk-state", "done");
       });
@@ -347,9 +487,12 @@
 
   /* ---- sortable and filterable tables ------------------------------------------------- */
 
+  /* The sort key of a cell: the data-sort of the cell or of an element inside it (the
+   * templates open a cell with <span class="pk-sortkey" data-sort="…">, as Markdown tables
+   * cannot set attributes on cells), else the cell's text. */
   function cellKey(cell) {
-    var key = cell.getAttribute("data-sort");
-    return key !== null ? key : cell.textContent.trim();
+    var holder = cell.hasAttribute("data-sort") ? cell : cell.querySelector("[data-sort]");
+    return holder ? holder.getAttribute("data-sort") : cell.textContent.trim();
   }
 
   function compareKeys(a, b) {
@@ -373,7 +516,10 @@
     }
     table.setAttribute("data-pk-enhanced", "true");
     var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, index) {
+      return { row: row, index: index, text: foldForFilter(row.textContent) };
+    });
     var anchor = table.closest(".md-typeset__scrollwrap") || table;
 
     var bar = document.createElement("div");
@@ -390,64 +536,91 @@
     bar.appendChild(count);
     anchor.parentNode.insertBefore(bar, anchor);
 
-    function updateCount(visible) {
-      count.textContent = "显示 " + visible + " / " + rows.length + " 行";
-    }
-    updateCount(rows.length);
-
-    filter.addEventListener("input", function () {
+    function applyFilter() {
       var terms = foldForFilter(filter.value).split(/\s+/).filter(Boolean);
       var visible = 0;
-      rows.forEach(function (row) {
-        var text = foldForFilter(row.textContent);
+      rows.forEach(function (r) {
         var match = terms.every(function (t) {
-          return text.indexOf(t) >= 0;
+          return r.text.indexOf(t) >= 0;
         });
-        row.hidden = !match;
+        r.row.hidden = !match;
         visible += match ? 1 : 0;
       });
-      updateCount(visible);
-    });
+      count.textContent = "显示 " + visible + " / " + rows.length + " 行";
+    }
+    filter.addEventListener("input", applyFilter);
+    applyFilter();
 
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+    function sortBy(th, column) {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      headers.forEach(function (other) {
+        other.setAttribute("aria-sort", other === th ? (ascending ? "ascending" : "descending") : "none");
+      });
+      var keyed = rows.map(function (r) {
+        var cell = r.row.cells[column];
+        return { row: r.row, key: cell ? cellKey(cell) : "", index: r.index };
+      });
+      keyed.sort(function (x, y) {
+        var c = compareKeys(x.key, y.key);
+        return (ascending ? c : -c) || x.index - y.index;
+      });
+      keyed.forEach(function (k) {
+        body.appendChild(k.row);
+      });
+    }
+
+    headers.forEach(function (th, column) {
       th.classList.add("pk-sortable__header");
       th.setAttribute("tabindex", "0");
       th.setAttribute("aria-sort", "none");
       th.title = "点击排序";
-      function sort() {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) {
-          other.setAttribute("aria-sort", "none");
-        });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var keyed = Array.prototype.map.call(body.rows, function (row, index) {
-          var cell = row.cells[column];
-          return { row: row, key: cell ? cellKey(cell) : "", index: index };
-        });
-        keyed.sort(function (x, y) {
-          var c = compareKeys(x.key, y.key);
-          return (ascending ? c : -c) || x.index - y.index;
-        });
-        keyed.forEach(function (k) {
-          body.appendChild(k.row);
-        });
-      }
-      th.addEventListener("click", sort);
+      th.addEventListener("click", function () {
+        sortBy(th, column);
+      });
       th.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") {
           event.preventDefault();
-          sort();
+          sortBy(th, column);
         }
       });
     });
   }
 
+  /* Tables inside a .pk-sortable wrapper (or carrying the class themselves). */
   function enhanceTables() {
-    var selector = ".md-typeset .pk-sortable table, .md-typeset table.pk-sortable";
-    if (/\/indexes\/clocks\/?(index\.html)?$/.test(window.location.pathname)) {
-      selector += ", .md-content .md-typeset table";
-    }
-    Array.prototype.forEach.call(document.querySelectorAll(selector), enhanceTable);
+    var tables = document.querySelectorAll(
+      ".md-typeset .pk-sortable table, .md-typeset table.pk-sortable"
+    );
+    Array.prototype.forEach.call(tables, enhanceTable);
+  }
+
+  /* ---- print: collapsed and tabbed content in full ------------------------------------- */
+
+  function preparePrint() {
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".md-typeset details"), function (d) {
+        if (!d.open) {
+          d.open = true;
+          opened.push(d);
+        }
+      });
+      var blocks = document.querySelectorAll(".md-typeset .tabbed-set");
+      Array.prototype.forEach.call(blocks, function (set) {
+        var labels = set.querySelectorAll(".tabbed-labels > label");
+        var panels = set.querySelectorAll(".tabbed-content > .tabbed-block");
+        Array.prototype.forEach.call(panels, function (panel, i) {
+          if (labels[i]) {
+            panel.setAttribute("data-pk-label", labels[i].textContent.trim());
+          }
+        });
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.splice(0).forEach(function (d) {
+        d.open = false;
+      });
+    });
   }
 
   /* ---- start -------------------------------------------------------------------------- */
@@ -459,6 +632,7 @@
       initSearchPage(root);
     }
     enhanceTables();
+    preparePrint();
   }
 
   if (document.readyState === "loading") {
