@@ -184,7 +184,7 @@ def build_site(
                     return result
 
                 with stopwatch("search"):
-                    found = build_search_index(stage.site, stage.root / "search")
+                    found = build_search_index(stage.site, stage.root / "search", cache)
                 for message in found.errors:
                     report.add(diag("search-index-failed", SourceLocation("pagefind"), message))
                 result.counts.update(search_pages=found.pages_indexed,
@@ -202,7 +202,7 @@ def build_site(
                     stage.swap()
                 result.written = True
                 _record_build(cache, state, site_dir, sources)
-                for kind in ("check", "svg", "links"):
+                for kind in ("check", "svg", "inline", "shadow", "links"):
                     cache.prune(kind)
         except OSError as error:
             report.add(diag("output-failed", SourceLocation(str(error.filename or docs_dir)),
@@ -219,16 +219,23 @@ def _default_renderer() -> Renderer:
     return render_site
 
 
+_TRACEBACK_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)
+
+
 def _render(kb: KnowledgeBase, render: Renderer, report: Report) -> RenderedSite | None:
     """Run the renderer; a template or render error becomes a diagnostic, not a traceback."""
     try:
         return render(kb)
     except Exception as error:  # any render failure is reported, never raised
-        frames = traceback.extract_tb(error.__traceback__)
-        template = [f for f in frames if f.filename.endswith(".jinja")]
+        # the innermost cause: an error in a render worker arrives with its traceback as text
+        origin: BaseException = error
+        while origin.__cause__ is not None:
+            origin = origin.__cause__
+        frames = _TRACEBACK_FRAME.findall("".join(traceback.format_exception(origin)))
+        template = [f for f in frames if f[0].endswith(".jinja")]
         where = template[-1] if template else frames[-1] if frames else None
         location = (
-            SourceLocation(_short_path(where.filename), where.lineno or 0, 0)
+            SourceLocation(_short_path(where[0]), int(where[1]), 0)
             if where is not None
             else SourceLocation("generator/render")
         )
@@ -265,7 +272,8 @@ def _place_diagrams(
             seen[path] = seen.get(path, 0) + 1
             prefix = id_prefix(path) + (f"-{seen[path]}" if seen[path] > 1 else "")
             embedded_in.setdefault(path, page)
-            body = inline_svg(svgs[path], prefix)
+            svg = svgs[path]
+            body = cache.text("inline", content_key(svg, prefix), inline_svg, svg, prefix)
             lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}">', body, "</div>"]
             return "\n" + "\n".join(indent + line for line in "\n".join(lines).split("\n")) + "\n"
 
@@ -276,7 +284,9 @@ def _place_diagrams(
             svg = svgs[diagram.path]
             host = embedded_in.get(diagram.path)
             if host is not None:
-                svg = rebase_links(svg, page_url(host), diagram.path)
+                base, own = page_url(host), diagram.path
+                svg = cache.text("inline", content_key(svg, base, own), rebase_links, svg, base,
+                                 own)
             files[diagram.path] = svg.encode("utf-8")
     return files
 

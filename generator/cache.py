@@ -20,6 +20,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -120,6 +121,15 @@ class BuildCache:
     def put_object(self, kind: str, key: str, value: Any) -> None:
         if self.root is not None:
             self.put(kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def text(self, kind: str, key: str, compute: Callable[..., str], *args: str) -> str:
+        """The text stored under ``key``, or ``compute(*args)`` stored there."""
+        found = self.get(kind, key)
+        if found is not None:
+            return found.decode("utf-8", "surrogateescape")
+        value = compute(*args)
+        self.put(kind, key, value.encode("utf-8", "surrogateescape"))
+        return value
 
     def prune(self, kind: str) -> None:
         """Delete the entries of ``kind`` that this build did not ask for."""

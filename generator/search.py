@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import html
 import json
-import multiprocessing
-import os
 import re
 import shutil
 import subprocess
@@ -45,12 +43,13 @@ import sys
 import time
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from generator.cache import BuildCache, code_fingerprint, content_key
 from generator.script import to_simplified
+from generator.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
@@ -69,8 +68,8 @@ WIDE_MARK = "|"  # after an ASCII punctuation mark: the page has its full-width 
 #: shadow writes as the mark followed by ``WIDE_MARK``).
 _MARK_ESCAPES = str.maketrans({SPACE_MARK: "\uff3e", BLOCK_MARK: "\uff40", WIDE_MARK: "\uff5c"})
 TIMEOUT_SECONDS = 1800
-#: Below this many pages per extra process, the shadow copy is written in-process.
-PAGES_PER_WORKER = 150
+#: Pages read and shadowed at a time.
+SHADOW_BATCH = 2000
 #: Pagefind's UI bundles; the site uses its own UI on top of ``pagefind.js``.
 _UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js",
@@ -321,48 +320,54 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
         yield rel, path
 
 
-def _write_shadows(job: tuple[Path, list[tuple[str, Path]]]) -> tuple[int, str]:
-    """Write the shadow of each page of ``job``: how many pages are indexed, and their Han
-    characters (simplified), which decide the pairs the query-side table needs."""
-    shadow, pages = job
-    written = 0
-    chars: set[str] = set()
-    for rel, path in pages:
-        text = shadow_page(path.read_text(encoding="utf-8"))
-        if text is None:
-            continue
-        target = shadow / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        chars.update(text)
-        written += 1
-    return written, "".join(sorted(ch for ch in chars if ord(ch) > 0x3000))
+def shadow_entry(raw: bytes) -> tuple[str, str] | None:
+    """The shadow of one built page and its Han characters (simplified), which decide the
+    pairs the query-side table needs; ``None`` when the page is not indexed."""
+    text = shadow_page(raw.decode("utf-8"))
+    if text is None:
+        return None
+    return text, "".join(sorted(ch for ch in set(text) if ord(ch) > 0x3000))
 
 
-def write_shadow_site(site_dir: Path, shadow: Path) -> tuple[int, set[str]]:
-    """The shadow copy Pagefind indexes, written by one process per core on large sites.
+def write_shadow_site(
+    site_dir: Path, shadow: Path, cache: BuildCache | None = None
+) -> tuple[int, set[str]]:
+    """The shadow copy Pagefind indexes; a page whose HTML has not changed since the last build
+    takes its shadow from ``cache``, the others are made on every core.
 
     Returns the number of pages indexed and the set of characters (above U+3000) they hold.
     """
+    cache = cache if cache is not None else BuildCache(None)
+    fingerprint = code_fingerprint()
     pages = list(_pages(site_dir))
-    workers = min(os.cpu_count() or 1, len(pages) // PAGES_PER_WORKER)
-    if workers <= 1:
-        outcomes = [_write_shadows((shadow, pages))]
-    else:
-        jobs = [(shadow, pages[i::workers * 4]) for i in range(workers * 4)]
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            outcomes = list(pool.map(_write_shadows, jobs))
-    return sum(n for n, _ in outcomes), {ch for _, chars in outcomes for ch in chars}
+    written = 0
+    chars: set[str] = set()
+    for start in range(0, len(pages), SHADOW_BATCH):  # batches bound the memory held
+        batch = pages[start:start + SHADOW_BATCH]
+        raw = [path.read_bytes() for _, path in batch]
+        keys = [content_key(fingerprint, data) for data in raw]
+        for (rel, _), entry in zip(batch, cached_map(shadow_entry, raw, keys, cache, "shadow"),
+                                   strict=True):
+            if entry is None:
+                continue
+            text, han = entry
+            target = shadow / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            chars.update(han)
+            written += 1
+    return written, chars
 
 
-def build_search_index(site_dir: Path, work_dir: Path) -> SearchIndexResult:
+def build_search_index(
+    site_dir: Path, work_dir: Path, cache: BuildCache | None = None
+) -> SearchIndexResult:
     """Write ``site_dir/pagefind/``; ``work_dir`` (created, then removed) holds the shadow."""
     started = time.perf_counter()
     result = SearchIndexResult()
     shadow = work_dir / "shadow"
     shutil.rmtree(shadow, ignore_errors=True)
-    result.pages_indexed, chars = write_shadow_site(site_dir, shadow)
+    result.pages_indexed, chars = write_shadow_site(site_dir, shadow, cache)
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     if result.pages_indexed:

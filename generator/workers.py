@@ -61,12 +61,8 @@ def cached_map(
             missing.append(index)
         else:
             results[index] = found
-    workers = min(worker_count(), len(missing))
-    calls = [(func, inputs[i]) for i in missing]
-    if workers > 1 and len(missing) >= PARALLEL_FROM and "fork" in _start_methods():
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            blobs = list(pool.map(_pickled, calls, chunksize=max(1, len(calls) // (workers * 8))))
+    if len(missing) >= PARALLEL_FROM:
+        blobs = _run_pickled([(func, inputs[i]) for i in missing])
         for index, blob in zip(missing, blobs, strict=True):
             cache.put(kind, keys[index], blob)
             results[index] = pickle.loads(blob)
@@ -75,6 +71,28 @@ def cached_map(
             results[index] = value = func(inputs[index])
             cache.put_object(kind, keys[index], value)
     return results
+
+
+def parallel_map(func: Callable[[T], R], inputs: Sequence[T]) -> list[R]:
+    """``[func(x) for x in inputs]`` on every core when there are enough inputs.
+
+    Worker processes are forked, so ``func`` may read module state set up before the call
+    (a render context, say) without it being pickled once per input.
+    """
+    if len(inputs) < PARALLEL_FROM:
+        return [func(x) for x in inputs]
+    return [pickle.loads(blob) for blob in _run_pickled([(func, x) for x in inputs])]
+
+
+def _run_pickled(calls: list[tuple[Callable[[Any], Any], Any]]) -> list[bytes]:
+    """Each call's pickled result, in order: in forked workers, or here when there is one core
+    or no ``fork`` (the results are the same either way)."""
+    workers = min(worker_count(), len(calls))
+    if workers <= 1 or "fork" not in _start_methods():
+        return [_pickled(call) for call in calls]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_pickled, calls, chunksize=max(1, len(calls) // (workers * 8))))
 
 
 def _start_methods() -> list[str]:

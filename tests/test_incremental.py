@@ -17,6 +17,7 @@ from conftest import KB_MINI, Project, digest, generated_tree, make_project, tre
 from generator import workers
 from generator.build import LAST_BUILD
 from generator.cache import CACHE_DIR_NAME, BuildCache, content_key
+from generator.diagnostics import CODES_BY_NAME
 from generator.dot import render_all_svgs
 from generator.render import Diagram, RenderedSite
 from generator.render.site import render_site
@@ -126,6 +127,51 @@ def test_cached_map_uses_worker_processes_and_keeps_input_order(
     again = BuildCache(tmp_path)
     assert workers.cached_map(_double, values, keys, again, "t") == [v * 2 for v in values]
     assert again.hits == 40
+
+
+def test_documents_render_in_worker_processes_with_the_sequential_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    kb, _ = check_knowledge_base(KB_MINI)
+    assert kb is not None
+    monkeypatch.setenv("POLICYKB_WORKERS", "1")
+    sequential = render_site(kb)
+    calls: list[int] = []
+    run_pickled = workers._run_pickled
+
+    def spy(jobs: list[tuple[object, object]]) -> list[bytes]:
+        calls.append(len(jobs))
+        return run_pickled(jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setenv("POLICYKB_WORKERS", "2")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(workers, "_run_pickled", spy)
+    parallel = render_site(kb)
+    assert calls == [len(kb.documents)]  # one job per document, sent to the pool
+    assert parallel.pages == sequential.pages
+    assert parallel.diagrams == sequential.diagrams
+    assert parallel.binaries == sequential.binaries
+
+
+def _failing_document_page(*_: object) -> None:
+    raise ValueError("no such field")
+
+
+def test_a_render_error_in_a_worker_names_where_it_happened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "p")
+    monkeypatch.setenv("POLICYKB_WORKERS", "2")
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr("generator.render.site.document_page", _failing_document_page)
+    result = project.build()
+    assert not result.written
+    [error] = result.report.errors
+    assert error.code == CODES_BY_NAME["render-failed"].id
+    assert error.message == "ValueError: no such field"
+    line = _failing_document_page.__code__.co_firstlineno + 1
+    assert error.location.path == "tests/test_incremental.py" and error.location.line == line
+    assert not project.site.exists()
 
 
 def test_charts_are_laid_out_once_and_warnings_are_never_cached(tmp_path: Path) -> None:

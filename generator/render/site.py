@@ -27,6 +27,7 @@ from generator.render.indexes import (
 from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index_page
 from generator.render.procedures import procedure_dot
 from generator.render.topic import topic_pages, topics_index_page
+from generator.workers import parallel_map
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -34,6 +35,28 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def tidy(markdown: str) -> str:
     """At most one blank line in a row and exactly one final newline (templates leave more)."""
     return _BLANK_RUNS.sub("\n\n", markdown).rstrip("\n") + "\n"
+
+
+#: The context ``_document_files`` renders with: set by ``render_site`` before worker processes
+#: are forked, so that they inherit it instead of receiving a pickled copy per document.
+_FORKED_CONTEXT: RenderContext | None = None
+
+
+def _document_files(doc_id: str) -> tuple[dict[str, str], list[Diagram]]:
+    """One document's page, its procedure pages and their charts (the bulk of the render)."""
+    ctx = _FORKED_CONTEXT
+    assert ctx is not None, "render_site sets the context first"
+    doc = ctx.kb.document_by_id[doc_id]
+    pages = {}
+    diagrams = []
+    view = document_page(ctx, doc)
+    pages[view.path] = render("pages/document.md.jinja", page=view)
+    for proc in doc.spec.procedures:
+        view_p = procedure_page(ctx, doc, proc)
+        pages[view_p.path] = render("pages/procedure.md.jinja", page=view_p)
+        diagrams.append(Diagram(links.procedure_diagram(doc.id, proc.id),
+                                procedure_dot(ctx, doc, proc)))
+    return pages, diagrams
 
 
 def render_site(kb: KnowledgeBase) -> RenderedSite:
@@ -51,14 +74,15 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
     pages[links.HOME] = render("pages/home.md.jinja", page=home_page(ctx))
     for view_i in documents_index_pages(ctx):
         pages[view_i.split.path] = render("pages/documents-index.md.jinja", page=view_i)
-    for doc in sorted(kb.documents, key=lambda d: d.id):
-        view = document_page(ctx, doc)
-        pages[view.path] = render("pages/document.md.jinja", page=view)
-        for proc in doc.spec.procedures:
-            view_p = procedure_page(ctx, doc, proc)
-            pages[view_p.path] = render("pages/procedure.md.jinja", page=view_p)
-            site.diagrams.append(Diagram(links.procedure_diagram(doc.id, proc.id),
-                                         procedure_dot(ctx, doc, proc)))
+    global _FORKED_CONTEXT
+    _FORKED_CONTEXT = ctx
+    try:
+        for doc_pages, doc_diagrams in parallel_map(_document_files,
+                                                    sorted(d.id for d in kb.documents)):
+            pages.update(doc_pages)
+            site.diagrams.extend(doc_diagrams)
+    finally:
+        _FORKED_CONTEXT = None
 
     pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
     for view_t in topic_pages(ctx):
