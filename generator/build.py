@@ -50,6 +50,7 @@ from generator.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, conten
 from generator.diagnostics import Report, SourceLocation, diag
 from generator.dot import id_prefix, inline_svg, rebase_links, render_all_svgs
 from generator.linkcheck import check_site
+from generator.mkdocs_runner import site_root_path
 from generator.model import KnowledgeBase
 from generator.render import RenderedSite, diagram_placeholder
 from generator.search import build_search_index
@@ -193,7 +194,8 @@ def build_site(
                     return result
 
                 with stopwatch("links"):
-                    _check_links(stage.site, site_dir.name, report, strict=strict, cache=cache)
+                    _check_links(stage.site, site_dir.name, config_file, report, strict=strict,
+                                 cache=cache)
                 result.counts["html_pages"] = sum(1 for _ in stage.site.rglob("*.html"))
                 if not report.ok:
                     return result
@@ -422,9 +424,10 @@ def _run_mkdocs(
 
 
 def _check_links(
-    stage_site: Path, site_name: str, report: Report, *, strict: bool, cache: BuildCache
+    stage_site: Path, site_name: str, config_file: Path, report: Report, *, strict: bool,
+    cache: BuildCache,
 ) -> None:
-    for problem in check_site(stage_site, cache):
+    for problem in check_site(stage_site, cache, root_path=site_root_path(config_file)):
         if problem.kind == "unsafe-markup":
             name = "unsafe-markup"
         else:
@@ -476,7 +479,13 @@ def _build_state(config_file: Path, strict: bool) -> str:
         config = config_file.read_bytes()
     except OSError:
         config = b""
-    return content_key(code_fingerprint(), config, sys.version, str(strict), *versions)
+    # values the configuration takes from the environment (``site_url: !ENV [...]``)
+    names = sorted(set(_ENV_TAG.findall(config.decode("utf-8", "replace"))))
+    env = [f"{name}={os.environ.get(name, '')}" for name in names]
+    return content_key(code_fingerprint(), config, sys.version, str(strict), *versions, *env)
+
+
+_ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _prepare_dirty_site(cache: BuildCache, state: str, site_dir: Path, stage: _Staging) -> bool:

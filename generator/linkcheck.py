@@ -111,9 +111,11 @@ class SiteIndex:
     """Which files exist in the site and which ids each page defines (parsed lazily, once)."""
 
     def __init__(
-        self, site_dir: Path, files: Iterable[str], cache: BuildCache | None = None
+        self, site_dir: Path, files: Iterable[str], cache: BuildCache | None = None,
+        root_path: str = "/",
     ) -> None:
         self.site_dir = site_dir
+        self.root_path = root_path
         self.cache = cache or BuildCache(None)
         self.files = set(files)
         self.dirs = {posixpath.dirname(f) for f in self.files}
@@ -156,8 +158,12 @@ class SiteIndex:
         if scheme:
             return None, "", f"unsupported link scheme {scheme!r}"
         path, fragment = unquote(parts.path), unquote(parts.fragment)
-        if path.startswith("/") and page != NOT_FOUND_PAGE:
-            return None, "", "absolute link (breaks under a sub-path); use a relative one"
+        if path.startswith("/"):
+            if page != NOT_FOUND_PAGE:
+                return None, "", "absolute link (breaks under a sub-path); use a relative one"
+            if not (path + "/").startswith(self.root_path):
+                return None, "", f"absolute link outside the site's root {self.root_path}"
+            path = "/" + path[len(self.root_path):]
         if not path:
             return page, fragment, ""
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path).lstrip("/"))
@@ -172,17 +178,20 @@ class SiteIndex:
         return target, fragment, ""
 
 
-def check_site(site_dir: Path, cache: BuildCache | None = None) -> list[LinkProblem]:
+def check_site(
+    site_dir: Path, cache: BuildCache | None = None, *, root_path: str = "/"
+) -> list[LinkProblem]:
     """Every broken link, missing anchor and unsafe construct of the site at ``site_dir``.
 
-    With a ``cache``, a file whose bytes were parsed before is not parsed again.
+    ``root_path`` is where the site is served (``/kb/``): the 404 page's root-absolute links
+    start with it.  With a ``cache``, a file whose bytes were parsed before is not parsed again.
     """
     files = sorted(
         p.relative_to(site_dir).as_posix()
         for p in site_dir.rglob("*")
         if p.is_file() and p.relative_to(site_dir).parts[0] not in SKIP_DIRS
     )
-    index = SiteIndex(site_dir, files, cache)
+    index = SiteIndex(site_dir, files, cache, root_path)
     problems: set[LinkProblem] = set()
     for page in files:
         if not page.endswith((".html", ".svg")):
@@ -209,10 +218,11 @@ def check_site(site_dir: Path, cache: BuildCache | None = None) -> list[LinkProb
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or not Path(args[0]).is_dir():
-        print("usage: python -m generator.linkcheck SITE_DIR", file=sys.stderr)
+    if len(args) not in (1, 2) or not Path(args[0]).is_dir():
+        print("usage: python -m generator.linkcheck SITE_DIR [ROOT_PATH, e.g. /kb/]",
+              file=sys.stderr)
         return 2
-    problems = check_site(Path(args[0]))
+    problems = check_site(Path(args[0]), root_path=args[1] if len(args) == 2 else "/")
     for problem in problems:
         print(problem.format())
     print(f"{len(problems)} problem(s)", file=sys.stderr)

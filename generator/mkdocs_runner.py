@@ -10,7 +10,10 @@ fails the strict build.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from pathlib import Path
+from urllib.parse import urlsplit
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -18,6 +21,18 @@ DIRTY_WARNING = "A 'dirty' build is being performed"
 class _DropDirtyWarning(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith(DIRTY_WARNING)
+
+
+def site_root_path(config_file: Path) -> str:
+    """The path part of ``site_url`` (``/kb/`` for ``https://example.org/kb/``; ``/`` when
+    unset): where MkDocs points the root-absolute links of ``404.html``."""
+    from mkdocs.config import load_config
+
+    url = None
+    with contextlib.suppress(Exception):  # mkdocs itself reports a broken configuration
+        url = load_config(str(config_file))["site_url"]
+    path = urlsplit(url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
 
 
 def main() -> None:

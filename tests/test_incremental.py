@@ -255,3 +255,21 @@ def test_a_changed_configuration_makes_a_full_build(tmp_path: Path) -> None:
     unchanged = project.build()
     assert unchanged.written and unchanged.counts["dirty"] == 1
     assert unchanged.counts["changed_files"] == 0
+
+
+@pytest.mark.slow
+def test_a_site_served_under_a_sub_path_builds_and_changing_it_rebuilds_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path / "p")
+    monkeypatch.setenv("POLICYKB_SITE_URL", "https://example.org/kb/")
+    first = project.build()
+    assert first.written, [d.format() for d in first.report.sorted()]
+    not_found = (project.site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/kb/assets/' in not_found  # checked against /kb/, not the server root
+    monkeypatch.setenv("POLICYKB_SITE_URL", "https://example.org/other/")
+    moved = project.build()
+    assert moved.written and moved.counts["dirty"] == 0  # every canonical URL changes
+    home = (project.site / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://example.org/other/"' in home
+

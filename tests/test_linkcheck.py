@@ -121,6 +121,17 @@ def test_absolute_links_are_reported_except_on_the_404_page(tmp_path: Path,
     ]
 
 
+def test_the_404_page_is_checked_against_the_sites_root_path(tmp_path: Path,
+                                                             base: dict[str, str]) -> None:
+    base["404.html"] = ('<a href="/kb/documents/a/#s1">home</a><a href="/kb">root</a>'
+                        '<a href="/kb/missing/">x</a><a href="/documents/a/">outside</a>')
+    found = [p.format() for p in check_site(write_site(tmp_path, base), root_path="/kb/")]
+    assert found == [
+        "404.html: href='/documents/a/': absolute link outside the site's root /kb/",
+        "404.html: href='/kb/missing/': no file missing/index.html",
+    ]
+
+
 def test_links_leaving_the_site_are_reported(tmp_path: Path, base: dict[str, str]) -> None:
     base["index.html"] += '<a href="../outside.html">out</a>'
     assert messages(write_site(tmp_path, base)) == [
