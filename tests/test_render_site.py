@@ -135,7 +135,8 @@ def test_paths(site: RenderedSite, kb: KnowledgeBase) -> None:
     for topic in kb.topics:
         assert f"topics/{topic.id}.md" in site.pages
     assert diagram_placeholder("diagrams/citations.svg") in site.pages["indexes/citations.md"]
-    roots = {"index.md", "documents", "topics", "jurisdictions", "indexes", "data", "diagrams"}
+    roots = {"index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
+             "diagrams"}
     for path in [*site.pages, *site.binaries, *(d.path for d in site.diagrams)]:
         assert path.split("/")[0] in roots, path
 
