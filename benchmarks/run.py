@@ -53,8 +53,8 @@ DEFAULT_SIZES = (100, 1000, 3000)
 DEFAULT_OUT = REPO / "benchmarks" / "out"
 PERFORMANCE_PAGE = REPO / "docs" / "about" / "performance.md"
 #: docs/ subtrees written by ``policykb build``; everything else in docs/ is hand-written.
-GENERATED_DOCS = ("index.md", "documents", "topics", "jurisdictions", "indexes", "data",
-                  "diagrams")
+GENERATED_DOCS = ("index.md", "documents", "topics", "training", "jurisdictions", "indexes",
+                  "data", "diagrams")
 QUERIES = ("案件移送", "首问负责", "24小时", "規範")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",

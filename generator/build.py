@@ -58,7 +58,8 @@ from generator.validate import check_knowledge_base
 
 #: Top-level names inside ``docs/`` that the generator owns.
 GENERATED_ROOTS = (
-    "index.md", "documents", "topics", "jurisdictions", "indexes", "data", "diagrams",
+    "index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
+    "diagrams",
 )
 STAGING_PREFIX = ".build-"
 JOURNAL = "SWAP.json"

@@ -124,6 +124,8 @@ def fake_site(
         "index.md": "# 首页\n\n[文件](documents/index.md)\n",
         "documents/index.md": f"# 文件\n\n{docs_list}\n",
         "topics/index.md": "# 主题\n",
+        "training/index.md": "# 培训\n",
+        "data/index.md": "# 数据下载\n",
         "jurisdictions/index.md": "# 地区\n",
         "indexes/index.md": "# 索引\n",
     }

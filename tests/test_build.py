@@ -280,11 +280,11 @@ def test_a_removed_document_disappears(built: Project) -> None:
 
 
 def test_a_generated_root_the_new_build_lacks_is_removed(built: Project) -> None:
-    site = fake_site()
-    site.binaries.clear()
+    assert (built.docs / "diagrams").is_dir()
+    site = fake_site(documents=(), diagrams=[])
     assert built.build(render=renderer(site)).written
-    assert not (built.docs / "data").exists()
-    assert not (built.site / "data").exists()
+    assert not (built.docs / "diagrams").exists()
+    assert not (built.site / "diagrams").exists()
 
 
 def test_policy_errors_write_nothing(tmp_path: Path) -> None:

@@ -135,7 +135,8 @@ def test_paths(site: RenderedSite, kb: KnowledgeBase) -> None:
     for topic in kb.topics:
         assert f"topics/{topic.id}.md" in site.pages
     assert diagram_placeholder("diagrams/citations.svg") in site.pages["indexes/citations.md"]
-    roots = {"index.md", "documents", "topics", "jurisdictions", "indexes", "data", "diagrams"}
+    roots = {"index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
+             "diagrams"}
     for path in [*site.pages, *site.binaries, *(d.path for d in site.diagrams)]:
         assert path.split("/")[0] in roots, path
 
@@ -229,6 +230,10 @@ def test_multiline_cell_is_one_cell(site: RenderedSite) -> None:
 def test_every_link_resolves(site: RenderedSite) -> None:
     parsed = {path: parse(page) for path, page in site.pages.items()}
     files = set(site.pages) | set(site.binaries) | {d.path for d in site.diagrams}
+    hand_written = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")
+                    if p.relative_to(ROOT / "docs").parts[0] in ("about", "contributing",
+                                                                 "reference")}
+    files |= hand_written
     for path, page in parsed.items():
         for href in page.hrefs:
             if href.startswith(("http://", "https://")):
@@ -237,7 +242,7 @@ def test_every_link_resolves(site: RenderedSite) -> None:
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target)) \
                 if target else path
             assert resolved in files, (path, href)
-            if anchor:
+            if anchor and resolved not in hand_written:
                 assert anchor in parsed[resolved].ids, (path, href)
 
 

@@ -62,6 +62,9 @@ def home_page(ctx: RenderContext) -> HomePage:
                           escape.md_text("：按时长排序、按辖区或专题筛选")),
         ]),
         Audience(escape.md_text("培训人员"), [
+            escape.concat(link("培训材料", links.TRAINING_INDEX),
+                          escape.md_text("：每个专题一页，要点数字、练习题和附条款原文的答案，"
+                                         "答案另起一页打印")),
             escape.concat(link("专题", links.TOPICS_INDEX),
                           escape.md_text("：各辖区就同一问题并排比较，标出最严与最宽的时限"
                                          "和未作规定的辖区，可直接打印")),

@@ -25,6 +25,7 @@ CLOCKS_INDEX = "indexes/clocks.md"
 MATRIX_INDEX = "indexes/matrix.md"
 CITATIONS_INDEX = "indexes/citations.md"
 DATA_INDEX = "data/index.md"
+TRAINING_INDEX = "training/index.md"
 CITATIONS_DIAGRAM = "diagrams/citations.svg"
 CLOCKS_CSV = "data/clocks.csv"
 
@@ -44,6 +45,10 @@ def document_page(document_id: str) -> str:
 
 def topic_page(topic_id: str) -> str:
     return f"topics/{topic_id}.md"
+
+
+def training_page(topic_id: str) -> str:
+    return f"training/{topic_id}.md"
 
 
 # Parts of a page split along the jurisdiction tree (generator/render/paging.py).  ``key`` is a

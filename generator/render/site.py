@@ -27,6 +27,7 @@ from generator.render.indexes import (
 from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index_page
 from generator.render.procedures import procedure_dot
 from generator.render.topic import topic_pages, topics_index_page
+from generator.render.training import training_index_page, training_pages
 from generator.workers import parallel_map
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -87,6 +88,12 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
     pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
     for view_t in topic_pages(ctx):
         pages[view_t.path] = render("pages/topic.md.jinja", page=view_t)
+
+    training = training_pages(ctx)
+    pages[links.TRAINING_INDEX] = render("pages/training-index.md.jinja",
+                                         page=training_index_page(ctx, training))
+    for view_tr in training:
+        pages[view_tr.path] = render("pages/training.md.jinja", page=view_tr)
 
     pages[links.JURISDICTIONS_INDEX] = render("pages/jurisdictions-index.md.jinja",
                                               page=jurisdictions_index_page(ctx))

@@ -86,19 +86,19 @@ _GAP = {NOT_COVERED: gap_html(NOT_COVERED), NO_CLOCK: gap_html(NO_CLOCK),
 
 
 @dataclass(frozen=True)
-class _Clock:
+class TopicClock:
     doc: PolicyDocument
     clock: Clock
     hours: float | None
 
 
 @dataclass
-class _Jurisdiction:
+class TopicJurisdiction:
     """One jurisdiction with documents, as the topic sees it."""
 
     id: str
     documents: list[PolicyDocument]          # covering the topic, document order
-    clocks: dict[str, list[_Clock]] = field(default_factory=dict)      # doc id -> clocks
+    clocks: dict[str, list[TopicClock]] = field(default_factory=dict)      # doc id -> clocks
     #: actor type -> the roles its duties on the topic give it
     duty_types: dict[str, set[Role]] = field(default_factory=dict)
 
@@ -152,8 +152,9 @@ class _TopicRows:
     """Rows of one topic for the pages of one folder, rendered on first use and kept: the same
     row serves the size estimate and every page it lands on."""
 
-    def __init__(self, ctx: RenderContext, topic: Topic, jurisdictions: dict[str, _Jurisdiction],
-                 actor_types: list[str], page: str) -> None:
+    def __init__(self, ctx: RenderContext, topic: Topic,
+                 jurisdictions: dict[str, TopicJurisdiction], actor_types: list[str],
+                 page: str) -> None:
         self.ctx, self.topic, self.page = ctx, topic, page
         self.jurisdictions, self.actor_types = jurisdictions, actor_types
         self._jlinks: dict[str, Markup] = {}
@@ -330,6 +331,7 @@ class TopicPage:
 @dataclass(frozen=True)
 class TopicIndexRow:
     link: Markup
+    training: Markup
     question: Markup
     jurisdictions: int
     clocks: int
@@ -349,21 +351,21 @@ class TopicsIndexPage:
 Ordered = dict[str, list[PolicyDocument]]
 
 
-def _ordered(ctx: RenderContext) -> Ordered:
+def ordered_jurisdictions(ctx: RenderContext) -> Ordered:
     """Jurisdictions with documents in tree order, each with its documents in document order
     (sorted once for every topic)."""
     return {jid: sorted(ctx.kb.documents_by_jurisdiction[jid], key=ctx.document_order)
             for jid in sorted(ctx.kb.documents_by_jurisdiction, key=ctx.jurisdiction_order)}
 
 
-def _gather(ordered: Ordered, topic: Topic) -> dict[str, _Jurisdiction]:
+def gather_topic(ordered: Ordered, topic: Topic) -> dict[str, TopicJurisdiction]:
     """Every jurisdiction with documents, in tree order, with what it says on the topic."""
-    found: dict[str, _Jurisdiction] = {}
+    found: dict[str, TopicJurisdiction] = {}
     for jid, all_docs in ordered.items():
         docs = [d for d in all_docs if topic.id in d.topics_covered]
-        j = _Jurisdiction(jid, docs)
+        j = TopicJurisdiction(jid, docs)
         for d in docs:
-            j.clocks[d.id] = [_Clock(d, c, comparable_hours(c.limit))
+            j.clocks[d.id] = [TopicClock(d, c, comparable_hours(c.limit))
                               for c in d.spec.clocks if c.topic == topic.id]
             for u in d.spec.duties:
                 if u.topic == topic.id:
@@ -378,7 +380,8 @@ class TopicPages:
 
     def __init__(self, ctx: RenderContext, topic: Topic, ordered: Ordered | None = None) -> None:
         self.ctx, self.topic = ctx, topic
-        self.jurisdictions = _gather(ordered if ordered is not None else _ordered(ctx), topic)
+        self.jurisdictions = gather_topic(
+            ordered if ordered is not None else ordered_jurisdictions(ctx), topic)
         used = {t for j in self.jurisdictions.values() for t in j.duty_types}
         self.actor_types = [a.id for a in ctx.kb.actor_types if a.id in used]
         self._rows: dict[str, _TopicRows] = {}
@@ -495,7 +498,7 @@ class TopicPages:
                page: str) -> SummaryRow:
         """Counts and extremes over ``jurisdictions`` (restricted to documents ``only``)."""
         covering = documents = clocks = not_covered = no_clock = 0
-        timed: list[_Clock] = []
+        timed: list[TopicClock] = []
         for jid in jurisdictions:
             j = self.jurisdictions[jid]
             docs = [d for d in j.documents if only is None or d.id in only]
@@ -523,7 +526,7 @@ class TopicPages:
             no_clock=no_clock,
         )
 
-    def _extreme(self, c: _Clock | None, page: str) -> Markup:
+    def _extreme(self, c: TopicClock | None, page: str) -> Markup:
         """``2小时内（[浙江省](…#clock--x)）``: the limit, linked to the clock on its page."""
         assert c is not None
         target = links.relative(page, links.document_page(c.doc.id),
@@ -536,7 +539,7 @@ class TopicPages:
 def topic_pages(ctx: RenderContext) -> list[TopicPage]:
     """Every topic's entry page ``topics/<topic>.md``, each followed by its parts (none when
     the topic fits one page)."""
-    ordered = _ordered(ctx)
+    ordered = ordered_jurisdictions(ctx)
     return [view for topic in ctx.kb.topics for view in TopicPages(ctx, topic, ordered).pages()]
 
 
@@ -546,6 +549,8 @@ def topics_index_page(ctx: RenderContext) -> TopicsIndexPage:
         docs = [d for d in ctx.kb.documents if topic.id in d.topics_covered]
         rows.append(TopicIndexRow(
             link=ctx.topic_link(topic.id, links.TOPICS_INDEX),
+            training=escape.md_link("培训材料", links.relative(links.TOPICS_INDEX,
+                                                             links.training_page(topic.id))),
             question=escape.md_cell(topic.question),
             jurisdictions=len({d.spec.jurisdiction for d in docs}),
             clocks=sum(1 for d in docs for c in d.spec.clocks if c.topic == topic.id),

@@ -122,7 +122,7 @@ def hidden_in_print(page: Any, selector: str) -> bool:
         selector, "els => els.length > 0 && els.every(e => getComputedStyle(e).display === 'none')")
 
 
-@pytest.mark.parametrize("path", [CLOCKS, "topics/case-transfer/",
+@pytest.mark.parametrize("path", [CLOCKS, "topics/case-transfer/", "training/case-transfer/",
                                   "documents/guanyun-2023-implementing-opinion/"])
 def test_print_shows_the_content_only_at_full_width(
     page: Any, product_server: Server, path: str
@@ -163,3 +163,25 @@ def test_print_opens_collapsed_details(page: Any, product_server: Server) -> Non
     assert page.is_visible("#pk-hidden-text")
     page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
     assert not page.is_visible("#pk-hidden-text")
+
+
+def test_a_training_sheet_prints_its_answers_on_a_page_of_their_own(
+    page: Any, product_server: Server
+) -> None:
+    page.goto(product_server.url + "training/case-transfer/")
+    page.wait_for_load_state("load")
+    exercises = page.locator("#kb--exercises + ol > li").count()
+    answers = page.locator(".pk-answers ol > li").count()
+    assert exercises >= 5 and answers == exercises
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.pk-answers'))"
+                         ".breakBefore") != "page"  # on screen, one page
+    page.emulate_media(media="print")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.pk-answers'))"
+                         ".breakBefore") == "page"
+    # every answer cites a clause that exists on its document page
+    href = page.eval_on_selector(".pk-answers li a[href*='#s']", "a => a.href")
+    page.goto(href)
+    fragment = href.split("#", 1)[1]
+    assert page.locator(f"[id='{fragment}']").count() == 1
+    assert page.console_problems == []
+
