@@ -53,6 +53,7 @@ from generator.linkcheck import check_site
 from generator.mkdocs_runner import site_root_path
 from generator.model import KnowledgeBase
 from generator.render import RenderedSite, diagram_placeholder
+from generator.render.links import page_url
 from generator.search import build_search_index
 from generator.validate import check_knowledge_base
 
@@ -292,14 +293,6 @@ def _place_diagrams(
                                  own)
             files[diagram.path] = svg.encode("utf-8")
     return files
-
-
-def page_url(page: str) -> str:
-    """Site-relative URL of a docs page with MkDocs' directory URLs (``a/b.md`` → ``a/b/``)."""
-    stem = page.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 def _safe_generated_path(path: str) -> str | None:

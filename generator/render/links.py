@@ -68,14 +68,18 @@ def citations_part_diagram(key: str) -> str:
     return f"diagrams/citations--{key}.svg"
 
 
+def page_url(page: str) -> str:
+    """Site-relative URL of a docs page with MkDocs' directory URLs (``a/b.md`` → ``a/b/``)."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
 def svg_page_url(page: str, target: str) -> str:
     """Link from a chart inlined in docs page ``page`` to docs page ``target``, both as the
-    directory URLs MkDocs serves (``a/b.md`` → ``a/b/``)."""
-    def url(path: str) -> str:
-        stem = path.removesuffix(".md")
-        return stem.removesuffix("index") if stem == "index" or stem.endswith("/index") \
-            else stem + "/"
-    return posixpath.relpath(url(target) or ".", url(page) or ".") + "/"
+    directory URLs MkDocs serves."""
+    return posixpath.relpath(page_url(target) or ".", page_url(page) or ".") + "/"
 
 
 def jurisdiction_page(jurisdiction_id: str) -> str:
