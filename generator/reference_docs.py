@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from generator import schema
 from generator.diagnostics import CODES
+from generator.search import LOWRANK_MARKER
 
 FORMAT_PAGE = Path("docs/reference/format.md")
 CLI_PAGE = Path("docs/reference/cli.md")
@@ -73,10 +74,16 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+#: Pages about the site rank below the policies' own pages in search (generator.search).
+LOWRANK = f"<div {LOWRANK_MARKER} hidden></div>"
+
+
 def format_reference() -> str:
     lines = [
         "<!-- DO NOT EDIT: generated from generator/schema.py by `policykb reference --write` -->",
         "# 数据格式 · File format reference",
+        "",
+        LOWRANK,
         "",
         "Every field of a policy file and of the registries. Unknown keys are errors (PK101);",
         "every scalar is read as text and typed here, so `NO` stays `NO` and `3.10` stays",
@@ -105,6 +112,8 @@ def cli_reference(parser: argparse.ArgumentParser) -> str:
     lines = [
         "<!-- DO NOT EDIT: generated from generator/cli.py by `policykb reference --write` -->",
         "# 命令行 · Command-line reference",
+        "",
+        LOWRANK,
         "",
         "Exit codes: `0` success (warnings may be printed), `1` problems in the policies,",
         "`2` usage error, `3` build failure outside the policies (dot, mkdocs, search indexer).",

@@ -29,7 +29,8 @@ What this step does instead (index and query use the same rules, so they cannot 
   builds the excerpt itself, in the page's own script.
 
 The site's own HTML is not changed: traditional pages stay traditional.  Pages carrying the
-attribute ``data-pk-noindex`` (the search page) and ``404.html`` are not indexed.
+attribute ``data-pk-noindex`` (the search page, the benchmark figures) and ``404.html`` are not
+indexed; pages carrying ``data-pk-lowrank`` (the pages about the site) rank below the rest.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ from generator.workers import cached_map
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
 NOINDEX_MARKER = "data-pk-noindex"
+#: Pages carrying this attribute (the hand-written pages about the site itself) are indexed with
+#: a low weight, so that the policies' own pages come before them in the results.
+LOWRANK_MARKER = "data-pk-lowrank"
+LOWRANK_WEIGHT = "0.1"
 IGNORE_MARKER = "data-pagefind-ignore"
 #: Marks in the shadow (see the module docstring).  Pagefind keeps them in the stored text and
 #: drops them from words: ASCII punctuation is stripped from a word without a trace, any other
@@ -304,11 +309,14 @@ def shadow_page(page: str) -> str | None:
     if m is None:
         return None
     title = html.escape(page_title(page), quote=False)
+    body = shadow_html(m.group(1))
+    if LOWRANK_MARKER in page:
+        body = f'<div data-pagefind-weight="{LOWRANK_WEIGHT}">{body}</div>'
     return (
         '<!DOCTYPE html>\n<html lang="und"><head><meta charset="utf-8">'
         f"<title>{title}</title></head>\n<body><main data-pagefind-body>"
         f'<p data-pagefind-meta="title" data-pagefind-ignore>{title}</p>\n'
-        f"{shadow_html(m.group(1))}\n</main></body></html>\n"
+        f"{body}\n</main></body></html>\n"
     )
 
 

@@ -26,10 +26,9 @@ import yaml
 from generator.dot import id_prefix, inline_svg, render_svgs
 from generator.graph import build_graph
 from generator.model import KnowledgeBase
-from generator.render import RenderedSite, diagram_placeholder, jurisdiction, links
+from generator.render import RenderedSite, diagram_placeholder, jurisdiction, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.render.paging import CONTENT_BUDGET, HTML_PER_MARKDOWN
 from generator.render.site import render_site
 from generator.render.topic import LOOSEST, STRICTEST, mark_extremes
 from generator.validate import check_knowledge_base
@@ -451,7 +450,7 @@ def test_document_page_links_to_each_procedure_page(site: RenderedSite,
 #: generated page's HTML is at most 14 KB of theme chrome plus 1.35 times its Markdown (tables and
 #: links grow most; the median is 0.92; an inlined SVG passes through as it is, so counting it at
 #: 1.35 errs on the safe side): (150 KB - 16 KB) / 1.35 = 99 KB of Markdown.
-PAGE_BUDGET = int(CONTENT_BUDGET / HTML_PER_MARKDOWN)
+PAGE_BUDGET = int((paging.PAGE_BUDGET - paging.CHROME_BYTES) / paging.HTML_PER_MARKDOWN)
 _PLACEHOLDER = re.compile(r"<!-- policykb-diagram: (\S+) -->")
 
 

@@ -29,10 +29,28 @@ DASH = Markup("—")
 SPACE = Markup(" ")
 
 
+#: Pagefind's attribute for content it leaves out of the index.
+_UNINDEXED = Markup('<span data-pagefind-ignore>')
+
+
+def quoted(quote: str, *, cell: bool = True) -> Markup:
+    """``：“应在3个工作日内移送”`` for a fact's quote, left out of the search index.
+
+    Why: a quote is a verbatim piece of a provision, and the provision's full text is indexed
+    on its document page (and on the procedure page that rests on it).  Indexing every copy of
+    it (tables, topic and index pages, training answers) made the index chunk of a common
+    character, and so the bytes of one query, about twice as large for no page found.
+    ``cell``: escaped for a Markdown table cell, else for running text.
+    """
+    text = f"：“{quote}”"
+    body = escape.md_cell(text) if cell else escape.md_text(text)
+    return escape.concat(_UNINDEXED, body, Markup("</span>"))
+
+
 def basis(ctx: RenderContext, doc: PolicyDocument, provision: str, quote: str,
           page: str) -> Markup:
     """The clause link followed by the quote: ``[三、（二）](#s3-2)：“应在3个工作日内移送”``."""
-    return escape.concat(ctx.clause_link(doc, provision, page), escape.md_cell(f"：“{quote}”"))
+    return escape.concat(ctx.clause_link(doc, provision, page), quoted(quote))
 
 
 def cap_text(limit: Limit) -> str:

@@ -27,7 +27,7 @@ from generator.model import PolicyDocument
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.render.facts import clock_summary
+from generator.render.facts import clock_summary, quoted
 from generator.schema import Clock, Edge, Procedure, StepKind
 from generator.wording import limit_text
 
@@ -200,7 +200,7 @@ class StepView:
     label: Markup
     kind: Markup | None
     clause: Markup
-    quote: Markup
+    quote: Markup  # ：“…”, left out of the search index (facts.quoted)
     exits: list[Markup]
 
 
@@ -417,7 +417,7 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
             kind=escape.md_text(_KIND_LABEL[steps[sid].kind]) if _KIND_LABEL[steps[sid].kind]
             else None,
             clause=ctx.clause_link(doc, steps[sid].provision, page),
-            quote=escape.md_text(steps[sid].quote),
+            quote=quoted(steps[sid].quote, cell=False),
             exits=exits.get(sid, []),
         )
         for sid in order

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from generator.model import PolicyDocument
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.facts import cap_text, clock_summary
+from generator.render.facts import cap_text, clock_summary, quoted
 from generator.render.topic import (
     Ordered,
     TopicClock,
@@ -123,7 +123,7 @@ class _Sheet:
         return escape.concat(
             escape.md_link(self.ctx.document_short_name(c.doc), href), Markup(" "),
             self.ctx.clause_link(c.doc, c.clock.provision, self.page),
-            escape.md_text(f"：“{c.clock.quote}”"),
+            quoted(c.clock.quote, cell=False),
         )
 
     def limit_with_place(self, c: TopicClock) -> Markup:
@@ -234,7 +234,7 @@ class _Sheet:
         for v in clock.variants:
             if v.provision and v.provision != clock.provision:
                 basis.append(escape.concat(self.ctx.clause_link(doc, v.provision, self.page),
-                                           escape.md_text(f"：“{v.quote}”")))
+                                           quoted(v.quote, cell=False)))
         return Exercise(question, escape.md_text(answer), basis)
 
     def quota_exercise(self, doc: PolicyDocument, quota: Quota) -> Exercise:
@@ -243,7 +243,7 @@ class _Sheet:
                                  escape.md_text(f"】{quota.what}{scope}有什么数量要求？"))
         answer = quota_text(quota.comparator, quota.value, quota.unit, quota.per)
         basis = escape.concat(self.ctx.clause_link(doc, quota.provision, self.page),
-                              escape.md_text(f"：“{quota.quote}”"))
+                              quoted(quota.quote, cell=False))
         return Exercise(question, escape.md_text(answer), [basis])
 
     def comparison_exercise(self) -> Exercise | None:

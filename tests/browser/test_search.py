@@ -114,6 +114,16 @@ def test_results_highlight_the_query_and_link_to_sections(
     assert sections and all(h.startswith("#") for h in sections)
 
 
+@pytest.mark.parametrize("query", ["移送", "首问负责", "24小时", "司法局", "联席会议"])
+def test_officer_queries_lead_with_policy_pages(
+    page: Any, product_server: Server, query: str
+) -> None:
+    """The pages about the site (method, performance figures) never come first."""
+    urls, _, _ = search(page, product_server, query)
+    assert urls and not [u for u in urls[:5] if u.startswith("/about/")], urls[:5]
+    assert "/about/performance/" not in urls
+
+
 def test_no_match_says_so(page: Any, product_server: Server) -> None:
     urls, status, _ = search(page, product_server, "量子纠缠")
     assert urls == []
