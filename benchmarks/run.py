@@ -344,6 +344,7 @@ def touch_one_policy(policies: Path) -> Path:
 
 def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
     """One N, in this (fresh) process."""
+    from generator.heap import few_collections, settle
     from generator.validate import check_knowledge_base
 
     policies = work / "policies"
@@ -359,20 +360,25 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
                                f"{report.errors[0].format() if report.errors else '?'}")
         return kb
 
-    kb = m.stage("load+validate", load_validate)
-    m.data["rss_after_validate_mb"] = _maxrss_mb()
-    rendered = None
-    if kb is not None:
-        m.stage("model+graph", lambda: _lookup("generator.graph", "build_graph")(kb))
-        rendered = m.stage("render", lambda: _lookup("generator.render.site", "render_site")(kb))
-        if rendered is not None:
-            m.data["rendered_pages"] = len(getattr(rendered, "pages", {}) or {})
-            m.data["rendered_bytes"] = sum(len(v.encode("utf-8")) for v in
-                                           (getattr(rendered, "pages", {}) or {}).values())
-            m.data["diagrams"] = len(getattr(rendered, "diagrams", []) or [])
-            m.stage("dot", _dot_stage(rendered))
-        else:
-            m.data["stages"]["dot"] = {"seconds": None, "why": "needs render"}
+    # the generator stages alone, under the garbage-collector policy the CLI and build_site use
+    with few_collections():
+        kb = m.stage("load+validate", load_validate)
+        m.data["rss_after_validate_mb"] = _maxrss_mb()
+        settle()
+        rendered = None
+        if kb is not None:
+            m.stage("model+graph", lambda: _lookup("generator.graph", "build_graph")(kb))
+            settle()
+            render_site = _lookup("generator.render.site", "render_site")
+            rendered = m.stage("render", lambda: render_site(kb))
+            if rendered is not None:
+                m.data["rendered_pages"] = len(getattr(rendered, "pages", {}) or {})
+                m.data["rendered_bytes"] = sum(len(v.encode("utf-8")) for v in
+                                               (getattr(rendered, "pages", {}) or {}).values())
+                m.data["diagrams"] = len(getattr(rendered, "diagrams", []) or [])
+                m.stage("dot", _dot_stage(rendered))
+            else:
+                m.data["stages"]["dot"] = {"seconds": None, "why": "needs render"}
     m.data["rss_generator_mb"] = _maxrss_mb()
     kb = rendered = None
     gc.collect()

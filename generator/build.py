@@ -49,6 +49,7 @@ from urllib.parse import unquote
 from generator.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.diagnostics import Report, SourceLocation, diag
 from generator.dot import id_prefix, inline_svg, rebase_links, render_all_svgs
+from generator.heap import few_collections, settle
 from generator.linkcheck import check_site
 from generator.mkdocs_runner import site_root_path
 from generator.model import KnowledgeBase
@@ -136,12 +137,13 @@ def build_site(
     for parent in parents:
         parent.mkdir(parents=True, exist_ok=True)
 
-    with _locked(parents):
+    with _locked(parents), few_collections():
         with stopwatch("recover"):
             recover_interrupted_builds(parents)
 
         with stopwatch("check"):
             kb, checked = check_knowledge_base(policies, cache=cache)
+            settle()
         report.extend(checked.diagnostics)
         if kb is None or not checked.ok:
             result.policy_problem = True
@@ -150,6 +152,7 @@ def build_site(
 
         with stopwatch("render"):
             rendered = _render(kb, render or _default_renderer(), report)
+            settle()
         if rendered is None:
             return result
         result.counts.update(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import Report
+from generator.heap import few_collections
 from generator.model import KnowledgeBase
 from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, check_knowledge_base, find_root
 
@@ -238,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        with few_collections():
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
