@@ -129,7 +129,7 @@ def test_cached_map_uses_worker_processes_and_keeps_input_order(
     assert again.hits == 40
 
 
-def test_documents_render_in_worker_processes_with_the_sequential_result(
+def test_documents_and_topics_render_in_worker_processes_with_the_sequential_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     kb, _ = check_knowledge_base(KB_MINI)
@@ -147,9 +147,11 @@ def test_documents_render_in_worker_processes_with_the_sequential_result(
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
     monkeypatch.setattr(workers, "_run_pickled", spy)
     parallel = render_site(kb)
-    assert calls == [len(kb.documents)]  # one job per document, sent to the pool
+    # one job per document, per topic and one for the downloads, sent to the pool
+    assert calls == [len(kb.documents) + len(kb.topics) + 1]
     assert parallel.pages == sequential.pages
     assert parallel.diagrams == sequential.diagrams
+    assert parallel.binaries == sequential.binaries
     assert parallel.binaries == sequential.binaries
 
 

@@ -38,15 +38,37 @@ def tidy(markdown: str) -> str:
     return _BLANK_RUNS.sub("\n\n", markdown).rstrip("\n") + "\n"
 
 
-#: The context ``_document_files`` renders with: set by ``render_site`` before worker processes
-#: are forked, so that they inherit it instead of receiving a pickled copy per document.
+#: The context ``_files_of`` renders with: set by ``render_site`` before worker processes are
+#: forked, so that they inherit it instead of receiving a pickled copy per job.
 _FORKED_CONTEXT: RenderContext | None = None
 
+#: What one job of the parallel part renders: its pages, its charts, its downloads.
+_Files = tuple[dict[str, str], list[Diagram], dict[str, str | bytes]]
 
-def _document_files(doc_id: str) -> tuple[dict[str, str], list[Diagram]]:
-    """One document's page, its procedure pages and their charts (the bulk of the render)."""
+
+def _files_of(job: tuple[str, str]) -> _Files:
+    """The parallel part of the render, one job at a time: a document with its procedures,
+    a topic with its parts, or the downloads (the three largest shares of the work)."""
     ctx = _FORKED_CONTEXT
     assert ctx is not None, "render_site sets the context first"
+    kind, key = job
+    if kind == "document":
+        pages, diagrams = _document_files(ctx, key)
+        return pages, diagrams, {}
+    if kind == "topic":
+        return ({view.path: render("pages/topic.md.jinja", page=view)
+                 for view in topic_pages(ctx, key)}, [], {})
+    return {}, [], export_files(ctx.kb)
+
+
+def _jobs(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """Topics and downloads first: they are the longest jobs, so they start early."""
+    return [*(("topic", t.id) for t in kb.topics), ("downloads", ""),
+            *(("document", d) for d in sorted(d.id for d in kb.documents))]
+
+
+def _document_files(ctx: RenderContext, doc_id: str) -> tuple[dict[str, str], list[Diagram]]:
+    """One document's page, its procedure pages and their charts (the bulk of the render)."""
     doc = ctx.kb.document_by_id[doc_id]
     pages = {}
     diagrams = []
@@ -77,17 +99,16 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
         pages[view_i.split.path] = render("pages/documents-index.md.jinja", page=view_i)
     global _FORKED_CONTEXT
     _FORKED_CONTEXT = ctx
+    files: dict[str, str | bytes] = {}
     try:
-        for doc_pages, doc_diagrams in parallel_map(_document_files,
-                                                    sorted(d.id for d in kb.documents)):
-            pages.update(doc_pages)
-            site.diagrams.extend(doc_diagrams)
+        for job_pages, job_diagrams, job_files in parallel_map(_files_of, _jobs(kb)):
+            pages.update(job_pages)
+            site.diagrams.extend(job_diagrams)
+            files.update(job_files)
     finally:
         _FORKED_CONTEXT = None
 
     pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
-    for view_t in topic_pages(ctx):
-        pages[view_t.path] = render("pages/topic.md.jinja", page=view_t)
 
     training = training_pages(ctx)
     pages[links.TRAINING_INDEX] = render("pages/training-index.md.jinja",
@@ -111,7 +132,6 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
         pages[view_g.split.path] = render("pages/citations.md.jinja", page=view_g)
         site.diagrams.append(chart)
 
-    files = export_files(kb)
     for path in sorted(files):
         content = files[path]
         site.binaries[path] = content.encode("utf-8") if isinstance(content, str) else content

@@ -536,11 +536,11 @@ class TopicPages:
                              escape.md_link(where, target), Markup("）"))
 
 
-def topic_pages(ctx: RenderContext) -> list[TopicPage]:
-    """Every topic's entry page ``topics/<topic>.md``, each followed by its parts (none when
-    the topic fits one page)."""
-    ordered = ordered_jurisdictions(ctx)
-    return [view for topic in ctx.kb.topics for view in TopicPages(ctx, topic, ordered).pages()]
+def topic_pages(ctx: RenderContext, topic_id: str) -> list[TopicPage]:
+    """The topic's entry page ``topics/<topic>.md``, followed by its parts (none when the topic
+    fits one page)."""
+    topic = ctx.kb.topic_by_id[topic_id]
+    return TopicPages(ctx, topic, ordered_jurisdictions(ctx)).pages()
 
 
 def topics_index_page(ctx: RenderContext) -> TopicsIndexPage:
