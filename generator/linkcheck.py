@@ -25,6 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.cache import BuildCache, code_fingerprint, content_key
+from generator.workers import cached_map
 
 #: MkDocs writes the 404 page with root-absolute links: it is served for any missing path.
 NOT_FOUND_PAGE = "404.html"
@@ -107,6 +108,16 @@ def parse(text: str, *, whole_file_is_content: bool = False) -> _Parsed:
     return parsed
 
 
+#: Files read and parsed at a time.
+PARSE_BATCH = 2000
+
+
+def _parse_file(job: tuple[bytes, bool]) -> _Parsed:
+    """One file's ids, links and unsafe markup from its bytes (and whether it is an SVG file)."""
+    raw, svg = job
+    return parse(raw.decode("utf-8", "replace"), whole_file_is_content=svg)
+
+
 class SiteIndex:
     """Which files exist in the site and which ids each page defines (parsed lazily, once)."""
 
@@ -126,16 +137,21 @@ class SiteIndex:
         self._parsed: dict[str, _Parsed] = {}
         self._resolved: dict[tuple[str, str], tuple[str | None, str, str]] = {}
 
+    def parse_all(self, paths: list[str]) -> None:
+        """Parse ``paths``: files seen in an earlier build come from the cache, the others are
+        parsed on every core (a few thousand at a time, to bound the bytes held)."""
+        fingerprint = code_fingerprint()
+        todo = [p for p in paths if p not in self._parsed]
+        for start in range(0, len(todo), PARSE_BATCH):
+            batch = todo[start:start + PARSE_BATCH]
+            jobs = [((self.site_dir / p).read_bytes(), p.endswith(".svg")) for p in batch]
+            keys = [content_key(fingerprint, "svg" if svg else "html", raw) for raw, svg in jobs]
+            found = cached_map(_parse_file, jobs, keys, self.cache, "links")
+            self._parsed.update(zip(batch, found, strict=True))
+
     def parsed(self, path: str) -> _Parsed:
         if path not in self._parsed:
-            raw = (self.site_dir / path).read_bytes()
-            svg = path.endswith(".svg")
-            key = content_key(code_fingerprint(), "svg" if svg else "html", raw)
-            found = self.cache.get_object("links", key)
-            if not isinstance(found, _Parsed):
-                found = parse(raw.decode("utf-8", "replace"), whole_file_is_content=svg)
-                self.cache.put_object("links", key, found)
-            self._parsed[path] = found
+            self.parse_all([path])
         return self._parsed[path]
 
     def resolve(self, page: str, value: str) -> tuple[str | None, str, str]:
@@ -192,6 +208,7 @@ def check_site(
         if p.is_file() and p.relative_to(site_dir).parts[0] not in SKIP_DIRS
     )
     index = SiteIndex(site_dir, files, cache, root_path)
+    index.parse_all([f for f in files if f.endswith((".html", ".svg"))])
     problems: set[LinkProblem] = set()
     for page in files:
         if not page.endswith((".html", ".svg")):

@@ -152,3 +152,30 @@ def test_command_line(tmp_path: Path, base: dict[str, str],
     assert main([str(site)]) == 1
     assert "index.html: href='missing.html': no file missing.html" in capsys.readouterr().out
     assert main([]) == 2
+
+
+def test_pages_parsed_in_worker_processes_give_the_same_report(
+    tmp_path: Path, base: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import workers
+
+    for i in range(40):  # enough pages for the worker pool; every other one has a broken link
+        base[f"documents/p{i}/index.html"] = (
+            f'<h2 id="p{i}">{i}</h2><a href="../p{(i + 1) % 40}/#p{(i + 1) % 40}">next</a>'
+            + ('<a href="../a/#missing">broken</a>' if i % 2 else "")
+        )
+    root = write_site(tmp_path, base)
+    monkeypatch.setenv("POLICYKB_WORKERS", "1")
+    sequential = messages(root)
+    monkeypatch.setenv("POLICYKB_WORKERS", "2")
+    pooled: list[int] = []
+    run_pickled = workers._run_pickled
+
+    def spy(calls: list[tuple[object, object]]) -> list[bytes]:
+        pooled.append(len(calls))
+        return run_pickled(calls)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "_run_pickled", spy)
+    assert messages(root) == sequential
+    assert pooled == [44]  # 43 pages and one chart, parsed in the pool
+    assert len(sequential) == 20 and all("no anchor #missing" in m for m in sequential)
