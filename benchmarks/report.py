@@ -204,9 +204,9 @@ def render_markdown(payload: dict[str, Any]) -> str:
         "from the real documents by `benchmarks/synth.py` (seed "
         f"{meta['seed']}): each synthetic document is a real one moved to another jurisdiction, "
         "with clock values, dates, wording and text varied and citations added. Each figure is "
-        "one run on a shared virtual machine (other builds and test suites ran at times); the "
-        "generator stages run once in isolation and again inside `build_site`, and the two "
-        "differ by up to 1.5×, so read every figure as ±30 %.",
+        "one run on a virtual machine with nothing else running; repeated runs there differ "
+        "by 10–20 %, and the generator stages, run once in isolation and again inside "
+        "`build_site`, differ by up to 1.5×, so read every figure as ±30 %.",
         "",
         *header,
         *rows,
