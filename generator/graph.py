@@ -110,6 +110,7 @@ class KnowledgeGraph:
         self._links: dict[str, list[CitationLink]] = {}
         self._build_citations()
         self._procedures: dict[tuple[str, str], nx.MultiDiGraph] = {}
+        self._step_orders: dict[tuple[str, str], tuple[str, ...]] = {}
         for doc in self._documents:
             for proc in doc.spec.procedures:
                 self._procedures[(doc.id, proc.id)] = _step_graph(proc)
@@ -270,8 +271,15 @@ class KnowledgeGraph:
         return self._procedures[(document_id, procedure_id)]
 
     def step_order(self, document_id: str, procedure_id: str) -> list[str]:
-        """Steps breadth-first from the start, following edges in file order; then the rest."""
-        graph = self._procedures[(document_id, procedure_id)]
+        """Steps breadth-first from the start, following edges in file order; then the rest.
+
+        Memoised: the chart, the document page and the procedure page each ask for it."""
+        key = (document_id, procedure_id)
+        if key not in self._step_orders:
+            self._step_orders[key] = tuple(self._walk_steps(self._procedures[key]))
+        return list(self._step_orders[key])
+
+    def _walk_steps(self, graph: nx.MultiDiGraph) -> list[str]:
         starts = [n for n, kind in graph.nodes(data="kind") if kind == "start"]
         order: list[str] = []
         seen: set[str] = set()

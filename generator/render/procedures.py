@@ -327,14 +327,16 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
     titles = [wrap_label(doc.actors[a].name, WRAP_LANE) for a in proc.lanes]
     title_lines = max((t.count("\n") + 1 for t in titles), default=1)
     grid: list[list[Markup]] = [[escape.dot_id(f"left{row}")] for row in range(height + 2)]
+    cells_of: dict[tuple[str, int], list[str]] = {}  # (lane, row) -> its steps, in step order
+    for sid in order:
+        cells_of.setdefault((steps[sid].actor, layers[sid] + 1), []).append(sid)
     lanes = []
     for li, actor_id in enumerate(proc.lanes):
         nodes: list[DotNode] = []
         anchors: list[Markup] = []
         column: list[Markup] = []
         for row in range(height + 2):
-            here = [sid for sid in order if steps[sid].actor == actor_id
-                    and layers[sid] == row - 1]
+            here = cells_of.get((actor_id, row), [])
             for sid in here:
                 step = steps[sid]
                 width = WRAP_DECISION if step.kind is StepKind.DECISION else WRAP_STEP
