@@ -14,6 +14,7 @@ from generator.model import PolicyDocument
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.schema import Clock, Duty, Limit, Quota, Unit
+from generator.search import IGNORE_MARKER
 from generator.wording import (
     ROLE_LABEL,
     comparable_hours,
@@ -29,8 +30,7 @@ DASH = Markup("—")
 SPACE = Markup(" ")
 
 
-#: Pagefind's attribute for content it leaves out of the index.
-_UNINDEXED = Markup('<span data-pagefind-ignore>')
+_UNINDEXED = Markup(f"<span {IGNORE_MARKER}>")
 
 
 def quoted(quote: str, *, cell: bool = True) -> Markup:
