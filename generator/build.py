@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import html
 import json
 import os
@@ -53,6 +54,13 @@ from generator.heap import few_collections, settle
 from generator.linkcheck import check_site
 from generator.mkdocs_runner import site_root_path
 from generator.model import KnowledgeBase
+from generator.ownership import (
+    SITE_MARK,
+    STAGING_MARK,
+    ProjectFolders,
+    is_own_staging,
+    refuse_output_folders,
+)
 from generator.render import RenderedSite, diagram_placeholder
 from generator.render.links import page_url
 from generator.search import build_search_index
@@ -65,8 +73,6 @@ GENERATED_ROOTS = (
 )
 STAGING_PREFIX = ".build-"
 JOURNAL = "SWAP.json"
-#: In the cache folder: what the last successful build produced (for the next dirty build).
-LAST_BUILD = "last-build.json"
 MKDOCS_TIMEOUT_SECONDS = 3600
 
 Renderer = Callable[[KnowledgeBase], RenderedSite]
@@ -81,6 +87,8 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     #: True when the policies themselves have errors (the CLI's exit status 1).
     policy_problem: bool = False
+    #: Why the build refused to start (the output folders are not its own): exit status 2.
+    refused: str | None = None
     #: True once the new docs/ generated roots and site/ are in place.
     written: bool = False
 
@@ -133,9 +141,18 @@ def build_site(
     if cache_dir == "default":
         cache_dir = docs_dir.parent / CACHE_DIR_NAME
     cache = BuildCache(cache_dir.absolute() if cache_dir is not None else None)
+    result.refused = refuse_output_folders(ProjectFolders(
+        root=config_file.parent, policies=policies.absolute(), docs=docs_dir, site=site_dir,
+        cache=cache.root))
+    if result.refused is not None:
+        return result
     parents = sorted({docs_dir.parent, site_dir.parent})
-    for parent in parents:
-        parent.mkdir(parents=True, exist_ok=True)
+    try:
+        for parent in parents:
+            parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        result.refused = f"cannot create {error.filename}: {error.strerror}"
+        return result
 
     with _locked(parents), few_collections():
         with stopwatch("recover"):
@@ -164,6 +181,7 @@ def build_site(
                             "pass config_file= or create mkdocs.yml next to docs/"))
             return result
 
+        stage: _Staging | None = None
         try:
             with _Staging(docs_dir, site_dir) as stage:
                 with stopwatch("diagrams"):
@@ -174,7 +192,7 @@ def build_site(
                 with stopwatch("write"):
                     changed = _write_generated(stage.docs, files, report, previous=docs_dir)
                     _copy_hand_written(docs_dir, stage.docs)
-                    sources = stage.docs_list()
+                    sources = stage.source_digests()
                 if not report.ok:
                     return result
                 result.counts["changed_files"] = changed
@@ -182,7 +200,8 @@ def build_site(
                 with stopwatch("mkdocs"):
                     epoch = source_date_epoch(policies, kb)
                     state = _build_state(config_file, strict)
-                    dirty = incremental and _prepare_dirty_site(cache, state, site_dir, stage)
+                    dirty = incremental and cache.enabled and \
+                        _prepare_dirty_site(state, site_dir, stage, sources)
                     result.counts["dirty"] = int(dirty)
                     _run_mkdocs(stage, config_file, epoch, report, strict=strict,
                                 docs_name=docs_dir.name, dirty=dirty)
@@ -206,14 +225,17 @@ def build_site(
                     return result
 
                 with stopwatch("swap"):
+                    _write_record(stage.site, state, sources)
                     stage.swap()
                 result.written = True
-                _record_build(cache, state, site_dir, sources)
                 for kind in ("check", "svg", "inline", "shadow", "links"):
                     cache.prune(kind)
         except OSError as error:
-            report.add(diag("output-failed", SourceLocation(str(error.filename or docs_dir)),
-                            f"could not write the output: {error.strerror or error}"))
+            where = stage.public_path(error.filename) if stage is not None else None
+            report.add(diag("output-failed", SourceLocation(str(where or site_dir)),
+                            f"could not write the output: {error.strerror or error}",
+                            "check the free space and the permissions of that folder; the "
+                            "previous site is unchanged"))
     return result
 
 
@@ -453,7 +475,9 @@ def source_date_epoch(policies: Path, kb: KnowledgeBase) -> int:
     ]
     if not dates:
         return 0
-    newest = max(dates)
+    # `check` refuses implausible dates; a date past today still never reaches the sitemap
+    # (and a gzip header holds 32 bits: a year like 2201 would crash its writer)
+    newest = min(max(dates), dt.datetime.now(dt.UTC).date())
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC).timestamp())
 
 
@@ -485,34 +509,36 @@ def _build_state(config_file: Path, strict: bool) -> str:
 _ENV_TAG = re.compile(r"!ENV\s*\[?\s*['\"]?([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def _prepare_dirty_site(cache: BuildCache, state: str, site_dir: Path, stage: _Staging) -> bool:
+def _prepare_dirty_site(
+    state: str, site_dir: Path, stage: _Staging, sources: dict[str, str]
+) -> bool:
     """Copy the previous site into the staging folder for a dirty mkdocs build, if it fits.
 
-    It fits when the last successful build was recorded with the same ``state`` for the same
-    ``site_dir``.  Outputs of docs files that no longer exist are deleted from the copy (a
-    dirty build would keep them).  The copy keeps modification times, which is how mkdocs tells
-    the pages to skip; the search index is always made afresh, so it is not copied.  The copy
-    is made of hard links (cheap for tens of thousands of files); see
-    ``_unshare_outputs_to_rewrite`` for why that is safe.
+    It fits when the site holds the record of a build made with the same ``state`` (the record
+    is swapped in with the site, so it always describes the site beside it).  Outputs of docs
+    files that no longer exist, or whose *content* differs from the recorded one, are deleted
+    from the copy, so mkdocs writes them again: its own test compares modification times, which
+    ``cp -p``, ``rsync -a`` or an unpacked archive can leave older than the output.  The search
+    index is always made afresh, so it is not copied.  The copy is made of hard links (cheap for
+    tens of thousands of files); see ``_unshare_outputs_to_rewrite`` for why that is safe.
     """
-    if cache.root is None or not site_dir.is_dir():
+    record = read_record(site_dir)
+    if record is None or record.get("state") != state:
         return False
-    try:
-        last = json.loads((cache.root / LAST_BUILD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(last, dict) or last.get("state") != state \
-            or last.get("site") != str(site_dir) or not isinstance(last.get("docs"), list):
+    previous = record.get("sources")
+    if not isinstance(previous, dict):
         return False
     shutil.copytree(site_dir, stage.site, symlinks=True, copy_function=_link_or_copy,
-                    ignore=lambda folder, _names: ["pagefind"] if Path(folder) == site_dir else [])
-    sources = stage.docs_list()
-    for source in sorted(set(map(str, last["docs"])) - set(sources)):
-        output = stage.site / _output_of(source)
+                    ignore=lambda folder, _names: ["pagefind", SITE_MARK]
+                    if Path(folder) == site_dir else [])
+    stale = (set(previous) - set(sources)) | {
+        source for source, digest in sources.items() if previous.get(source) != digest}
+    for source in sorted(stale):
+        output = stage.site / _output_of(str(source))
         if output.is_file() and output.resolve().is_relative_to(stage.site.resolve()):
             output.unlink()
             _remove_empty_parents(output.parent, stage.site)
-    _unshare_outputs_to_rewrite(stage, sources)
+    _unshare_outputs_to_rewrite(stage, sorted(sources))
     return True
 
 
@@ -554,16 +580,26 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
         folder = folder.parent
 
 
-def _record_build(cache: BuildCache, state: str, site_dir: Path, docs: list[str]) -> None:
-    """Remember what this build produced, for the next dirty build (best effort)."""
-    if cache.root is None:
-        return
-    with contextlib.suppress(OSError):
-        cache.root.mkdir(parents=True, exist_ok=True)
-        pending = cache.root / (LAST_BUILD + ".tmp")
-        pending.write_text(json.dumps({"state": state, "site": str(site_dir), "docs": docs},
-                                      ensure_ascii=False), encoding="utf-8")
-        pending.replace(cache.root / LAST_BUILD)
+def read_record(site_dir: Path) -> dict[str, object] | None:
+    """The record of the build that made ``site_dir`` (None when absent or unreadable)."""
+    try:
+        record = json.loads((site_dir / SITE_MARK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _write_record(stage_site: Path, state: str, sources: dict[str, str]) -> None:
+    """Mark the new site as this tool's and record what made it (for the next dirty build).
+
+    Written into the staging site, so it is swapped in with the site or not at all; a failed
+    write fails the build (``OSError`` reaches ``build_site``).
+    """
+    record = {"generator": "policykb", "state": state, "sources": sources}
+    target = stage_site / SITE_MARK
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()  # a hard link to the previous site's record in a dirty build
+    target.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 # --- staging, swap and recovery --------------------------------------------------------------
@@ -578,25 +614,35 @@ class _Staging:
 
     def __init__(self, docs_dir: Path, site_dir: Path) -> None:
         self.docs_dir, self.site_dir = docs_dir, site_dir
-        self.root = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=docs_dir.parent))
+        self.root = _marked_folder(docs_dir.parent)
         self.site_root = (
             self.root
             if site_dir.parent == docs_dir.parent
-            else Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=site_dir.parent))
+            else _marked_folder(site_dir.parent)
         )
         self.docs = self.root / "docs"
         self.site = self.site_root / "site"
         self.docs.mkdir()
         self.interrupted_swap = False
-        self._docs_list: list[str] | None = None
 
-    def docs_list(self) -> list[str]:
-        """Every file of the staging docs (relative POSIX paths), once it is complete."""
-        if self._docs_list is None:
-            self._docs_list = sorted(
-                p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file()
-            )
-        return self._docs_list
+    def source_digests(self) -> dict[str, str]:
+        """Every file of the staging docs (relative POSIX path → SHA-256 of its bytes)."""
+        return {
+            p.relative_to(self.docs).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(self.docs.rglob("*")) if p.is_file()
+        }
+
+    def public_path(self, filename: object) -> Path | None:
+        """A path inside the staging folders as the user knows it (under docs/ or site/)."""
+        if not isinstance(filename, str):
+            return None
+        path = Path(filename)
+        for staged, public in ((self.site, self.site_dir), (self.docs, self.docs_dir),
+                               (self.root, self.docs_dir.parent),
+                               (self.site_root, self.site_dir.parent)):
+            if path.is_relative_to(staged):
+                return public / path.relative_to(staged)
+        return path
 
     def __enter__(self) -> _Staging:
         return self
@@ -653,14 +699,26 @@ def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
+def _marked_folder(parent: Path) -> Path:
+    """A new staging folder in ``parent``, marked as this tool's before anything goes in."""
+    folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=parent))
+    (folder / STAGING_MARK).write_bytes(b"")
+    return folder
+
+
 def recover_interrupted_builds(parents: list[Path]) -> None:
-    """Finish committed swaps of killed builds, then delete every leftover staging folder."""
+    """Finish committed swaps of killed builds, then delete every leftover staging folder.
+
+    Only folders that carry ``STAGING_MARK`` are touched: a folder that merely shares the
+    prefix (``~/.build-tools``) is someone else's.
+    """
     leftovers = [
         child
         for parent in parents
         if parent.is_dir()
         for child in sorted(parent.iterdir())
-        if child.name.startswith(STAGING_PREFIX) and child.is_dir()
+        if child.name.startswith(STAGING_PREFIX) and child.is_dir() and not child.is_symlink()
+        and is_own_staging(child)
     ]
     for folder in leftovers:
         if (folder / JOURNAL).is_file():

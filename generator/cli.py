@@ -3,14 +3,16 @@
 Exit codes (documented in docs/reference/cli.md):
   0  success (warnings may have been printed)
   1  the policies have problems (diagnostics printed, nothing written)
-  2  usage error (bad arguments, missing paths)
-  3  the build failed outside the policies (dot, mkdocs, search indexer, disk)
+  2  usage error (bad arguments, missing paths, output folders the build does not own)
+  3  the build failed outside the policies (dot, mkdocs, search indexer, disk, stdout)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -19,7 +21,9 @@ from pathlib import Path
 from generator import __version__
 from generator.diagnostics import Report
 from generator.heap import few_collections
+from generator.mkdocs_runner import configured_folders
 from generator.model import KnowledgeBase
+from generator.outfile import OutputError, write_output
 from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, check_knowledge_base, find_root
 
 EXIT_OK = 0
@@ -43,6 +47,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0–65535)")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="policykb",
@@ -58,18 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="diagnostics as text lines or as one JSON document on stdout")
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a policy document")
-    schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    schema.add_argument("--out", type=Path, help="write to this file instead of stdout ('-')")
 
     export = sub.add_parser("export", help="export the knowledge base as data")
     export.add_argument("--format", choices=["json", "clocks-csv", "duties-csv", "xlsx"],
                         default="json")
-    export.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    export.add_argument("--out", type=Path, help="write to this file instead of stdout ('-')")
     export.add_argument("--policies", type=Path, default=Path("policies"))
 
     build = sub.add_parser("build", help="generate docs/ and build the site into site/")
     build.add_argument("--policies", type=Path, default=Path("policies"))
-    build.add_argument("--docs", type=Path, default=Path("docs"))
-    build.add_argument("--site", type=Path, default=Path("site"))
+    build.add_argument("--docs", type=Path, default=None,
+                       help="where the generated pages go (default: docs_dir of mkdocs.yml, docs)")
+    build.add_argument("--site", type=Path, default=None,
+                       help="where the site is built (default: site_dir of mkdocs.yml, site); "
+                       "never an existing folder that policykb did not build")
     build.add_argument("--full", action="store_true",
                        help="let mkdocs render every page (no dirty rebuild of changed pages)")
     build.add_argument("--no-cache", action="store_true",
@@ -77,9 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="build, serve on localhost and rebuild on changes")
     serve.add_argument("--policies", type=Path, default=Path("policies"))
-    serve.add_argument("--docs", type=Path, default=Path("docs"))
-    serve.add_argument("--site", type=Path, default=Path("site"))
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--docs", type=Path, default=None)
+    serve.add_argument("--site", type=Path, default=None)
+    serve.add_argument("--port", type=_port, default=8000, help="0–65535 (0: any free port)")
 
     reference = sub.add_parser(
         "reference", help="regenerate the developer reference pages (format, CLI) in docs/"
@@ -104,7 +117,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if path.is_dir():
             continue
         try:
-            parts = path.resolve().relative_to(root.resolve()).parts
+            parts = Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).parts
         except ValueError:
             parts = ()
         if not (len(parts) == 2 and parts[0] in {DOCUMENT_DIR, REGISTRY_DIR}
@@ -113,7 +126,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
                   f"{REGISTRY_DIR}/*.yaml in {root} are read", file=sys.stderr)
             return EXIT_USAGE
     started = time.perf_counter()
-    only = [p for p in args.paths if p.resolve() != root.resolve()]
+    only = [p for p in args.paths if os.path.realpath(p) != os.path.realpath(root)]
     kb, report = check_knowledge_base(root, only or None)
     elapsed = time.perf_counter() - started
     if args.format == "json":
@@ -139,27 +152,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_POLICY
 
 
-def _write(out: Path | None, data: str | bytes) -> None:
-    if out is None:
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    if isinstance(data, bytes):
-        tmp.write_bytes(data)
-    else:
-        tmp.write_text(data, encoding="utf-8")
-    tmp.replace(out)
+def _write(command: str, out: Path | None, data: str | bytes) -> int:
+    """Write to ``out`` (stdout when None or ``-``); an exit status, the problem printed."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if out is None or str(out) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)
+        return EXIT_OK
+    try:
+        write_output(out, raw)
+    except OutputError as error:
+        print(f"policykb {command}: {error}", file=sys.stderr)
+        return EXIT_USAGE if error.usage else EXIT_BUILD
+    return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     from generator.schema import json_schema
 
-    _write(args.out, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
-    return EXIT_OK
+    return _write("schema", args.out,
+                  json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -167,6 +179,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     if not (args.policies / "registries").is_dir():
         print(f"policykb export: {args.policies} is not a policies folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.out is not None and str(args.out) != "-" and args.out.is_dir():
+        print(f"policykb export: cannot write {args.out}: it is a folder; name a file",
+              file=sys.stderr)
         return EXIT_USAGE
     kb, report = check_knowledge_base(args.policies)
     if kb is None:
@@ -178,11 +194,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         "duties-csv": export.export_duties_csv,
         "xlsx": export.export_xlsx,
     }
-    if args.format == "xlsx" and args.out is None and sys.stdout.isatty():
+    to_stdout = args.out is None or str(args.out) == "-"
+    if args.format == "xlsx" and to_stdout and sys.stdout.isatty():
         print("policykb export: refusing to write XLSX to a terminal; use --out", file=sys.stderr)
         return EXIT_USAGE
-    _write(args.out, writers[args.format](kb))
-    return EXIT_OK
+    return _write("export", args.out, writers[args.format](kb))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -191,8 +207,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not (args.policies / "registries").is_dir():
         print(f"policykb build: {args.policies} is not a policies folder", file=sys.stderr)
         return EXIT_USAGE
-    result = build_site(args.policies, args.docs, args.site,
+    docs, site = _output_folders(args)
+    result = build_site(args.policies, docs, site,
                         cache_dir=None if args.no_cache else "default", incremental=not args.full)
+    if result.refused is not None:
+        print(f"policykb build: {result.refused}", file=sys.stderr)
+        return EXIT_USAGE
     _print_report(result.report, quiet=True)
     if not result.report.ok:
         return EXIT_POLICY if result.policy_problem else EXIT_BUILD
@@ -200,10 +220,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _output_folders(args: argparse.Namespace) -> tuple[Path, Path]:
+    """``--docs`` and ``--site``, else what ``mkdocs.yml`` says, else ``docs`` and ``site``."""
+    configured_docs, configured_site = configured_folders(Path("mkdocs.yml"))
+    return args.docs or configured_docs, args.site or configured_site
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from generator.serve import serve
 
-    return int(serve(args.policies, args.docs, args.site, port=args.port))
+    docs, site = _output_folders(args)
+    try:
+        return int(serve(args.policies, docs, site, port=args.port))
+    except OSError as error:
+        print(f"policykb serve: cannot listen on 127.0.0.1:{args.port}: "
+              f"{error.strerror or error}; choose another --port", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
@@ -214,8 +246,8 @@ def _cmd_reference(args: argparse.Namespace) -> int:
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != text:
             stale.append(path)
-            if args.write:
-                _write(path, text)
+            if args.write and _write("reference", path, text) != EXIT_OK:
+                return EXIT_BUILD
     for path in stale:
         print(f"{'rewrote' if args.write else 'stale'}: {path}", file=sys.stderr)
     return EXIT_POLICY if stale and args.check else EXIT_OK
@@ -240,11 +272,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with few_collections():
-            return COMMANDS[args.command](args)
+            status = COMMANDS[args.command](args)
+        sys.stdout.flush()
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return EXIT_OK
+    except OSError as error:  # stdout is a full disk (`> /dev/full`) or a broken device
+        _silence_stdout()
+        what = error.filename or "the output"
+        print(f"policykb {args.command}: cannot write {what}: {error.strerror or error}",
+              file=sys.stderr)
+        return EXIT_BUILD
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,6 +15,8 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
@@ -33,6 +35,28 @@ def site_root_path(config_file: Path) -> str:
         url = load_config(str(config_file))["site_url"]
     path = urlsplit(url or "/").path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without mkdocs: tags such as ``!ENV`` and ``!!python/name`` become None."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda _loader, _suffix, _node: None)
+
+
+def configured_folders(config_file: Path) -> tuple[Path, Path]:
+    """``docs_dir`` and ``site_dir`` of ``config_file`` (relative to its folder, as mkdocs reads
+    them), else ``docs`` and ``site`` beside it.  A broken file gives the defaults: the build
+    reports it when mkdocs reads it."""
+    folder = config_file.parent
+    values: dict[str, object] = {}
+    with contextlib.suppress(OSError, yaml.YAMLError, UnicodeDecodeError):
+        loaded = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        if isinstance(loaded, dict):
+            values = loaded
+    docs, site = values.get("docs_dir"), values.get("site_dir")
+    return (folder / (docs if isinstance(docs, str) else "docs"),
+            folder / (site if isinstance(site, str) else "site"))
 
 
 def main() -> None:

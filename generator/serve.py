@@ -25,6 +25,9 @@ Snapshot = frozenset[tuple[str, int, int]]
 
 
 def _default_report(result: BuildResult) -> None:
+    if result.refused is not None:
+        print(f"policykb serve: {result.refused}", file=sys.stderr)
+        return
     for d in result.report.sorted():
         print(d.format(), file=sys.stderr)
     if result.written:
@@ -84,13 +87,17 @@ def serve(
     config_file = config_file or docs_dir.parent / "mkdocs.yml"
     stop = stop or threading.Event()
 
-    def build() -> None:
-        report(build_site(policies, docs_dir, site_dir, config_file=config_file, render=render))
+    def build() -> BuildResult:
+        result = build_site(policies, docs_dir, site_dir, config_file=config_file, render=render)
+        report(result)
+        return result
 
-    seen = snapshot(policies, docs_dir, config_file)
-    build()
-    site_dir.mkdir(parents=True, exist_ok=True)
+    # listen first: a busy port is reported at once, not after a full build (OSError)
     server = make_server(site_dir, host, port)
+    seen = snapshot(policies, docs_dir, config_file)
+    if build().refused is not None:
+        server.server_close()
+        return 2
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://{host}:{server.server_address[1]}/"

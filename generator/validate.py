@@ -435,7 +435,7 @@ class _Checker:
 def find_root(paths: list[Path]) -> Path | None:
     """The policies folder: the first path (or an ancestor) that holds ``registries/``."""
     for start in paths:
-        for candidate in [start, *start.resolve().parents]:
+        for candidate in [start, *Path(os.path.realpath(start)).parents]:
             if (candidate / REGISTRY_DIR).is_dir():
                 return candidate
     return None
@@ -470,7 +470,7 @@ def _stray_files(folder: Path, wanted: Iterable[str], what: str) -> list[Diagnos
 
 def _inside(path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
     except (ValueError, OSError):
         return False
     return True
@@ -664,8 +664,9 @@ def check_knowledge_base(
 
 def _only(found: list[Diagnostic], folder: Path, only: list[Path]) -> list[Diagnostic]:
     """Drop diagnostics about document files outside ``only`` (registry problems always stay)."""
-    entries = {display_path(p): p.resolve() for p in folder.iterdir()} if folder.is_dir() else {}
-    chosen = [p.resolve() for p in only]
+    entries = ({display_path(p): Path(os.path.realpath(p)) for p in folder.iterdir()}
+               if folder.is_dir() else {})
+    chosen = [Path(os.path.realpath(p)) for p in only]
 
     def wanted(real: Path) -> bool:
         return any(real == c or c in real.parents for c in chosen)

@@ -37,12 +37,14 @@ from generator.build import (
     JOURNAL,
     STAGING_PREFIX,
     BuildResult,
+    build_site,
     page_url,
     recover_interrupted_builds,
     source_date_epoch,
 )
 from generator.dot import id_prefix, inline_svg, rebase_links, render_svgs, split_svg_stream
 from generator.linkcheck import check_site
+from generator.ownership import STAGING_MARK
 from generator.render import Diagram, RenderedSite, diagram_placeholder
 from generator.search import fold, fold_html, search_tokens, shadow_page
 from generator.validate import check_knowledge_base
@@ -350,6 +352,7 @@ def test_a_swap_interrupted_after_its_journal_is_finished_by_the_next_start(tmp_
     (site / "index.html").write_text("old site")
     stage = tmp_path / (STAGING_PREFIX + "dead")
     (stage / "docs" / "documents").mkdir(parents=True)
+    (stage / STAGING_MARK).touch()
     (stage / "docs" / "documents" / "new.md").write_text("new")
     (stage / "site").mkdir()
     (stage / "site" / "index.html").write_text("new site")
@@ -365,6 +368,7 @@ def test_a_swap_interrupted_after_its_journal_is_finished_by_the_next_start(tmp_
     (docs / "documents").rename(stage / "old-docs" / "documents")
     uncommitted = tmp_path / (STAGING_PREFIX + "uncommitted")
     (uncommitted / "docs").mkdir(parents=True)
+    (uncommitted / STAGING_MARK).touch()
 
     recover_interrupted_builds([tmp_path])
 
@@ -378,9 +382,28 @@ def test_a_swap_interrupted_after_its_journal_is_finished_by_the_next_start(tmp_
 def test_stale_staging_folders_are_removed_at_the_next_start(built: Project) -> None:
     stale = built.root / (STAGING_PREFIX + "stale")
     (stale / "docs").mkdir(parents=True)
+    (stale / STAGING_MARK).touch()
     result = built.build(render=renderer(fake_site()))
     assert result.written
     assert not stale.exists()
+
+
+def test_folders_that_only_look_like_staging_folders_are_left_alone(built: Project,
+                                                                      tmp_path: Path) -> None:
+    """`.build-mine/` next to docs/ and `.build-tools/` next to an outside site are the user's."""
+    mine = built.root / (STAGING_PREFIX + "mine")
+    (mine / "docs").mkdir(parents=True)
+    (mine / "docs" / "notes.md").write_text("mine")
+    outside = tmp_path / "elsewhere"
+    tools = outside / (STAGING_PREFIX + "tools")
+    tools.mkdir(parents=True)
+    (tools / "tool.sh").write_text("echo hi")
+    for site in (built.site, outside / "kb"):
+        for _ in range(2):
+            result = build_site(built.policies, built.docs, site, render=renderer(fake_site()))
+            assert result.written, [d.format() for d in result.report.sorted()]
+    assert (mine / "docs" / "notes.md").read_text() == "mine"
+    assert (tools / "tool.sh").read_text() == "echo hi"
 
 
 # --- determinism -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from generator.diagnostics import CHECK_CODES, CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+KB_MINI = FIXTURES / "kb-mini"
 VALID = FIXTURES / "valid-kb"
 BROKEN = FIXTURES / "broken"
 PAGE = ROOT / "docs" / "reference" / "diagnostics.md"
@@ -374,3 +375,14 @@ def test_diagnostics_page_documents_every_code_with_its_fixture_output() -> None
         fixture = BROKEN / f"{c.id}-{c.name}" / "expected.txt"
         assert fixture.is_file(), f"{c.id} has no broken fixture"
         assert example.group(1) == fixture.read_text(encoding="utf-8"), c.id
+
+
+def test_a_symlink_loop_in_documents_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:
+    shutil.copytree(KB_MINI, tmp_path / "kb")
+    documents = tmp_path / "kb" / "documents"
+    (documents / "a.yaml").symlink_to("b.yaml")
+    (documents / "b.yaml").symlink_to("a.yaml")
+    proc = subprocess.run([sys.executable, "-m", "generator.cli", "check", str(tmp_path / "kb")],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "a.yaml: error[PK012] cannot read: Too many levels of symbolic links" in proc.stderr

@@ -9,16 +9,27 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import KB_MINI, Project, digest, generated_tree, make_project, tree
+from conftest import (
+    KB_MINI,
+    Project,
+    digest,
+    fake_site,
+    generated_tree,
+    make_project,
+    renderer,
+    tree,
+)
 
+from generator import build as build_module
 from generator import workers
-from generator.build import LAST_BUILD
-from generator.cache import CACHE_DIR_NAME, BuildCache, content_key
+from generator.cache import BuildCache, content_key
 from generator.diagnostics import CODES_BY_NAME
 from generator.dot import render_all_svgs
+from generator.ownership import SITE_MARK
 from generator.render import Diagram, RenderedSite
 from generator.render.site import render_site
 from generator.validate import check_knowledge_base
@@ -198,7 +209,7 @@ def test_a_rebuild_after_one_change_equals_a_clean_build(tmp_path: Path) -> None
     project = make_project(tmp_path / "p")
     first = project.build()
     assert first.written and first.counts["dirty"] == 0
-    assert (project.root / CACHE_DIR_NAME / LAST_BUILD).is_file()
+    assert (project.site / SITE_MARK).is_file()
 
     _edit_summary(project, "节选：案件移送、争议协调与培训（已修改）。")
     rebuilt = project.build()
@@ -275,3 +286,44 @@ def test_a_site_served_under_a_sub_path_builds_and_changing_it_rebuilds_every_pa
     home = (project.site / "index.html").read_text(encoding="utf-8")
     assert 'href="https://example.org/other/"' in home
 
+
+
+@pytest.mark.slow
+def test_a_hand_written_page_changed_with_an_old_mtime_is_rendered_again(tmp_path: Path) -> None:
+    """`cp -p`, `rsync -a` or an unpacked archive can leave a changed page older than its HTML:
+    dirty builds go by content, never by modification time."""
+    project = make_project(tmp_path / "p")
+    assert project.build().written
+    page = project.docs / "about" / "index.md"
+    html = project.site / "about" / "index.html"
+    old = html.stat().st_mtime - 3600
+    page.write_text(page.read_text(encoding="utf-8") + "\n新增的一段说明。\n", encoding="utf-8")
+    os.utime(page, (old, old))
+    rebuilt = project.build()
+    assert rebuilt.written and rebuilt.counts["dirty"] == 1
+    assert "新增的一段说明。" in html.read_text(encoding="utf-8")
+    clean = make_project(tmp_path / "clean", policies=project.policies)
+    shutil.rmtree(clean.docs)
+    shutil.copytree(project.docs, clean.docs)  # the same hand-written pages
+    assert clean.build(cache_dir=None).written
+    assert digest(tree(project.site)) == digest(tree(clean.site))
+
+
+def test_a_record_that_cannot_be_written_fails_the_build_and_keeps_the_old_site(
+    fake_built: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record of a build is swapped in with its site; a failed write is never ignored."""
+    shutil.copytree(fake_built.root, tmp_path / "p", symlinks=True)
+    project = Project(tmp_path / "p")
+    before = digest(tree(project.site))
+
+    def full_disk(stage_site: Path, *_args: object) -> None:
+        raise OSError(28, "No space left on device", str(stage_site / SITE_MARK))
+
+    monkeypatch.setattr(build_module, "_write_record", full_disk)
+    result = project.build(render=renderer(fake_site(documents=("alpha",))))
+    assert not result.written
+    assert [d.code for d in result.report.errors] == ["PK407"]
+    assert "No space left on device" in result.report.errors[0].message
+    assert result.report.errors[0].location.path == str(project.site / SITE_MARK)  # not docs/
+    assert digest(tree(project.site)) == before
