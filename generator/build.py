@@ -49,6 +49,8 @@ from urllib.parse import unquote
 
 from generator.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.diagnostics import Report, SourceLocation, diag
+from generator.domain.model import KnowledgeBase as DomainKnowledgeBase
+from generator.domain.resolve import CheckedDocument, resolve
 from generator.dot import id_prefix, inline_svg, rebase_links, render_all_svgs
 from generator.heap import few_collections, settle
 from generator.linkcheck import check_site
@@ -75,7 +77,7 @@ STAGING_PREFIX = ".build-"
 JOURNAL = "SWAP.json"
 MKDOCS_TIMEOUT_SECONDS = 3600
 
-Renderer = Callable[[KnowledgeBase], RenderedSite]
+Renderer = Callable[[DomainKnowledgeBase], RenderedSite]
 
 
 @dataclass
@@ -168,7 +170,9 @@ def build_site(
         result.counts["documents"] = len(kb.documents)
 
         with stopwatch("render"):
-            rendered = _render(kb, render or _default_renderer(), report)
+            domain = resolve([CheckedDocument(d.spec, d.path) for d in kb.documents],
+                             kb.jurisdictions, kb.actor_types, kb.topics)
+            rendered = _render(domain, render or _default_renderer(), report)
             settle()
         if rendered is None:
             return result
@@ -243,15 +247,15 @@ def build_site(
 
 
 def _default_renderer() -> Renderer:
-    from generator.render.site import render_site
+    from generator.pipeline import render
 
-    return render_site
+    return render
 
 
 _TRACEBACK_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)
 
 
-def _render(kb: KnowledgeBase, render: Renderer, report: Report) -> RenderedSite | None:
+def _render(kb: DomainKnowledgeBase, render: Renderer, report: Report) -> RenderedSite | None:
     """Run the renderer; a template or render error becomes a diagnostic, not a traceback."""
     try:
         return render(kb)

@@ -20,11 +20,12 @@ from pathlib import Path
 
 from generator import __version__
 from generator.diagnostics import Report
+from generator.domain.model import KnowledgeBase
 from generator.heap import few_collections
 from generator.mkdocs_runner import configured_folders
-from generator.model import KnowledgeBase
 from generator.outfile import OutputError, write_output
-from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, check_knowledge_base, find_root
+from generator.pipeline import load_knowledge_base
+from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, find_root
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -127,7 +128,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     started = time.perf_counter()
     only = [p for p in args.paths if os.path.realpath(p) != os.path.realpath(root)]
-    kb, report = check_knowledge_base(root, only or None)
+    kb, report = load_knowledge_base(root, only or None)
     elapsed = time.perf_counter() - started
     if args.format == "json":
         payload = {
@@ -145,8 +146,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_OK if report.ok else EXIT_POLICY
     _print_report(report, quiet=True)
     if kb is not None:
-        facts = sum(len(d.spec.duties) + len(d.spec.clocks) + len(d.spec.quotas)
-                    + len(d.spec.procedures) + len(d.spec.citations) for d in kb.documents)
+        facts = sum(len(d.duties) + len(d.clocks) + len(d.quotas)
+                    + len(d.procedures) + len(d.citations) for d in kb.documents)
         print(f"ok: {len(kb.documents)} documents, {facts} facts checked, every quote verbatim "
               f"({elapsed:.2f} s)", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_POLICY
@@ -184,7 +185,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"policykb export: cannot write {args.out}: it is a folder; name a file",
               file=sys.stderr)
         return EXIT_USAGE
-    kb, report = check_knowledge_base(args.policies)
+    kb, report = load_knowledge_base(args.policies)
     if kb is None:
         _print_report(report)
         return EXIT_POLICY

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import functools
 import gc
 import io
@@ -23,13 +24,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
-from pydantic import TypeAdapter
 
-from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
-from generator.schema import ActorType, Clock, Jurisdiction, Limit, Topic, json_schema
+from generator.domain.model import (
+    ActorType,
+    Clock,
+    Document,
+    Jurisdiction,
+    KnowledgeBase,
+    Limit,
+    Procedure,
+    Topic,
+)
+from generator.schema import json_schema
 from generator.wording import limit_text
 
 EXPORT_VERSION = "1.1"
+#: What ``export_files`` writes, docs-relative (the data page links each of them).
+EXPORTED_FILES = ("data/clocks.csv", "data/document.schema.json", "data/duties.csv",
+                  "data/policykb.json", "data/policykb.xlsx")
 
 
 @contextlib.contextmanager
@@ -57,13 +69,17 @@ def _limit(limit: Limit) -> dict[str, Any]:
     }
 
 
-def _clock(doc: PolicyDocument, clock: Clock) -> dict[str, Any]:
+def _ids(items: Iterable[Any]) -> list[str]:
+    return [i.id for i in items]
+
+
+def _clock(clock: Clock) -> dict[str, Any]:
     return {
         "id": clock.id,
-        "topic": clock.topic,
-        "actors": clock.actors,
-        "actor_types": [doc.actors[a].type for a in clock.actors],
-        "recipient": clock.recipient,
+        "topic": clock.topic.id,
+        "actors": _ids(clock.actors),
+        "actor_types": [a.type.id for a in clock.actors],
+        "recipient": _ids(clock.recipients),
         "trigger": clock.trigger,
         "action": clock.action,
         "value": clock.limit.value,
@@ -76,7 +92,7 @@ def _clock(doc: PolicyDocument, clock: Clock) -> dict[str, Any]:
                 "value": v.limit.value,
                 "unit": v.limit.unit.value,
                 "limit": _limit(v.limit),
-                "provision": v.provision or clock.provision,
+                "provision": v.provision.id,
                 "quote": v.quote,
             }
             for v in clock.variants
@@ -87,63 +103,96 @@ def _clock(doc: PolicyDocument, clock: Clock) -> dict[str, Any]:
             "condition": clock.extension.condition,
             "requires": clock.extension.requires,
             "max": _limit(clock.extension.max) if clock.extension.max else None,
-            "provision": clock.extension.provision or clock.provision,
+            "provision": clock.extension.provision.id,
             "quote": clock.extension.quote,
         },
         "consequence": clock.consequence,
-        "provision": clock.provision,
+        "provision": clock.provision.id,
         "quote": clock.quote,
     }
 
 
-#: Facts dumped as pydantic gives them; one call per document instead of one per object.
-_DUMPED: set[str] = {"source", "actors", "duties", "quotas", "citations"}
-
-
-def document_record(doc: PolicyDocument) -> dict[str, Any]:
-    """One document in the export: metadata, full text and every fact."""
-    s = doc.spec
-    dumped = s.model_dump(mode="json", include=_DUMPED)
-    # Only procedures use aliases (edge ``from``/``to``); keep by_alias off for everything else.
-    procedures = s.model_dump(mode="json", include={"procedures"}, by_alias=True)["procedures"]
+def _procedure(p: Procedure) -> dict[str, Any]:
     return {
-        "id": s.id,
-        "title": s.title,
-        "notice_title": s.notice_title,
-        "doc_number": s.doc_number,
-        "issuer": [i.name for i in s.issuers],
-        "jurisdiction": s.jurisdiction,
-        "kind": s.kind.value,
-        "status": s.status.value,
-        "issued": s.dates.issued.isoformat() if s.dates.issued else None,
-        "published": s.dates.published.isoformat() if s.dates.published else None,
-        "effective": s.dates.effective.isoformat() if s.dates.effective else None,
-        "script": s.script.value,
-        "source": dumped["source"],
-        "notes": s.notes,
-        "summary": s.summary,
+        "id": p.id,
+        "title": p.title,
+        "topic": p.topic.id,
+        "description": p.description,
+        "lanes": _ids(p.lanes),
+        "steps": [{"provision": s.provision.id, "quote": s.quote, "id": s.id,
+                   "actor": s.actor.id, "label": s.label, "kind": s.kind.value}
+                  for s in p.steps],
+        "edges": [{"from": e.source.id, "to": e.target.id, "condition": e.condition,
+                   "clock": e.clock.id if e.clock else None,
+                   "variant": e.variant.index if e.variant else None}
+                  for e in p.edges],
+    }
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_record(doc: Document) -> dict[str, Any]:
+    """One document in the export: metadata, full text and every fact."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "notice_title": doc.notice_title,
+        "doc_number": doc.doc_number,
+        "issuer": [i.name for i in doc.issuers],
+        "jurisdiction": doc.jurisdiction.id,
+        "kind": doc.kind.value,
+        "status": doc.status.value,
+        "issued": _day(doc.dates.issued),
+        "published": _day(doc.dates.published),
+        "effective": _day(doc.dates.effective),
+        "script": doc.script.value,
+        "source": {"seed": doc.source.seed, "url": doc.source.url,
+                   "publisher": doc.source.publisher, "retrieved": _day(doc.source.retrieved)},
+        "notes": list(doc.notes),
+        "summary": doc.summary,
         "provisions": [
             {
                 "id": p.id,
-                "depth": depth,
+                "depth": p.depth,
                 "number": p.number,
                 "heading": p.heading,
                 "text": p.text,
             }
-            for depth, p in walk_provisions(s.provisions)
+            for p in doc.all_provisions()
         ],
-        "actors": dumped["actors"],
-        "duties": dumped["duties"],
-        "clocks": [_clock(doc, c) for c in s.clocks],
-        "quotas": dumped["quotas"],
-        "procedures": procedures,
-        "citations": dumped["citations"],
+        "actors": [{"id": a.id, "name": a.name, "type": a.type.id, "aliases": list(a.aliases),
+                    "note": a.note} for a in doc.actors],
+        "duties": [{"provision": d.provision.id, "quote": d.quote, "id": d.id,
+                    "actors": _ids(d.actors), "role": d.role.value, "topic": d.topic.id,
+                    "what": d.what} for d in doc.duties],
+        "clocks": [_clock(c) for c in doc.clocks],
+        "quotas": [{"provision": q.provision.id, "quote": q.quote, "id": q.id,
+                    "topic": q.topic.id, "actors": _ids(q.actors), "what": q.what,
+                    "comparator": q.comparator, "value": q.value, "unit": q.unit,
+                    "per": q.per.value if q.per else None, "scope": q.scope}
+                   for q in doc.quotas],
+        "procedures": [_procedure(p) for p in doc.procedures],
+        "citations": [{"provision": c.provision.id, "quote": c.quote, "id": c.id,
+                       "title": c.title, "doc_number": c.doc_number, "issuer": c.issuer,
+                       "document": c.target.id if c.target else None}
+                      for c in doc.citations],
     }
 
 
-_JURISDICTIONS = TypeAdapter(tuple[Jurisdiction, ...])
-_ACTOR_TYPES = TypeAdapter(tuple[ActorType, ...])
-_TOPICS = TypeAdapter(tuple[Topic, ...])
+def _jurisdiction(j: Jurisdiction) -> dict[str, Any]:
+    return {"id": j.id, "name": j.name, "level": j.level.value,
+            "parent": j.parent.id if j.parent else None, "code": j.code}
+
+
+def _actor_type(a: ActorType) -> dict[str, Any]:
+    return {"id": a.id, "name": a.name, "description": a.description, "order": a.order}
+
+
+def _topic(t: Topic) -> dict[str, Any]:
+    return {"id": t.id, "name": t.name, "question": t.question, "description": t.description,
+            "order": t.order}
 
 
 def export_data(kb: KnowledgeBase) -> dict[str, Any]:
@@ -151,9 +200,9 @@ def export_data(kb: KnowledgeBase) -> dict[str, Any]:
         "format": "policykb",
         "version": EXPORT_VERSION,
         "documents": [document_record(d) for d in kb.documents],
-        "jurisdictions": _JURISDICTIONS.dump_python(kb.jurisdictions, mode="json"),
-        "actor_types": _ACTOR_TYPES.dump_python(kb.actor_types, mode="json"),
-        "topics": _TOPICS.dump_python(kb.topics, mode="json"),
+        "jurisdictions": [_jurisdiction(j) for j in kb.jurisdictions],
+        "actor_types": [_actor_type(a) for a in kb.actor_types],
+        "topics": [_topic(t) for t in kb.topics],
     }
 
 
@@ -196,17 +245,15 @@ DUTY_COLUMNS = [
 def clock_rows(kb: KnowledgeBase) -> list[list[str]]:
     rows = []
     for doc in kb.documents:
-        s = doc.spec
-        types = {a.id: a.type for a in s.actors}
-        for c in s.clocks:
+        for c in doc.clocks:
             variants = "；".join(f"{v.when}：{limit_text(v.limit)}" for v in c.variants)
             ext = c.extension.max if c.extension else None
             rows.append([
-                s.id, s.jurisdiction, c.id, c.topic, " ".join(c.actors),
-                " ".join([types[a] for a in c.actors]), c.trigger, c.action,
+                doc.id, doc.jurisdiction.id, c.id, c.topic.id, " ".join(_ids(c.actors)),
+                " ".join([a.type.id for a in c.actors]), c.trigger, c.action,
                 limit_text(c.limit), c.limit.unit.value,
                 "" if c.limit.value is None else str(c.limit.value), variants,
-                limit_text(ext) if ext else "", c.provision, c.quote,
+                limit_text(ext) if ext else "", c.provision.id, c.quote,
             ])
     return rows
 
@@ -214,13 +261,11 @@ def clock_rows(kb: KnowledgeBase) -> list[list[str]]:
 def duty_rows(kb: KnowledgeBase) -> list[list[str]]:
     rows = []
     for doc in kb.documents:
-        s = doc.spec
-        types = {a.id: a.type for a in s.actors}
-        for d in s.duties:
+        for d in doc.duties:
             rows.append([
-                s.id, s.jurisdiction, d.id, d.topic, " ".join(d.actors),
-                " ".join([types[a] for a in d.actors]), d.role.value, d.what,
-                d.provision, d.quote,
+                doc.id, doc.jurisdiction.id, d.id, d.topic.id, " ".join(_ids(d.actors)),
+                " ".join([a.type.id for a in d.actors]), d.role.value, d.what,
+                d.provision.id, d.quote,
             ])
     return rows
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import assert_never
 
-from generator.schema import Kind, Level, Limit, Period, Role, Script, Status, Unit
+from generator.domain.model import Limit
+from generator.vocabulary import Kind, Level, Period, Role, Script, Status, Unit
 
 WORKING_DAY_HOURS = 24 * 7 / 5
 

@@ -20,6 +20,7 @@ from generator.cache import BuildCache
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 #: Fewer misses than this are computed in this process (a pool costs ~0.1 s to start).
 PARALLEL_FROM = 24
@@ -73,15 +74,36 @@ def cached_map(
     return results
 
 
-def parallel_map(func: Callable[[T], R], inputs: Sequence[T]) -> list[R]:
-    """``[func(x) for x in inputs]`` on every core when there are enough inputs.
+#: In a forked worker of ``fork_map``: the value shared by every job (set by ``_receive``).
+_shared: Any = None
 
-    Worker processes are forked, so ``func`` may read module state set up before the call
-    (a render context, say) without it being pickled once per input.
+
+def _receive(shared: Any) -> None:
+    global _shared
+    _shared = shared
+
+
+def _pickled_with_shared(call: tuple[Callable[[Any, Any], Any], Any]) -> bytes:
+    func, item = call
+    return pickle.dumps(func(_shared, item), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def fork_map(func: Callable[[S, T], R], shared: S, inputs: Sequence[T]) -> list[R]:
+    """``[func(shared, x) for x in inputs]`` on every core when there are enough inputs.
+
+    ``shared`` (a render context holding the whole knowledge base, say) reaches the workers
+    through ``fork``, once per worker, instead of being pickled once per input; only each
+    job's result is pickled back.  Results keep the input order.
     """
-    if len(inputs) < PARALLEL_FROM:
-        return [func(x) for x in inputs]
-    return [pickle.loads(blob) for blob in _run_pickled([(func, x) for x in inputs])]
+    workers = min(worker_count(), len(inputs))
+    if len(inputs) < PARALLEL_FROM or workers <= 1 or "fork" not in _start_methods():
+        return [func(shared, x) for x in inputs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_receive,
+                             initargs=(shared,)) as pool:
+        blobs = pool.map(_pickled_with_shared, [(func, x) for x in inputs],
+                         chunksize=max(1, len(inputs) // (workers * 8)))
+        return [pickle.loads(blob) for blob in blobs]
 
 
 def _run_pickled(calls: list[tuple[Callable[[Any], Any], Any]]) -> list[bytes]:

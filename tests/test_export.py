@@ -18,16 +18,16 @@ import openpyxl
 import pytest
 
 from generator import export
-from generator.model import KnowledgeBase
+from generator.domain.model import KnowledgeBase
+from generator.pipeline import load_knowledge_base
 from generator.schema import json_schema
-from generator.validate import check_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    knowledge_base, report = check_knowledge_base(ROOT / "policies")
+    knowledge_base, report = load_knowledge_base(ROOT / "policies")
     assert knowledge_base is not None, "\n".join(d.format() for d in report.sorted())
     return knowledge_base
 
@@ -51,7 +51,7 @@ def test_json_contract_fields(kb: KnowledgeBase) -> None:
             assert isinstance(quota["value"], int) and quota["quote"]
     ids = [d["id"] for d in data["documents"]]
     assert ids == sorted(ids)
-    summaries = {d.id: d.spec.summary for d in kb.documents}
+    summaries = {d.id: d.summary for d in kb.documents}
     assert {d["id"]: d["summary"] for d in data["documents"]} == summaries
     assert all(summaries.values())
 
@@ -70,8 +70,8 @@ def test_csv_rows_match_facts(kb: KnowledgeBase) -> None:
     duties = list(csv.reader(io.StringIO(export.export_duties_csv(kb))))
     assert clocks[0] == export.CLOCK_COLUMNS
     assert duties[0] == export.DUTY_COLUMNS
-    assert len(clocks) - 1 == sum(len(d.spec.clocks) for d in kb.documents)
-    assert len(duties) - 1 == sum(len(d.spec.duties) for d in kb.documents)
+    assert len(clocks) - 1 == sum(len(d.clocks) for d in kb.documents)
+    assert len(duties) - 1 == sum(len(d.duties) for d in kb.documents)
     assert all(len(row) == len(export.CLOCK_COLUMNS) for row in clocks)
 
 
@@ -100,8 +100,8 @@ def test_xlsx_bytes_do_not_depend_on_hash_seed(kb: KnowledgeBase) -> None:
     """Shared-string indices follow first use, never set or dict-of-hash order."""
     script = (
         "import hashlib, sys; from pathlib import Path; "
-        "from generator.validate import check_knowledge_base; from generator import export; "
-        "kb, _ = check_knowledge_base(Path(sys.argv[1])); "
+        "from generator.pipeline import load_knowledge_base; from generator import export; "
+        "kb, _ = load_knowledge_base(Path(sys.argv[1])); "
         "print(hashlib.sha256(export.export_xlsx(kb)).hexdigest())"
     )
     digests = set()
@@ -147,7 +147,7 @@ def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -
         assert sheets[title] == [[cell or None for cell in row] for row in table]
         tables.append((title, table))
     assert sheets["clocks"][0] == export.CLOCK_COLUMNS
-    assert len(sheets["duties"]) - 1 == sum(len(d.spec.duties) for d in kb.documents)
+    assert len(sheets["duties"]) - 1 == sum(len(d.duties) for d in kb.documents)
     assert _read_xlsx(_openpyxl_xlsx(tables)) == sheets
 
 

@@ -9,18 +9,19 @@ from typing import Any
 
 import pytest
 
-import generator.graph as graph_module
-from generator.graph import KnowledgeGraph, Reason, build_graph
-from generator.model import KnowledgeBase, PolicyDocument, assemble
+import generator.domain.graph as graph_module
+from generator.domain.graph import KnowledgeGraph, Reason, build_graph
+from generator.domain.model import KnowledgeBase
+from generator.domain.resolve import CheckedDocument, resolve
+from generator.pipeline import load_knowledge_base
 from generator.schema import ActorType, Document, Jurisdiction, Topic
-from generator.validate import check_knowledge_base
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb-mini"
 
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    kb, report = check_knowledge_base(FIXTURE)
+    kb, report = load_knowledge_base(FIXTURE)
     assert kb is not None, report.sorted()
     return kb
 
@@ -85,7 +86,7 @@ def test_procedure_order_and_layers(graph: KnowledgeGraph) -> None:
 
 def _doc(doc_id: str, jurisdiction: str, citations: list[dict[str, Any]],
          number: str | None = None, steps: list[str] | None = None,
-         edges: list[tuple[str, str]] | None = None) -> PolicyDocument:
+         edges: list[tuple[str, str]] | None = None) -> CheckedDocument:
     text = "正文" + "".join(c["title"] for c in citations)
     spec: dict[str, Any] = {
         "id": doc_id, "title": doc_id, "doc_number": number,
@@ -103,13 +104,13 @@ def _doc(doc_id: str, jurisdiction: str, citations: list[dict[str, Any]],
                       for i, (s, s1) in enumerate((s, "s1") for s in steps)],
             "edges": [{"from": a, "to": b} for a, b in edges or []],
         }]
-    return PolicyDocument(Document.model_validate(spec), f"{doc_id}.yaml")
+    return CheckedDocument(Document.model_validate(spec), f"{doc_id}.yaml")
 
 
-def _kb(docs: list[PolicyDocument], jurisdictions: list[dict[str, Any]]) -> KnowledgeBase:
-    return assemble(docs, [Jurisdiction.model_validate(j) for j in jurisdictions],
-                    [ActorType(id="t", name="类型")],
-                    [Topic(id="x", name="专题", question="问题？")])
+def _kb(docs: list[CheckedDocument], jurisdictions: list[dict[str, Any]]) -> KnowledgeBase:
+    return resolve(docs, [Jurisdiction.model_validate(j) for j in jurisdictions],
+                   [ActorType(id="t", name="类型")],
+                   [Topic(id="x", name="专题", question="问题？")])
 
 
 BASE_TREE = [
@@ -139,7 +140,7 @@ def test_hubs_do_not_relate_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = [_doc(f"d{i}", "c1" if i % 2 else "c2", [hub]) for i in range(5)]
     g = build_graph(_kb(docs, BASE_TREE))
     for d in docs:
-        for rel in g.related_documents(d.id):
+        for rel in g.related_documents(d.spec.id):
             assert all(r.kind == "same-area" for r in rel.reasons)
 
 
@@ -173,5 +174,6 @@ def test_thousands_of_documents_are_fast() -> None:
     g = build_graph(kb)
     elapsed = time.perf_counter() - start
     assert elapsed < 10, elapsed
-    assert all(len(g.related_documents(d.id)) <= graph_module.RELATED_DOCUMENTS for d in docs)
-    assert g.citers_of("ext:no:国发〔2015〕1号") == sorted(d.id for d in docs)
+    assert all(len(g.related_documents(d.spec.id)) <= graph_module.RELATED_DOCUMENTS
+               for d in docs)
+    assert g.citers_of("ext:no:国发〔2015〕1号") == sorted(d.spec.id for d in docs)

@@ -11,6 +11,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import (
@@ -30,7 +31,10 @@ from generator.cache import BuildCache, content_key
 from generator.diagnostics import CODES_BY_NAME
 from generator.dot import render_all_svgs
 from generator.ownership import SITE_MARK
+from generator.pipeline import load_knowledge_base
 from generator.render import Diagram, RenderedSite
+from generator.render import site as render_site_module
+from generator.render.site import _files_of as _render_files_of
 from generator.render.site import render_site
 from generator.validate import check_knowledge_base
 
@@ -140,30 +144,35 @@ def test_cached_map_uses_worker_processes_and_keeps_input_order(
     assert again.hits == 40
 
 
+#: Where ``_logged_files_of`` notes the process of each render job (set by the test).
+_JOB_LOG: list[Path] = []
+
+
+def _logged_files_of(ctx: Any, job: tuple[str, str]) -> Any:
+    """``render.site._files_of``, noting which process ran the job."""
+    with _JOB_LOG[0].open("a") as handle:
+        handle.write(f"{os.getpid()}\n")
+    return _render_files_of(ctx, job)
+
+
 def test_documents_and_topics_render_in_worker_processes_with_the_sequential_result(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    kb, _ = check_knowledge_base(KB_MINI)
+    kb, _ = load_knowledge_base(KB_MINI)
     assert kb is not None
     monkeypatch.setenv("POLICYKB_WORKERS", "1")
     sequential = render_site(kb)
-    calls: list[int] = []
-    run_pickled = workers._run_pickled
-
-    def spy(jobs: list[tuple[object, object]]) -> list[bytes]:
-        calls.append(len(jobs))
-        return run_pickled(jobs)  # type: ignore[arg-type]
-
+    _JOB_LOG[:] = [tmp_path / "jobs.log"]
     monkeypatch.setenv("POLICYKB_WORKERS", "2")
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(workers, "_run_pickled", spy)
+    monkeypatch.setattr(render_site_module, "_files_of", _logged_files_of)
     parallel = render_site(kb)
-    # one job per document, per topic and one for the downloads, sent to the pool
-    assert calls == [len(kb.documents) + len(kb.topics) + 1]
+    pids = (tmp_path / "jobs.log").read_text().split()
+    # one job per document and per topic, each taken by a worker process, not this one
+    assert len(pids) == len(kb.documents) + len(kb.topics)
+    assert str(os.getpid()) not in pids
     assert parallel.pages == sequential.pages
     assert parallel.diagrams == sequential.diagrams
-    assert parallel.binaries == sequential.binaries
-    assert parallel.binaries == sequential.binaries
 
 
 def _failing_document_page(*_: object) -> None:

@@ -16,9 +16,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synth import synthesise  # noqa: E402
+from generator.domain.graph import build_graph  # noqa: E402
+from generator.domain.model import KnowledgeBase  # noqa: E402
+from generator.domain.resolve import CheckedDocument, resolve  # noqa: E402
 from generator.dot import render_svgs  # noqa: E402
-from generator.graph import build_graph  # noqa: E402
-from generator.model import KnowledgeBase  # noqa: E402
+from generator.pipeline import load_knowledge_base  # noqa: E402
 from generator.render import RenderedSite, diagram_placeholder  # noqa: E402
 from generator.render.context import RenderContext  # noqa: E402
 from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noqa: E402
@@ -34,7 +36,7 @@ SPLIT = ("topics/", "indexes/", "documents/index.md")
 
 
 def _load(root: Path) -> KnowledgeBase:
-    kb, report = check_knowledge_base(root)
+    kb, report = load_knowledge_base(root)
     assert kb is not None, [d.format() for d in report.errors]
     return kb
 
@@ -43,10 +45,15 @@ SLOW = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+def synthetic_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth") / "policies"
     synthesise(60, out, seed=3)
-    return _load(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(synthetic_root: Path) -> KnowledgeBase:
+    return _load(synthetic_root)
 
 
 @pytest.fixture(scope="module")
@@ -114,21 +121,23 @@ def test_summary_names_every_part_and_its_extremes(synthetic: KnowledgeBase,
 def _clock_limits(kb: KnowledgeBase, jurisdictions: list[str]) -> list[tuple[float, str]]:
     out = []
     for jid in jurisdictions:
-        for doc in kb.documents_by_jurisdiction.get(jid, []):
-            if "case-transfer" not in doc.topics_covered:
+        for doc in kb.documents_by_jurisdiction.get(kb.jurisdiction_by_id[jid], ()):
+            if kb.topic_by_id["case-transfer"] not in doc.topics_covered:
                 continue
-            for c in doc.spec.clocks:
+            for c in doc.clocks:
                 hours = comparable_hours(c.limit)
-                if c.topic == "case-transfer" and hours is not None:
+                if c.topic.id == "case-transfer" and hours is not None:
                     out.append((hours, limit_text(c.limit)))
     return out
 
 
 @SLOW
-def test_split_is_deterministic(synthetic: KnowledgeBase, synthetic_site: RenderedSite) -> None:
-    shuffled = KnowledgeBase(tuple(reversed(synthetic.documents)),
-                             tuple(reversed(synthetic.jurisdictions)),
-                             synthetic.actor_types, synthetic.topics)
+def test_split_is_deterministic(synthetic_root: Path, synthetic_site: RenderedSite) -> None:
+    checked, _ = check_knowledge_base(synthetic_root)
+    assert checked is not None
+    shuffled = resolve([CheckedDocument(d.spec, d.path) for d in reversed(checked.documents)],
+                       reversed(checked.jurisdictions), reversed(checked.actor_types),
+                       reversed(checked.topics))
     again = render_site(shuffled)
     assert again.pages == synthetic_site.pages
     assert [d.dot for d in again.diagrams] == [d.dot for d in synthetic_site.diagrams]

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.domain.graph import build_graph
+from generator.domain.model import KnowledgeBase
 from generator.dot import render_svgs
-from generator.graph import build_graph
-from generator.model import KnowledgeBase
+from generator.pipeline import load_knowledge_base
 from generator.render import Diagram
 from generator.render.procedures import wrap_label
 from generator.render.site import render_site
-from generator.validate import check_knowledge_base
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb-mini"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -36,7 +36,7 @@ LANE_BLOCK = r'  subgraph \{\n    graph \[cluster=true, id="[^"]*--l\d+"'
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    kb, report = check_knowledge_base(FIXTURE)
+    kb, report = load_knowledge_base(FIXTURE)
     assert kb is not None, report.sorted()
     return kb
 
@@ -122,10 +122,10 @@ def parse_chart(svg: str, procedure_id: str) -> Chart:
 def expected_lanes(kb: KnowledgeBase, document_id: str, procedure_id: str) -> dict[int, set[int]]:
     """Lane index -> the numbers (0-based, chart order) of the steps its actor performs."""
     doc = kb.document_by_id[document_id]
-    proc = next(p for p in doc.spec.procedures if p.id == procedure_id)
+    proc = next(p for p in doc.procedures if p.id == procedure_id)
     order = build_graph(kb).step_order(document_id, procedure_id)
     actor = {s.id: s.actor for s in proc.steps}
-    return {li: {i for i, sid in enumerate(order) if actor[sid] == lane}
+    return {li: {i for i, sid in enumerate(order) if actor[sid] is lane}
             for li, lane in enumerate(proc.lanes)}
 
 
@@ -182,9 +182,9 @@ def test_every_lane_is_a_band_around_exactly_its_steps(
     svg = dot_svg(dot)
     chart = assert_swimlanes(svg, kb, document_id, procedure_id)
     doc = kb.document_by_id[document_id]
-    proc = next(p for p in doc.spec.procedures if p.id == procedure_id)
+    proc = next(p for p in doc.procedures if p.id == procedure_id)
     for li, actor in enumerate(proc.lanes):
-        assert "".join(chart.labels[f"l{li}"]) == doc.actors[actor].name.replace(" ", "")
+        assert "".join(chart.labels[f"l{li}"]) == actor.name.replace(" ", "")
     frames = re.findall(r'&#45;l\d+" class="cluster">\n.*?<polygon fill="([^"]+)"'
                         r' stroke="([^"]+)"', svg, re.S)
     assert len(frames) == len(proc.lanes)
@@ -204,9 +204,9 @@ def test_nodes_link_to_their_clause(diagrams: dict[str, Diagram], kb: KnowledgeB
         svg = dot_svg(diagrams[f"diagrams/{document_id}/{procedure_id}.svg"].dot)
         chart = parse_chart(svg, procedure_id)
         doc = kb.document_by_id[document_id]
-        proc = next(p for p in doc.spec.procedures if p.id == procedure_id)
+        proc = next(p for p in doc.procedures if p.id == procedure_id)
         order = build_graph(kb).step_order(document_id, procedure_id)
-        provision = {s.id: s.provision for s in proc.steps}
+        provision = {s.id: s.provision.id for s in proc.steps}
         assert chart.step_links == {i: [f"../#{provision[sid]}"] for i, sid in enumerate(order)}
         # Edges (and their labels) governed by a clock link to its row on the document page.
         for links in chart.edge_links.values():
@@ -365,7 +365,7 @@ def wide(tmp_path_factory: pytest.TempPathFactory) -> tuple[KnowledgeBase, str]:
     shutil.copytree(FIXTURE, root)
     (root / "documents" / "wide-mini.yaml").write_text(
         yaml.safe_dump(wide_document(), allow_unicode=True, sort_keys=False), encoding="utf-8")
-    kb, report = check_knowledge_base(root)
+    kb, report = load_knowledge_base(root)
     assert kb is not None, report.sorted()
     dot = {d.path: d for d in render_site(kb).diagrams}["diagrams/wide-mini/wide-flow.svg"].dot
     return kb, dot
@@ -445,7 +445,7 @@ def test_wrap_label_never_loses_text_or_splits_units() -> None:
 
 @pytest.fixture(scope="module")
 def real_diagrams() -> list[Diagram]:
-    kb, report = check_knowledge_base(Path(__file__).resolve().parents[1] / "policies")
+    kb, report = load_knowledge_base(Path(__file__).resolve().parents[1] / "policies")
     assert kb is not None, report.sorted()
     return sorted(render_site(kb).diagrams, key=lambda d: d.path)
 

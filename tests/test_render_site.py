@@ -18,18 +18,20 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
 import yaml
 
+from generator import pipeline
+from generator.domain.graph import build_graph
+from generator.domain.model import KnowledgeBase
+from generator.domain.resolve import CheckedDocument, resolve
 from generator.dot import id_prefix, inline_svg, render_svgs
-from generator.graph import build_graph
-from generator.model import KnowledgeBase
 from generator.render import RenderedSite, diagram_placeholder, jurisdiction, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
-from generator.render.site import render_site
 from generator.render.topic import LOOSEST, STRICTEST, mark_extremes
 from generator.validate import check_knowledge_base
 
@@ -46,7 +48,7 @@ FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
 def load(root: Path = FIXTURE) -> KnowledgeBase:
-    kb, report = check_knowledge_base(root)
+    kb, report = pipeline.load_knowledge_base(root)
     assert kb is not None, "\n".join(d.format() for d in report.sorted())
     return kb
 
@@ -58,7 +60,7 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def site(kb: KnowledgeBase) -> RenderedSite:
-    return render_site(kb)
+    return pipeline.render(kb)
 
 
 class _Page(HTMLParser):
@@ -126,7 +128,7 @@ def test_paths(site: RenderedSite, kb: KnowledgeBase) -> None:
         assert fixed in site.pages
     for doc in kb.documents:
         assert f"documents/{doc.id}.md" in site.pages
-        for proc in doc.spec.procedures:
+        for proc in doc.procedures:
             path = f"diagrams/{doc.id}/{proc.id}.svg"
             assert path in {d.path for d in site.diagrams}
             assert diagram_placeholder(path) in site.pages[f"documents/{doc.id}/{proc.id}.md"]
@@ -270,7 +272,7 @@ def test_anchors_unique_per_page(site: RenderedSite) -> None:
 def test_every_provision_has_an_anchor(site: RenderedSite, kb: KnowledgeBase) -> None:
     for doc in kb.documents:
         ids = parse(site.pages[f"documents/{doc.id}.md"]).ids
-        assert set(doc.provisions) <= ids
+        assert set(doc.provision_by_id) <= ids
 
 
 # --- topic pages -------------------------------------------------------------------------------
@@ -278,7 +280,7 @@ def test_every_provision_has_an_anchor(site: RenderedSite, kb: KnowledgeBase) ->
 
 def test_topic_page_lists_every_jurisdiction_with_gaps(site: RenderedSite,
                                                        kb: KnowledgeBase) -> None:
-    names = [kb.jurisdiction_by_id[j].name for j in kb.documents_by_jurisdiction]
+    names = [j.name for j in kb.documents_by_jurisdiction]
     for topic in kb.topics:
         page = site.pages[f"topics/{topic.id}.md"]
         overview = page.split("## 各辖区概览", 1)[1].split("## ", 1)[0]
@@ -353,17 +355,18 @@ def _digest(site: RenderedSite) -> str:
     return h.hexdigest()
 
 
-def test_shuffled_input_gives_identical_output(kb: KnowledgeBase, site: RenderedSite) -> None:
+def test_shuffled_input_gives_identical_output(site: RenderedSite) -> None:
     assert "data/policykb.xlsx" in site.binaries
+    checked, _ = check_knowledge_base(FIXTURE)
+    assert checked is not None
     rng = random.Random(7)
     for _ in range(3):
-        parts = [list(kb.documents), list(kb.jurisdictions), list(kb.actor_types),
-                 list(kb.topics)]
+        parts: list[list[Any]] = [
+            [CheckedDocument(d.spec, d.path) for d in checked.documents],
+            list(checked.jurisdictions), list(checked.actor_types), list(checked.topics)]
         for part in parts:
             rng.shuffle(part)
-        shuffled = KnowledgeBase(tuple(parts[0]), tuple(parts[1]), tuple(parts[2]),
-                                 tuple(parts[3]))
-        again = render_site(shuffled)
+        again = pipeline.render(resolve(*parts))
         assert _outputs(again) == _outputs(site)
         assert _binaries(again) == _binaries(site)
 
@@ -373,8 +376,8 @@ def test_hash_seed_does_not_matter(site: RenderedSite) -> None:
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from pathlib import Path;"
         "from tests.test_render_site import load, _digest;"
-        "from generator.render.site import render_site;"
-        "print(_digest(render_site(load(Path(sys.argv[2])))))"
+        "from generator.pipeline import render;"
+        "print(_digest(render(load(Path(sys.argv[2])))))"
     )
     digests = set()
     for seed in ("0", "12345"):
@@ -407,10 +410,11 @@ def test_procedure_page_has_chart_steps_clause_links_and_clocks(site: RenderedSi
     parsed = parse(page)
     assert diagram_placeholder("diagrams/jinhu-mini/transfer-flow.svg") in page
     steps = html.unescape(to_html(page).split('id="kb--steps"', 1)[1].split("</ol>", 1)[0])
-    for step in doc.procedures["transfer-flow"].steps:
+    [flow] = [p for p in doc.procedures if p.id == "transfer-flow"]
+    for step in flow.steps:
         # each step in the text version, with a link to its clause on the document page
         assert re.search(rf"<strong>{re.escape(step.label)}</strong>.*?"
-                         rf'<a href="\.\./jinhu-mini\.md#{step.provision}">', steps), step.id
+                         rf'<a href="\.\./jinhu-mini\.md#{step.provision.id}">', steps), step.id
         assert step.quote in steps
     text = "".join(parsed.text)
     # the clocks that govern its edges: limit, urgent variant, who and to whom
@@ -437,7 +441,7 @@ def test_document_page_links_to_each_procedure_page(site: RenderedSite,
                                                     kb: KnowledgeBase) -> None:
     for doc in kb.documents:
         parsed = parse(site.pages[f"documents/{doc.id}.md"])
-        for proc in doc.spec.procedures:
+        for proc in doc.procedures:
             assert f"{doc.id}/{proc.id}.md" in parsed.hrefs, (doc.id, proc.id)
             assert f"proc--{proc.id}" in parsed.ids  # topic pages link here
             assert f"documents/{doc.id}/{proc.id}.md" in site.pages
@@ -473,7 +477,7 @@ def assert_within_budget(sizes: dict[str, int]) -> None:
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
 def test_real_documents_stay_within_the_page_budget() -> None:
-    site = render_site(load(ROOT / "policies"))
+    site = pipeline.render(load(ROOT / "policies"))
     svgs, problems = render_svgs(site.diagrams)
     assert [p for p in problems if p.error] == []
     sizes = page_sizes(site, svgs)
@@ -489,7 +493,7 @@ def test_synthetic_knowledge_base_stays_within_the_page_budget(tmp_path: Path) -
     from benchmarks.synth import synthesise
 
     synthesise(100, tmp_path / "policies", seed=3)
-    site = render_site(load(tmp_path / "policies"))
+    site = pipeline.render(load(tmp_path / "policies"))
     assert_within_budget(page_sizes(site))
     # the lists that grow with the knowledge base are cut, and say so
     assert "个下级辖区未在此列出" in site.pages["index.md"]

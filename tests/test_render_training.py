@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.graph import build_graph
-from generator.model import KnowledgeBase
+from generator.domain.graph import build_graph
+from generator.domain.model import KnowledgeBase
+from generator.pipeline import load_knowledge_base
 from generator.render import links, training
 from generator.render.context import RenderContext
 from generator.render.site import render_site
-from generator.validate import check_knowledge_base
 from generator.wording import comparable_hours, limit_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ LINK = re.compile(r"\]\(([^)]+)\)")
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    found, report = check_knowledge_base(ROOT / "policies")
+    found, report = load_knowledge_base(ROOT / "policies")
     assert found is not None, [d.format() for d in report.errors]
     return found
 
@@ -47,8 +47,8 @@ def test_strictest_and_loosest_are_the_extremes_of_the_topics_clocks(
 ) -> None:
     checked = 0
     for topic in kb.topics:
-        hours = [(comparable_hours(c.limit), c) for d in kb.documents for c in d.spec.clocks
-                 if c.topic == topic.id and comparable_hours(c.limit) is not None]
+        hours = [(comparable_hours(c.limit), c) for d in kb.documents for c in d.clocks
+                 if c.topic is topic and comparable_hours(c.limit) is not None]
         sheet = sheets[links.training_page(topic.id)]
         figures = {str(f.label): str(f.value) for f in sheet.figures}
         if not hours:
@@ -71,7 +71,7 @@ def test_each_clock_exercise_is_answered_with_its_limit_and_its_quote(
     kb: KnowledgeBase, sheets: dict[str, training.TrainingPage]
 ) -> None:
     sheet = sheets[links.training_page("case-transfer")]
-    clocks = {c.quote: c for d in kb.documents for c in d.spec.clocks}
+    clocks = {c.quote: c for d in kb.documents for c in d.clocks}
     answered = 0
     for exercise in sheet.exercises:
         quoted = [q for q in clocks if f"“{q}”" in str(exercise.basis[0])]
@@ -111,7 +111,7 @@ def test_every_answer_link_lands_on_an_existing_clause_or_clock(kb: KnowledgeBas
 def test_quantities_are_asked_where_the_topic_has_them(
     kb: KnowledgeBase, sheets: dict[str, training.TrainingPage]
 ) -> None:
-    quotas = [(d, q) for d in kb.documents for q in d.spec.quotas if q.topic == "training-guidance"]
+    quotas = [(d, q) for d in kb.documents for q in d.quotas if q.topic.id == "training-guidance"]
     assert quotas, "the seeds state training hours"
     sheet = sheets[links.training_page("training-guidance")]
     asked = [e for e in sheet.exercises if "数量要求" in str(e.question)]

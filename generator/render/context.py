@@ -14,20 +14,16 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from generator.graph import CitationLink, CitedNode, KnowledgeGraph, Reason
-from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
+from generator.domain.graph import CitationLink, CitedNode, KnowledgeGraph, Reason
+from generator.domain.model import Actor, Document, KnowledgeBase, Provision
 from generator.render import escape, links
 from generator.wording import KIND_LABEL, NOT_STATED
-
-_SPECIAL_PROVISIONS = {"notice": "通知正文", "preamble": "序言", "closing": "落款"}
-_HEADING_CHARS = 10
 
 
 @dataclass
 class RenderContext:
     kb: KnowledgeBase
     graph: KnowledgeGraph
-    _labels: dict[str, dict[str, str]] = field(default_factory=dict)
     _links: dict[tuple[str, ...], Markup] = field(default_factory=dict)
 
     # --- names -------------------------------------------------------------------------------
@@ -41,56 +37,31 @@ class RenderContext:
     def actor_type_name(self, actor_type_id: str) -> str:
         return self.kb.actor_type_by_id[actor_type_id].name
 
-    def actor_names(self, doc: PolicyDocument, actor_ids: Iterable[str]) -> str:
-        return "、".join(doc.actors[a].name for a in actor_ids)
+    @staticmethod
+    def actor_names(actors: Iterable[Actor]) -> str:
+        return "、".join(a.name for a in actors)
 
     def jurisdiction_order(self, jurisdiction_id: str) -> tuple[tuple[str, str], ...]:
         """Tree order: by division code along the parent chain."""
-        by_id = self.kb.jurisdiction_by_id
-        return tuple((by_id[j].code or "999999", j) for j in self.graph.chain(jurisdiction_id))
+        return self.kb.jurisdiction_by_id[jurisdiction_id].sort_key
 
-    def document_order(self, doc: PolicyDocument) -> tuple[object, ...]:
-        issued = doc.spec.dates.issued or doc.spec.dates.published
-        return (self.jurisdiction_order(doc.spec.jurisdiction),
-                issued.isoformat() if issued else "9999", doc.id)
+    @staticmethod
+    def document_order(doc: Document) -> tuple[object, ...]:
+        issued = doc.issued_or_published
+        return (doc.jurisdiction.sort_key, issued.isoformat() if issued else "9999", doc.id)
 
     # --- provisions --------------------------------------------------------------------------
 
-    def provision_labels(self, doc: PolicyDocument) -> dict[str, str]:
-        """``三、（二）`` for s3-2: the printed numbers along the path, else a short heading."""
-        if doc.id not in self._labels:
-            labels: dict[str, str] = {}
-            numbers: list[str] = []
-            for depth, p in walk_provisions(doc.spec.provisions):
-                del numbers[depth:]
-                numbers.append((p.number or "").strip())
-                label = "".join(numbers)
-                if not p.number:
-                    if p.id in _SPECIAL_PROVISIONS and depth == 0:
-                        label = _SPECIAL_PROVISIONS[p.id]
-                    elif p.heading:
-                        short = p.heading.strip()
-                        if len(short) > _HEADING_CHARS:
-                            short = short[:_HEADING_CHARS] + "…"
-                        label += short
-                labels[p.id] = label or p.id
-            self._labels[doc.id] = labels
-        return self._labels[doc.id]
-
-    def provision_label(self, doc: PolicyDocument, provision_id: str) -> str:
-        return self.provision_labels(doc).get(provision_id, provision_id)
-
-    def clause_link(self, doc: PolicyDocument, provision_id: str, page: str) -> Markup:
+    def clause_link(self, doc: Document, provision: Provision, page: str) -> Markup:
         """Link to a provision anchor, same-page when ``page`` is the document's page."""
         target = links.document_page(doc.id)
         same = page == target
-        key = ("clause", doc.id, provision_id, "" if same else _directory(page))
+        key = ("clause", doc.id, provision.id, "" if same else _directory(page))
         link = self._links.get(key)
         if link is None:
-            href = links.anchor(provision_id) if same else links.relative(
-                page, target, provision_id)
-            link = self._links[key] = escape.md_link(
-                self.provision_label(doc, provision_id), href)
+            href = links.anchor(provision.id) if same else links.relative(
+                page, target, provision.id)
+            link = self._links[key] = escape.md_link(provision.label, href)
         return link
 
     # --- links -------------------------------------------------------------------------------
@@ -100,7 +71,7 @@ class RenderContext:
         link = self._links.get(key)
         if link is None:
             doc = self.kb.document_by_id[document_id]
-            title = self.jurisdiction_name(doc.spec.jurisdiction) if short else doc.spec.title
+            title = doc.jurisdiction.name if short else doc.title
             link = self._links[key] = escape.md_link(
                 title, links.relative(page, links.document_page(document_id)))
         return link
@@ -123,11 +94,12 @@ class RenderContext:
                 self.topic_name(topic_id), links.relative(page, links.topic_page(topic_id), anchor))
         return link
 
-    def document_short_name(self, doc: PolicyDocument) -> str:
+    @staticmethod
+    def document_short_name(doc: Document) -> str:
         """``锡林浩特市工作机制（2024）``: place, kind and year (full titles run long)."""
-        issued = doc.spec.dates.issued or doc.spec.dates.published
+        issued = doc.issued_or_published
         year = f"（{issued.year}）" if issued else ""
-        return f"{self.jurisdiction_name(doc.spec.jurisdiction)}{KIND_LABEL[doc.spec.kind]}{year}"
+        return f"{doc.jurisdiction.name}{KIND_LABEL[doc.kind]}{year}"
 
     def cited_node_text(self, node: CitedNode, page: str) -> Markup:
         """《title》（文号）, linked when the cited document is in the knowledge base."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.model import PolicyDocument, walk_provisions
+from generator.domain.model import Clock, Document, Duty, Procedure, Provision
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.facts import (
@@ -27,7 +27,6 @@ from generator.render.facts import (
     quota_row,
 )
 from generator.render.procedures import ProcedureView, procedure_view
-from generator.schema import Clock, Duty, Procedure
 from generator.wording import (
     KIND_LABEL,
     NOT_STATED,
@@ -102,14 +101,14 @@ class DocumentPage:
     jurisdiction: Markup
 
 
-def status_badge(doc: PolicyDocument) -> Markup:
-    status = doc.spec.status
+def status_badge(doc: Document) -> Markup:
+    status = doc.status
     return Markup('<span class="pk-badge pk-badge--') + escape.html_attr(status.value) + \
         Markup('">') + escape.html_text(STATUS_LABEL[status]) + Markup("</span>")
 
 
-def _card(ctx: RenderContext, doc: PolicyDocument, page: str) -> list[CardRow]:
-    s = doc.spec
+def _card(ctx: RenderContext, doc: Document, page: str) -> list[CardRow]:
+    s = doc
     rows: list[tuple[str, Markup]] = []
     if s.notice_title:
         rows.append(("印发通知", escape.md_cell(s.notice_title)))
@@ -117,12 +116,12 @@ def _card(ctx: RenderContext, doc: PolicyDocument, page: str) -> list[CardRow]:
     for issuer in s.issuers:
         text = escape.md_cell(issuer.name)
         if issuer.jurisdiction:
-            text += escape.md_cell("（") + ctx.jurisdiction_link(issuer.jurisdiction, page) + \
+            text += escape.md_cell("（") + ctx.jurisdiction_link(issuer.jurisdiction.id, page) + \
                 escape.md_cell("）")
         issuers.append(text)
     rows.append(("发文机关", Markup("<br>").join(issuers)))
     rows.append(("文号", escape.md_cell(s.doc_number or NOT_STATED)))
-    chain = [ctx.jurisdiction_link(j, page) for j in ctx.graph.chain(s.jurisdiction)]
+    chain = [ctx.jurisdiction_link(j.id, page) for j in s.jurisdiction.chain]
     rows.append(("适用地域", Markup(" › ").join(chain)))
     rows.append(("类型", escape.md_cell(KIND_LABEL[s.kind])))
     rows.append(("状态", status_badge(doc)))
@@ -145,34 +144,35 @@ def _card(ctx: RenderContext, doc: PolicyDocument, page: str) -> list[CardRow]:
     return [CardRow(escape.md_cell(label), value) for label, value in rows]
 
 
-def _matrix(ctx: RenderContext, doc: PolicyDocument,
+def _matrix(ctx: RenderContext, doc: Document,
             page: str) -> tuple[list[Markup], list[MatrixRow]]:
     by_cell: dict[tuple[str, str], list[Duty]] = {}
-    for duty in doc.spec.duties:
-        for actor_id in duty.actors:
-            by_cell.setdefault((actor_id, duty.topic), []).append(duty)
+    for duty in doc.duties:
+        for actor in duty.actors:
+            by_cell.setdefault((actor.id, duty.topic.id), []).append(duty)
     covered = {topic for _, topic in by_cell}
     topic_ids = [t.id for t in ctx.kb.topics if t.id in covered]
     rows = []
-    for actor in doc.spec.actors:
+    for actor in doc.actors:
         cells = []
         has_any = False
         for topic_id in topic_ids:
             duties = sorted(by_cell.get((actor.id, topic_id), []),
                             key=lambda d: (ROLE_ORDER[d.role], d.id))
-            links_ = [escape.md_link(ROLE_LABEL[d.role], links.anchor(d.provision))
+            links_ = [escape.md_link(ROLE_LABEL[d.role], links.anchor(d.provision.id))
                       for d in duties]
             has_any = has_any or bool(links_)
             cells.append(escape.join(Markup("、"), links_) if links_ else DASH)
         if has_any:
             rows.append(MatrixRow(escape.md_cell(actor.name),
-                                  escape.md_cell(ctx.actor_type_name(actor.type)), cells))
+                                  escape.md_cell(actor.type.name), cells))
     return [ctx.topic_link(t, page) for t in topic_ids], rows
 
 
-def _provisions(doc: PolicyDocument) -> list[ProvisionView]:
+def _provisions(doc: Document) -> list[ProvisionView]:
     views = []
-    for depth, p in walk_provisions(doc.spec.provisions):
+    for p in doc.all_provisions():
+        depth = p.depth
         lead_text = "".join(x for x in ((p.number or "").strip(), (p.heading or "").strip()) if x)
         paragraphs = escape.md_lines(p.text) if p.text else []
         as_heading = depth == 0 and bool(lead_text)
@@ -186,9 +186,9 @@ def _provisions(doc: PolicyDocument) -> list[ProvisionView]:
     return views
 
 
-def document_page(ctx: RenderContext, doc: PolicyDocument) -> DocumentPage:
+def document_page(ctx: RenderContext, doc: Document) -> DocumentPage:
     page = links.document_page(doc.id)
-    s = doc.spec
+    s = doc
     cited = []
     for link in ctx.graph.cited(doc.id):
         text = ctx.citation_text(link, page)
@@ -199,7 +199,7 @@ def document_page(ctx: RenderContext, doc: PolicyDocument) -> DocumentPage:
         cited.append(text + Markup(" · ") + ctx.clause_link(doc, link.citation.provision, page))
     related = [RelatedView(ctx.document_link(r.id, page), ctx.reasons_text(r.reasons, page))
                for r in ctx.graph.related_documents(doc.id)]
-    topics = [ctx.topic_link(t.id, page) for t in ctx.kb.topics if t.id in doc.topics_covered]
+    topics = [ctx.topic_link(t.id, page) for t in ctx.kb.topics if t in doc.topics_covered]
     matrix_topics, matrix = _matrix(ctx, doc, page)
     return DocumentPage(
         path=page,
@@ -211,16 +211,16 @@ def document_page(ctx: RenderContext, doc: PolicyDocument) -> DocumentPage:
         cited=cited,
         citing=[ctx.document_link(d, page) for d in ctx.graph.citing(doc.id)],
         topics=topics,
-        clocks=[clock_row(ctx, doc, c, page) for c in s.clocks],
+        clocks=[clock_row(ctx, c, page) for c in s.clocks],
         matrix_topics=matrix_topics,
         matrix=matrix,
-        duties=[duty_row(ctx, doc, d, page) for d in s.duties],
-        quotas=[quota_row(ctx, doc, q, page) for q in s.quotas],
+        duties=[duty_row(ctx, d, page) for d in s.duties],
+        quotas=[quota_row(ctx, q, page) for q in s.quotas],
         procedures=[_procedure_row(ctx, doc, p, page) for p in s.procedures],
         related=related,
         provisions=_provisions(doc),
         notes=[escape.md_text(n) for n in s.notes],
-        jurisdiction=ctx.jurisdiction_link(s.jurisdiction, page),
+        jurisdiction=ctx.jurisdiction_link(s.jurisdiction.id, page),
     )
 
 
@@ -248,18 +248,18 @@ class ProcedurePage(ProcedureView):
     clauses: list[ClauseView]
 
 
-def procedure_clocks(doc: PolicyDocument, proc: Procedure) -> list[Clock]:
+def procedure_clocks(proc: Procedure) -> list[Clock]:
     """What bounds the procedure in time: the clocks on its edges first (in edge order), then
     those stated in a clause one of its steps rests on (in the document's order)."""
-    on_edges = list(dict.fromkeys(e.clock for e in proc.edges if e.clock))
+    on_edges = [e.clock for e in proc.edges if e.clock is not None]
     clauses = {s.provision for s in proc.steps}
-    in_clauses = [c.id for c in doc.spec.clocks if c.provision in clauses]
-    return [doc.clocks[c] for c in dict.fromkeys([*on_edges, *in_clauses]) if c in doc.clocks]
+    in_clauses = [c for c in proc.document.clocks if c.provision in clauses]
+    return list(dict.fromkeys([*on_edges, *in_clauses]))
 
 
-def _procedure_row(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
+def _procedure_row(ctx: RenderContext, doc: Document, proc: Procedure,
                    page: str) -> ProcedureRow:
-    clocks = procedure_clocks(doc, proc)
+    clocks = procedure_clocks(proc)
     key_clock = DASH
     if clocks:
         key_clock = escape.md_link(clock_summary(clocks[0]),
@@ -270,46 +270,47 @@ def _procedure_row(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
         anchor=escape.html_attr(links.procedure_anchor(proc.id)),
         link=escape.md_link(proc.title, links.relative(page, links.procedure_page(doc.id,
                                                                                   proc.id))),
-        topic=ctx.topic_link(proc.topic, page),
-        lanes=escape.md_cell(ctx.actor_names(doc, proc.lanes)),
+        topic=ctx.topic_link(proc.topic.id, page),
+        lanes=escape.md_cell(ctx.actor_names(proc.lanes)),
         key_clock=key_clock,
         steps=len(proc.steps),
     )
 
 
-def _clauses(ctx: RenderContext, doc: PolicyDocument, provision_ids: set[str],
+def _clauses(ctx: RenderContext, doc: Document, provisions: set[Provision],
              page: str) -> list[ClauseView]:
-    """The provisions in ``provision_ids`` in text order, with their heading and own text (where
-    every quote of a fact is found); the link text is the printed number."""
+    """The ``provisions`` in text order, with their heading and own text (where every quote of
+    a fact is found); the link text is the printed number."""
     views = []
-    for _depth, p in walk_provisions(doc.spec.provisions):
-        if p.id in provision_ids:
+    for p in doc.all_provisions():
+        if p in provisions:
             heading = (p.heading or "").strip()
-            if heading == ctx.provision_label(doc, p.id):
+            if heading == p.label:
                 heading = ""  # already the link text
             views.append(ClauseView(
-                link=ctx.clause_link(doc, p.id, page),
+                link=ctx.clause_link(doc, p, page),
                 lead=escape.md_text(heading) if heading else None,
                 paragraphs=escape.md_lines(p.text) if p.text else [],
             ))
     return views
 
 
-def procedure_page(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> ProcedurePage:
+def procedure_page(ctx: RenderContext, proc: Procedure) -> ProcedurePage:
     """Everything an officer needs for one procedure: who does what, for whom, with what papers,
     by when, and the clauses that say so."""
+    doc = proc.document
     page = links.procedure_page(doc.id, proc.id)
-    view = procedure_view(ctx, doc, proc, page)
-    clocks = procedure_clocks(doc, proc)
+    view = procedure_view(ctx, proc, page)
+    clocks = procedure_clocks(proc)
     provisions = {s.provision for s in proc.steps}
     for c in clocks:
         provisions.add(c.provision)
-        provisions.update(v.provision for v in c.variants if v.provision)
-        if c.extension is not None and c.extension.provision:
+        provisions.update(v.provision for v in c.variants)
+        if c.extension is not None:
             provisions.add(c.extension.provision)
     document = ctx.document_link(doc.id, page)
     breadcrumb = escape.join(Markup(" › "), [
-        ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document,
         escape.md_link("流程", links.relative(page, links.document_page(doc.id),
                                               links.section_anchor("procedures"))),
@@ -320,6 +321,6 @@ def procedure_page(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> 
         front_title=escape.front_matter(f"{proc.title} · {ctx.document_short_name(doc)}"),
         breadcrumb=breadcrumb,
         document=document,
-        clocks=[clock_row(ctx, doc, c, page) for c in clocks],
+        clocks=[clock_row(ctx, c, page) for c in clocks],
         clauses=_clauses(ctx, doc, provisions, page),
     )

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.model import PolicyDocument
+from generator.domain.model import Actor, Clock, Document, Duty, Limit, Provision, Quota
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.schema import Clock, Duty, Limit, Quota, Unit
 from generator.search import IGNORE_MARKER
+from generator.vocabulary import Unit
 from generator.wording import (
     ROLE_LABEL,
     comparable_hours,
@@ -47,7 +47,7 @@ def quoted(quote: str, *, cell: bool = True) -> Markup:
     return escape.concat(_UNINDEXED, body, Markup("</span>"))
 
 
-def basis(ctx: RenderContext, doc: PolicyDocument, provision: str, quote: str,
+def basis(ctx: RenderContext, doc: Document, provision: Provision, quote: str,
           page: str) -> Markup:
     """The clause link followed by the quote: ``[三、（二）](#s3-2)：“应在3个工作日内移送”``."""
     return escape.concat(ctx.clause_link(doc, provision, page), quoted(quote))
@@ -94,14 +94,15 @@ class ClockRow:
     extension_and_consequence: Markup
 
 
-def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) -> ClockRow:
+def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
+    doc = clock.document
     variants = []
     for v in clock.variants:
         text = f"{v.when}：{limit_text(v.limit)}"
         if v.action:
             text += f"（{v.action}）"
         variants.append(escape.concat(escape.md_cell(text), SPACE,
-                                      ctx.clause_link(doc, v.provision or clock.provision, page)))
+                                      ctx.clause_link(doc, v.provision, page)))
     extension = DASH
     if clock.extension is not None:
         ext = clock.extension
@@ -110,12 +111,12 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
             parts.append(ext.requires)
         parts.append(cap_text(ext.max) if ext.max else "未规定延长上限")
         extension = escape.concat(escape.md_cell("；".join(parts)), SPACE, ctx.clause_link(
-            doc, ext.provision or clock.provision, page))
+            doc, ext.provision, page))
     hours = comparable_hours(clock.limit)
-    actors = escape.md_cell(ctx.actor_names(doc, clock.actors))
-    recipients = escape.md_cell(ctx.actor_names(doc, clock.recipient)) if clock.recipient \
+    actors = escape.md_cell(ctx.actor_names(clock.actors))
+    recipients = escape.md_cell(ctx.actor_names(clock.recipients)) if clock.recipients \
         else DASH
-    parties = escape.concat(actors, Markup(" → "), recipients) if clock.recipient else actors
+    parties = escape.concat(actors, Markup(" → "), recipients) if clock.recipients else actors
     later = []
     if clock.extension is not None:
         later.append(escape.concat(escape.md_cell("延长："), extension))
@@ -126,9 +127,9 @@ def clock_row(ctx: RenderContext, doc: PolicyDocument, clock: Clock, page: str) 
         doc_id=doc.id,
         clock_id=clock.id,
         anchor=escape.html_attr(links.clock_anchor(clock.id)),
-        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document=ctx.document_link(doc.id, page),
-        topic=ctx.topic_link(clock.topic, page),
+        topic=ctx.topic_link(clock.topic.id, page),
         actors=actors,
         recipients=recipients,
         trigger=escape.md_cell(clock.trigger),
@@ -164,15 +165,16 @@ class DutyRow:
     basis: Markup
 
 
-def duty_row(ctx: RenderContext, doc: PolicyDocument, duty: Duty, page: str,
-             actor_ids: list[str] | None = None) -> DutyRow:
+def duty_row(ctx: RenderContext, duty: Duty, page: str,
+             actors: tuple[Actor, ...] | None = None) -> DutyRow:
+    doc = duty.document
     return DutyRow(
         anchor=escape.html_attr(links.duty_anchor(duty.id)),
-        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document=ctx.document_link(doc.id, page),
-        actors=escape.md_cell(ctx.actor_names(doc, actor_ids or duty.actors)),
+        actors=escape.md_cell(ctx.actor_names(actors or duty.actors)),
         role=escape.md_cell(ROLE_LABEL[duty.role]),
-        topic=ctx.topic_link(duty.topic, page),
+        topic=ctx.topic_link(duty.topic.id, page),
         what=escape.md_cell(duty.what),
         clause=ctx.clause_link(doc, duty.provision, page),
         quote=escape.md_cell(duty.quote),
@@ -195,17 +197,18 @@ class QuotaRow:
     basis: Markup
 
 
-def quota_row(ctx: RenderContext, doc: PolicyDocument, quota: Quota, page: str) -> QuotaRow:
+def quota_row(ctx: RenderContext, quota: Quota, page: str) -> QuotaRow:
+    doc = quota.document
     return QuotaRow(
         anchor=escape.html_attr(links.quota_anchor(quota.id)),
-        jurisdiction=ctx.jurisdiction_link(doc.spec.jurisdiction, page),
+        jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document=ctx.document_link(doc.id, page),
         what=escape.md_cell(quota.what),
         scope=escape.md_cell(quota.scope) if quota.scope else DASH,
         requirement=escape.md_cell(
             quota_text(quota.comparator, quota.value, quota.unit, quota.per)),
-        actors=escape.md_cell(ctx.actor_names(doc, quota.actors)) if quota.actors else DASH,
-        topic=ctx.topic_link(quota.topic, page),
+        actors=escape.md_cell(ctx.actor_names(quota.actors)) if quota.actors else DASH,
+        topic=ctx.topic_link(quota.topic.id, page),
         clause=ctx.clause_link(doc, quota.provision, page),
         quote=escape.md_cell(quota.quote),
         basis=basis(ctx, doc, quota.provision, quota.quote, page),

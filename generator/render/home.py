@@ -44,13 +44,13 @@ def home_page(ctx: RenderContext) -> HomePage:
         Count(escape.md_cell("文件"), len(kb.documents), link("全部文件", links.DOCUMENTS_INDEX)),
         Count(escape.md_cell("辖区"), len(kb.documents_by_jurisdiction),
               link("辖区树", links.JURISDICTIONS_INDEX)),
-        Count(escape.md_cell("时限"), sum(len(d.spec.clocks) for d in kb.documents),
+        Count(escape.md_cell("时限"), sum(len(d.clocks) for d in kb.documents),
               link("全部时限", links.CLOCKS_INDEX)),
-        Count(escape.md_cell("职责"), sum(len(d.spec.duties) for d in kb.documents),
+        Count(escape.md_cell("职责"), sum(len(d.duties) for d in kb.documents),
               link("职责矩阵", links.MATRIX_INDEX)),
-        Count(escape.md_cell("流程"), sum(len(d.spec.procedures) for d in kb.documents),
+        Count(escape.md_cell("流程"), sum(len(d.procedures) for d in kb.documents),
               link("专题", links.TOPICS_INDEX)),
-        Count(escape.md_cell("引用"), sum(len(d.spec.citations) for d in kb.documents),
+        Count(escape.md_cell("引用"), sum(len(d.citations) for d in kb.documents),
               link("引用关系", links.CITATIONS_INDEX)),
     ]
     audiences = [

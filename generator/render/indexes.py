@@ -16,15 +16,15 @@ from typing import Generic, TypeVar
 
 from markupsafe import Markup
 
-from generator.graph import CitedNode
-from generator.model import PolicyDocument
+from generator.domain.graph import CitedNode
+from generator.domain.model import Document
 from generator.render import Diagram, diagram_placeholder, escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
-from generator.schema import Role
+from generator.vocabulary import Role
 from generator.wording import ROLE_LABEL, ROLE_ORDER
 
 _CHART_TITLE_CHARS = 14
@@ -146,11 +146,11 @@ class _SplitIndex(Generic[Row]):
     when it outgrows the page budget.  Rows are made once per page folder and reused."""
 
     def __init__(self, ctx: RenderContext, entry: str, index: str, title: str,
-                 make: Callable[[PolicyDocument, str], list[Row]],
+                 make: Callable[[Document, str], list[Row]],
                  measure: Callable[[Row], int]) -> None:
         self.ctx, self.entry, self.index, self.title = ctx, entry, index, title
         self.make, self.measure = make, measure
-        self.documents = {j: sorted(docs, key=ctx.document_order)
+        self.documents = {j.id: sorted(docs, key=ctx.document_order)
                           for j, docs in ctx.kb.documents_by_jurisdiction.items()}
         self._rows: dict[tuple[str, str], list[Row]] = {}
         sizing = self.path("x")
@@ -167,7 +167,7 @@ class _SplitIndex(Generic[Row]):
     def path(self, key: str) -> str:
         return links.index_part_page(self.index, key) if key else self.entry
 
-    def rows(self, doc: PolicyDocument, page: str) -> list[Row]:
+    def rows(self, doc: Document, page: str) -> list[Row]:
         key = (posixpath.dirname(page), doc.id)
         if key not in self._rows:
             self._rows[key] = self.make(doc, page)
@@ -214,7 +214,7 @@ def clocks_pages(ctx: RenderContext) -> list[ClocksPage]:
     """``indexes/clocks.md``, and its parts when every clock does not fit on one page."""
     index = _SplitIndex[ClockRow](
         ctx, links.CLOCKS_INDEX, "clocks", "全部时限",
-        lambda doc, page: [clock_row(ctx, doc, c, page) for c in doc.spec.clocks],
+        lambda doc, page: [clock_row(ctx, c, page) for c in doc.clocks],
         _clock_row_bytes)
     return [ClocksPage(split=split, rows=rows, count=len(rows),
                        csv=escape.url(links.relative(split.path, links.CLOCKS_CSV)),
@@ -233,10 +233,10 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
     # (actor type, topic) -> role -> jurisdictions
     found: dict[tuple[str, str], dict[Role, set[str]]] = {}
     for doc in ctx.kb.documents:
-        for duty in doc.spec.duties:
-            for actor_id in duty.actors:
-                key = (doc.actors[actor_id].type, duty.topic)
-                found.setdefault(key, {}).setdefault(duty.role, set()).add(doc.spec.jurisdiction)
+        for duty in doc.duties:
+            for actor in duty.actors:
+                key = (actor.type.id, duty.topic.id)
+                found.setdefault(key, {}).setdefault(duty.role, set()).add(doc.jurisdiction.id)
     topics = [t for t in ctx.kb.topics if any(k[1] == t.id for k in found)]
     rows = []
     for actor_type in ctx.kb.actor_types:
@@ -297,8 +297,8 @@ def _wrap(text: str, width: int = _CHART_TITLE_CHARS) -> str:
 def _chart_node(ctx: RenderContext, node: CitedNode, number: int, page: str) -> ChartNode:
     label = _wrap(node.title)
     if node.document:
-        where = ctx.kb.document_by_id[node.document].spec.jurisdiction
-        label = _wrap(f"{ctx.jurisdiction_name(where)}：{node.title}")
+        where = ctx.kb.document_by_id[node.document].jurisdiction
+        label = _wrap(f"{where.name}：{node.title}")
     if node.doc_number:
         label += "\n" + node.doc_number
     tooltip = "　".join(x for x in (node.title, node.doc_number or "", node.issuer or "") if x)
@@ -350,7 +350,7 @@ class _Cites:
         return self.cites + self.cited_by
 
 
-def _cites(ctx: RenderContext, doc: PolicyDocument) -> list[_Cites]:
+def _cites(ctx: RenderContext, doc: Document) -> list[_Cites]:
     graph, key = ctx.graph.citations, f"doc:{doc.id}"
     cites, cited_by = tuple(graph.out_edges(key)), tuple(graph.in_edges(key))
     return [_Cites(doc.id, cites, cited_by)] if cites or cited_by else []
@@ -487,12 +487,12 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
     kb = ctx.kb
     counts = [
         (escape.md_cell("文件"), len(kb.documents)),
-        (escape.md_cell("条款"), sum(len(d.provisions) for d in kb.documents)),
-        (escape.md_cell("职责"), sum(len(d.spec.duties) for d in kb.documents)),
-        (escape.md_cell("时限"), sum(len(d.spec.clocks) for d in kb.documents)),
-        (escape.md_cell("数量要求"), sum(len(d.spec.quotas) for d in kb.documents)),
-        (escape.md_cell("流程"), sum(len(d.spec.procedures) for d in kb.documents)),
-        (escape.md_cell("引用"), sum(len(d.spec.citations) for d in kb.documents)),
+        (escape.md_cell("条款"), sum(len(d.provision_by_id) for d in kb.documents)),
+        (escape.md_cell("职责"), sum(len(d.duties) for d in kb.documents)),
+        (escape.md_cell("时限"), sum(len(d.clocks) for d in kb.documents)),
+        (escape.md_cell("数量要求"), sum(len(d.quotas) for d in kb.documents)),
+        (escape.md_cell("流程"), sum(len(d.procedures) for d in kb.documents)),
+        (escape.md_cell("引用"), sum(len(d.citations) for d in kb.documents)),
     ]
     return DataPage(downloads=downloads, counts=counts, **_simple("数据下载"))
 

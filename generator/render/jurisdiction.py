@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.graph import Reason
+from generator.domain.graph import Reason
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.document import status_badge
@@ -148,7 +148,7 @@ def _tree_item(ctx: RenderContext, page: str, depth: int, jid: str) -> TreeItem:
         indent=Markup("    " * depth),
         link=ctx.jurisdiction_link(jid, page),
         level=escape.md_text(LEVEL_LABEL[j.level]),
-        own=len(ctx.kb.documents_by_jurisdiction.get(jid, [])),
+        own=len(ctx.kb.documents_by_jurisdiction.get(j, ())),
         total=len(ctx.graph.documents_under(jid)),
     )
 
@@ -157,14 +157,13 @@ def document_rows(ctx: RenderContext, document_ids: list[str], page: str) -> lis
     docs = sorted((ctx.kb.document_by_id[d] for d in document_ids), key=ctx.document_order)
     rows = []
     for doc in docs:
-        s = doc.spec
         rows.append(DocumentRow(
             link=ctx.document_link(doc.id, page),
-            jurisdiction=ctx.jurisdiction_link(s.jurisdiction, page),
-            doc_number=escape.md_cell(s.doc_number or NOT_STATED),
-            kind=escape.md_cell(KIND_LABEL[s.kind]),
+            jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
+            doc_number=escape.md_cell(doc.doc_number or NOT_STATED),
+            kind=escape.md_cell(KIND_LABEL[doc.kind]),
             status=status_badge(doc),
-            date=escape.md_cell(date_text(s.dates.issued or s.dates.published)),
+            date=escape.md_cell(date_text(doc.issued_or_published)),
         ))
     return rows
 
@@ -172,8 +171,7 @@ def document_rows(ctx: RenderContext, document_ids: list[str], page: str) -> lis
 def _newest_first(ctx: RenderContext, document_ids: list[str], page: str) -> Capped:
     """The newest ``DOCUMENT_ROWS`` documents (by issue, else publication date) in tree order."""
     def issued(d: str) -> str:
-        dates = ctx.kb.document_by_id[d].spec.dates
-        day = dates.issued or dates.published
+        day = ctx.kb.document_by_id[d].issued_or_published
         return day.isoformat() if day else ""
 
     newest = sorted(document_ids, key=lambda d: (issued(d), d), reverse=True)[:DOCUMENT_ROWS]
@@ -183,7 +181,7 @@ def _newest_first(ctx: RenderContext, document_ids: list[str], page: str) -> Cap
 def jurisdiction_page(ctx: RenderContext, jurisdiction_id: str) -> JurisdictionPage:
     page = links.jurisdiction_page(jurisdiction_id)
     j = ctx.kb.jurisdiction_by_id[jurisdiction_id]
-    own_docs = sorted(d.id for d in ctx.kb.documents_by_jurisdiction.get(jurisdiction_id, []))
+    own_docs = sorted(d.id for d in ctx.kb.documents_by_jurisdiction.get(j, ()))
     own_set = set(own_docs)
     below = [d for d in ctx.graph.documents_under(jurisdiction_id) if d not in own_set]
     chain = [ctx.jurisdiction_link(x, page) for x in ctx.graph.chain(jurisdiction_id)[:-1]]
@@ -191,8 +189,8 @@ def jurisdiction_page(ctx: RenderContext, jurisdiction_id: str) -> JurisdictionP
     topics = []
     own = [ctx.kb.document_by_id[d] for d in own_docs]
     for topic in ctx.kb.topics:
-        covering = [d for d in own if topic.id in d.topics_covered]
-        clocks = sum(1 for d in covering for c in d.spec.clocks if c.topic == topic.id)
+        covering = [d for d in own if topic in d.topics_covered]
+        clocks = sum(1 for d in covering for c in d.clocks if c.topic is topic)
         topics.append(TopicCoverage(
             link=ctx.topic_link(topic.id, page),
             covered=escape.md_cell("涉及" if covering else "未涉及"),

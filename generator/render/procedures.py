@@ -23,12 +23,12 @@ from itertools import pairwise
 
 from markupsafe import Markup
 
-from generator.model import PolicyDocument
+from generator.domain.model import Edge, Procedure
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.facts import clock_summary, quoted
-from generator.schema import Clock, Edge, Procedure, StepKind
+from generator.vocabulary import StepKind
 from generator.wording import limit_text
 
 _KIND_LABEL = {StepKind.START: "开始", StepKind.DECISION: "判断", StepKind.END: "结束",
@@ -216,16 +216,17 @@ class ProcedureView:
     steps: list[StepView]
 
 
-def _clock_text(clock: Clock, edge: Edge, variants_elsewhere: bool) -> tuple[str, str]:
-    """Label text and tooltip for an edge governed by ``clock``."""
-    if edge.variant is not None and edge.variant < len(clock.variants):
-        v = clock.variants[edge.variant]
+def _clock_text(edge: Edge, variants_elsewhere: bool) -> tuple[str, str]:
+    """Label text and tooltip for an edge governed by a clock."""
+    clock = edge.clock
+    assert clock is not None
+    if edge.variant is not None:
+        v = edge.variant
         return f"{v.when}：{limit_text(v.limit)}", v.quote
     return (limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)), clock.quote
 
 
-def _edge_texts(doc: PolicyDocument,
-                proc: Procedure) -> list[tuple[str | None, str | None, str | None]]:
+def _edge_texts(proc: Procedure) -> list[tuple[str | None, str | None, str | None]]:
     """(label, tooltip, clock anchor) per edge, in file order."""
     with_variant = {e.clock for e in proc.edges if e.clock and e.variant is not None}
     out: list[tuple[str | None, str | None, str | None]] = []
@@ -233,20 +234,21 @@ def _edge_texts(doc: PolicyDocument,
         parts = [edge.condition] if edge.condition else []
         tooltip = None
         anchor = None
-        clock = doc.clocks.get(edge.clock) if edge.clock else None
+        clock = edge.clock
         if clock is not None:
-            text, tooltip = _clock_text(clock, edge, clock.id in with_variant)
+            text, tooltip = _clock_text(edge, clock in with_variant)
             parts.append(text)
             anchor = links.clock_anchor(clock.id)
         out.append(("\n".join(parts) if parts else None, tooltip, anchor))
     return out
 
 
-def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> str:
+def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
+    doc = proc.document
     order = ctx.graph.step_order(doc.id, proc.id)
     number = {step_id: i for i, step_id in enumerate(order)}
     layers = ctx.graph.step_layers(doc.id, proc.id)
-    steps = {s.id: s for s in proc.steps}
+    steps = proc.step_by_id
     prefix = f"pk--{proc.id}--"
     # Edges from one step to the same next step (one per condition, or per variant of a clock)
     # are drawn as one edge with one label, a line per edge: dot bundles such edges and puts
@@ -258,8 +260,8 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
     # An edge going up keeps a plain label (a label node would have no rank of its own).
     bundles: dict[tuple[str, str], list[int]] = {}
     for ei, edge in enumerate(proc.edges):
-        bundles.setdefault((edge.source, edge.target), []).append(ei)
-    texts = _edge_texts(doc, proc)
+        bundles.setdefault((edge.source.id, edge.target.id), []).append(ei)
+    texts = _edge_texts(proc)
     edges: list[DotEdge] = []
     lane_labels: dict[str, list[DotLabel]] = {}
     for (source, target), members in bundles.items():
@@ -278,7 +280,7 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
         via = None
         if text and not back:
             via = escape.dot_id(f"c{members[0]}")
-            lane_labels.setdefault(steps[source].actor, []).append(DotLabel(
+            lane_labels.setdefault(steps[source].actor.id, []).append(DotLabel(
                 id=via,
                 svg_id=escape.dot_string(f"{prefix}e{members[0]}l"),
                 label=escape.dot_string(text),
@@ -320,18 +322,18 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
     # a real edge joins (dot would draw the pair as a bundle, bending the real one).  Checked
     # against every procedure in policies/ and random charts of up to 10 lanes, whatever order
     # dot happens to see the clusters in (tests/test_render_dot.py).
-    joined = {(escape.dot_id(f"n{number[e.source]}"), escape.dot_id(f"n{number[e.target]}"))
+    joined = {(escape.dot_id(f"n{number[e.source.id]}"), escape.dot_id(f"n{number[e.target.id]}"))
               for e in proc.edges}
     joined |= {(b, a) for a, b in joined}
     height = max(layers.values(), default=0) + 1
-    titles = [wrap_label(doc.actors[a].name, WRAP_LANE) for a in proc.lanes]
+    titles = [wrap_label(a.name, WRAP_LANE) for a in proc.lanes]
     title_lines = max((t.count("\n") + 1 for t in titles), default=1)
     grid: list[list[Markup]] = [[escape.dot_id(f"left{row}")] for row in range(height + 2)]
     cells_of: dict[tuple[str, int], list[str]] = {}  # (lane, row) -> its steps, in step order
     for sid in order:
-        cells_of.setdefault((steps[sid].actor, layers[sid] + 1), []).append(sid)
+        cells_of.setdefault((steps[sid].actor.id, layers[sid] + 1), []).append(sid)
     lanes = []
-    for li, actor_id in enumerate(proc.lanes):
+    for li, actor_id in enumerate(a.id for a in proc.lanes):
         nodes: list[DotNode] = []
         anchors: list[Markup] = []
         column: list[Markup] = []
@@ -346,7 +348,7 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
                     kind=step.kind.value,
                     label=escape.dot_string(wrap_label(f"{number[sid] + 1}. {step.label}",
                                                        width)),
-                    url=escape.dot_string(links.procedure_clause_url(step.provision)),
+                    url=escape.dot_string(links.procedure_clause_url(step.provision.id)),
                     tooltip=escape.dot_tooltip(step.quote),
                 ))
             cell = escape.dot_id(f"n{number[here[0]]}" if here else f"a{li}r{row}")
@@ -354,7 +356,7 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
                 anchors.append(cell)
             grid[row].append(cell)
             column.append(cell)
-        name = doc.actors[actor_id].name
+        name = proc.lanes[li].name
         # Every band title gets the same number of lines, so that all bands start (and end)
         # at the same height: "a\n\n" is two lines to Graphviz.
         missing = title_lines - 1 - titles[li].count("\n")
@@ -393,28 +395,28 @@ def procedure_dot(ctx: RenderContext, doc: PolicyDocument, proc: Procedure) -> s
     return render("diagrams/procedure.dot.jinja", chart=chart)
 
 
-def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
-                   page: str) -> ProcedureView:
+def procedure_view(ctx: RenderContext, proc: Procedure, page: str) -> ProcedureView:
+    doc = proc.document
     order = ctx.graph.step_order(doc.id, proc.id)
     number = {step_id: i + 1 for i, step_id in enumerate(order)}
-    steps = {s.id: s for s in proc.steps}
-    texts = _edge_texts(doc, proc)
+    steps = proc.step_by_id
+    texts = _edge_texts(proc)
     exits: dict[str, list[Markup]] = {}
     document = links.document_page(doc.id)
     for edge, (label, _tooltip, anchor) in zip(proc.edges, texts, strict=True):
-        target = steps[edge.target]
-        text = escape.md_text(f"→ 第{number[edge.target]}步「{target.label}」")
+        target = edge.target
+        text = escape.md_text(f"→ 第{number[target.id]}步「{target.label}」")
         if label:
             text = escape.md_text(label.replace("\n", "，")) + Markup(" ") + text
         if anchor:
             url = (links.anchor(anchor) if page == document
                    else links.relative(page, document, anchor))
             text += Markup(" ") + escape.md_link("时限", url)
-        exits.setdefault(edge.source, []).append(text)
+        exits.setdefault(edge.source.id, []).append(text)
     step_views = [
         StepView(
             number=number[sid],
-            lane=escape.md_text(doc.actors[steps[sid].actor].name),
+            lane=escape.md_text(steps[sid].actor.name),
             label=escape.md_text(steps[sid].label),
             kind=escape.md_text(_KIND_LABEL[steps[sid].kind]) if _KIND_LABEL[steps[sid].kind]
             else None,
@@ -429,8 +431,8 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
         anchor=escape.html_attr(links.procedure_anchor(proc.id)),
         title=escape.md_text(proc.title),
         description=escape.md_block(proc.description) if proc.description else None,
-        topic=ctx.topic_link(proc.topic, page),
-        lanes=escape.md_text("、".join(doc.actors[a].name for a in proc.lanes)),
+        topic=ctx.topic_link(proc.topic.id, page),
+        lanes=escape.md_text("、".join(a.name for a in proc.lanes)),
         placeholder=Markup(diagram_placeholder(str(escape.url(path)))),
         diagram_link=escape.url(links.relative(page, path)),
         steps=step_views,

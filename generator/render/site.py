@@ -7,10 +7,10 @@ the disk; ``build`` writes the result and renders the DOT sources.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from generator.export import export_files
-from generator.graph import build_graph
-from generator.model import KnowledgeBase, assemble
+from generator.domain.graph import build_graph
+from generator.domain.model import KnowledgeBase
 from generator.render import Diagram, RenderedSite, links
 from generator.render.context import RenderContext
 from generator.render.document import document_page, procedure_page
@@ -28,7 +28,7 @@ from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index
 from generator.render.procedures import procedure_dot
 from generator.render.topic import topic_pages, topics_index_page
 from generator.render.training import training_index_page, training_pages
-from generator.workers import parallel_map
+from generator.workers import fork_map
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -38,33 +38,24 @@ def tidy(markdown: str) -> str:
     return _BLANK_RUNS.sub("\n\n", markdown).rstrip("\n") + "\n"
 
 
-#: The context ``_files_of`` renders with: set by ``render_site`` before worker processes are
-#: forked, so that they inherit it instead of receiving a pickled copy per job.
-_FORKED_CONTEXT: RenderContext | None = None
-
-#: What one job of the parallel part renders: its pages, its charts, its downloads.
-_Files = tuple[dict[str, str], list[Diagram], dict[str, str | bytes]]
+#: What one job of the parallel part renders: its pages and its charts.
+_Files = tuple[dict[str, str], list[Diagram]]
 
 
-def _files_of(job: tuple[str, str]) -> _Files:
-    """The parallel part of the render, one job at a time: a document with its procedures,
-    a topic with its parts, or the downloads (the three largest shares of the work)."""
-    ctx = _FORKED_CONTEXT
-    assert ctx is not None, "render_site sets the context first"
+def _files_of(ctx: RenderContext, job: tuple[str, str]) -> _Files:
+    """The parallel part of the render, one job at a time: a document with its procedures, or
+    a topic with its parts (the two largest shares of the work)."""
     kind, key = job
     if kind == "document":
-        pages, diagrams = _document_files(ctx, key)
-        return pages, diagrams, {}
-    if kind == "topic":
-        return ({view.path: render("pages/topic.md.jinja", page=view)
-                 for view in topic_pages(ctx, key)}, [], {})
-    return {}, [], export_files(ctx.kb)
+        return _document_files(ctx, key)
+    return ({view.path: render("pages/topic.md.jinja", page=view)
+             for view in topic_pages(ctx, key)}, [])
 
 
 def _jobs(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Topics and downloads first: they are the longest jobs, so they start early."""
-    return [*(("topic", t.id) for t in kb.topics), ("downloads", ""),
-            *(("document", d) for d in sorted(d.id for d in kb.documents))]
+    """Topics first: they are the longest jobs, so they start early."""
+    return [*(("topic", t.id) for t in kb.topics),
+            *(("document", d.id) for d in kb.documents)]
 
 
 def _document_files(ctx: RenderContext, doc_id: str) -> tuple[dict[str, str], list[Diagram]]:
@@ -74,22 +65,21 @@ def _document_files(ctx: RenderContext, doc_id: str) -> tuple[dict[str, str], li
     diagrams = []
     view = document_page(ctx, doc)
     pages[view.path] = render("pages/document.md.jinja", page=view)
-    for proc in doc.spec.procedures:
-        view_p = procedure_page(ctx, doc, proc)
+    for proc in doc.procedures:
+        view_p = procedure_page(ctx, proc)
         pages[view_p.path] = render("pages/procedure.md.jinja", page=view_p)
         diagrams.append(Diagram(links.procedure_diagram(doc.id, proc.id),
-                                procedure_dot(ctx, doc, proc)))
+                                procedure_dot(ctx, proc)))
     return pages, diagrams
 
 
-def render_site(kb: KnowledgeBase) -> RenderedSite:
-    """Every generated page, chart and download of the site, keyed by docs-relative path.
+def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSite:
+    """Every generated page and chart of the site, keyed by docs-relative path.
 
-    The output depends only on the content of ``kb``: its collections are put back in canonical
-    order first, so a knowledge base assembled in any order renders byte for byte the same.
+    ``downloads`` are the data files the export stage writes beside the pages (the data page
+    links them).  The domain model is in canonical order, so the output depends only on its
+    content.
     """
-    kb = assemble(list(kb.documents), list(kb.jurisdictions), list(kb.actor_types),
-                  list(kb.topics))
     ctx = RenderContext(kb, build_graph(kb))
     site = RenderedSite()
     pages = site.pages
@@ -97,16 +87,9 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
     pages[links.HOME] = render("pages/home.md.jinja", page=home_page(ctx))
     for view_i in documents_index_pages(ctx):
         pages[view_i.split.path] = render("pages/documents-index.md.jinja", page=view_i)
-    global _FORKED_CONTEXT
-    _FORKED_CONTEXT = ctx
-    files: dict[str, str | bytes] = {}
-    try:
-        for job_pages, job_diagrams, job_files in parallel_map(_files_of, _jobs(kb)):
-            pages.update(job_pages)
-            site.diagrams.extend(job_diagrams)
-            files.update(job_files)
-    finally:
-        _FORKED_CONTEXT = None
+    for job_pages, job_diagrams in fork_map(_files_of, ctx, _jobs(kb)):
+        pages.update(job_pages)
+        site.diagrams.extend(job_diagrams)
 
     pages[links.TOPICS_INDEX] = render("pages/topics-index.md.jinja", page=topics_index_page(ctx))
 
@@ -132,13 +115,9 @@ def render_site(kb: KnowledgeBase) -> RenderedSite:
         pages[view_g.split.path] = render("pages/citations.md.jinja", page=view_g)
         site.diagrams.append(chart)
 
-    for path in sorted(files):
-        content = files[path]
-        site.binaries[path] = content.encode("utf-8") if isinstance(content, str) else content
     pages[links.DATA_INDEX] = render("pages/data.md.jinja",
-                                     page=data_page(ctx, available=sorted(files)))
+                                     page=data_page(ctx, available=sorted(downloads)))
 
     site.pages = {path: tidy(text) for path, text in sorted(pages.items())}
-    site.binaries = dict(sorted(site.binaries.items()))
     site.diagrams.sort(key=lambda d: d.path)
     return site

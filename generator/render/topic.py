@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from generator.model import PolicyDocument
+from generator.domain.model import Actor, Clock, Document, Topic
 from generator.render import escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.facts import BR, DASH, basis, clock_row
 from generator.render.facts import quota_row as fact_quota_row
-from generator.schema import Clock, Role, Topic
+from generator.vocabulary import Role
 from generator.wording import ROLE_LABEL, ROLE_ORDER, comparable_hours, limit_text
 
 NOT_COVERED = "未涉及"
@@ -87,9 +87,12 @@ _GAP = {NOT_COVERED: gap_html(NOT_COVERED), NO_CLOCK: gap_html(NO_CLOCK),
 
 @dataclass(frozen=True)
 class TopicClock:
-    doc: PolicyDocument
     clock: Clock
     hours: float | None
+
+    @property
+    def doc(self) -> Document:
+        return self.clock.document
 
 
 @dataclass
@@ -97,7 +100,7 @@ class TopicJurisdiction:
     """One jurisdiction with documents, as the topic sees it."""
 
     id: str
-    documents: list[PolicyDocument]          # covering the topic, document order
+    documents: list[Document]                # covering the topic, document order
     clocks: dict[str, list[TopicClock]] = field(default_factory=dict)      # doc id -> clocks
     #: actor type -> the roles its duties on the topic give it
     duty_types: dict[str, set[Role]] = field(default_factory=dict)
@@ -165,16 +168,16 @@ class _TopicRows:
             self._jlinks[jid] = self.ctx.jurisdiction_link(jid, self.page)
         return self._jlinks[jid]
 
-    def document(self, jid: str, doc: PolicyDocument) -> _DocumentLines:
+    def document(self, jid: str, doc: Document) -> _DocumentLines:
         if doc.id not in self._docs:
             self._docs[doc.id] = self._render_document(jid, doc)
         return self._docs[doc.id]
 
-    def _render_document(self, jid: str, doc: PolicyDocument) -> _DocumentLines:
-        ctx, page, topic, jlink = self.ctx, self.page, self.topic.id, self.jlink(jid)
+    def _render_document(self, jid: str, doc: Document) -> _DocumentLines:
+        ctx, page, topic, jlink = self.ctx, self.page, self.topic, self.jlink(jid)
         clocks = []
         for c in self.jurisdictions[jid].clocks.get(doc.id, []):
-            row = clock_row(ctx, doc, c.clock, page)
+            row = clock_row(ctx, c.clock, page)
             clocks.append(_ClockLine(
                 c.hours,
                 _row_start([jlink, row.document,
@@ -185,31 +188,31 @@ class _TopicRows:
                 row.not_comparable))
         duties: dict[str, list[Markup]] = {}
         duty_count = 0
-        for u in doc.spec.duties:
-            if u.topic != topic:
+        for u in doc.duties:
+            if u.topic is not topic:
                 continue
             duty_count += 1
-            by_type: dict[str, list[str]] = {}
+            by_type: dict[str, list[Actor]] = {}
             for a in u.actors:
-                by_type.setdefault(doc.actors[a].type, []).append(a)
+                by_type.setdefault(a.type.id, []).append(a)
             role = escape.md_cell(ROLE_LABEL[u.role])
             what = escape.md_cell(u.what)
             cited = basis(ctx, doc, u.provision, u.quote, page)
-            for actor_type, actor_ids in by_type.items():
-                actors = escape.md_cell(ctx.actor_names(doc, actor_ids))
+            for actor_type, actors_of_type in by_type.items():
+                actors = escape.md_cell(ctx.actor_names(actors_of_type))
                 duties.setdefault(actor_type, []).append(
                     table_row([jlink, actors, role, what, cited]))
         quotas = []
-        for q in doc.spec.quotas:
-            if q.topic == topic:
-                r = fact_quota_row(ctx, doc, q, page)
+        for q in doc.quotas:
+            if q.topic is topic:
+                r = fact_quota_row(ctx, q, page)
                 quotas.append(table_row([jlink, r.document, r.what, r.scope,
                                          escape.concat(Markup("**"), r.requirement, Markup("**")),
                                          r.basis]))
         procedures = [
             escape.md_link(p.title, links.relative(page, links.document_page(doc.id),
                                                    links.procedure_anchor(p.id)))
-            for p in doc.spec.procedures if p.topic == topic
+            for p in doc.procedures if p.topic is topic
         ]
         return _DocumentLines(clocks, duties, quotas, procedures, duty_count)
 
@@ -348,29 +351,30 @@ class TopicsIndexPage:
 # --- planning and pages --------------------------------------------------------------------------
 
 
-Ordered = dict[str, list[PolicyDocument]]
+Ordered = dict[str, list[Document]]
 
 
 def ordered_jurisdictions(ctx: RenderContext) -> Ordered:
     """Jurisdictions with documents in tree order, each with its documents in document order
     (sorted once for every topic)."""
-    return {jid: sorted(ctx.kb.documents_by_jurisdiction[jid], key=ctx.document_order)
-            for jid in sorted(ctx.kb.documents_by_jurisdiction, key=ctx.jurisdiction_order)}
+    by_place = ctx.kb.documents_by_jurisdiction
+    return {j.id: sorted(by_place[j], key=ctx.document_order)
+            for j in sorted(by_place, key=lambda j: j.sort_key)}
 
 
 def gather_topic(ordered: Ordered, topic: Topic) -> dict[str, TopicJurisdiction]:
     """Every jurisdiction with documents, in tree order, with what it says on the topic."""
     found: dict[str, TopicJurisdiction] = {}
     for jid, all_docs in ordered.items():
-        docs = [d for d in all_docs if topic.id in d.topics_covered]
+        docs = [d for d in all_docs if topic in d.topics_covered]
         j = TopicJurisdiction(jid, docs)
         for d in docs:
-            j.clocks[d.id] = [TopicClock(d, c, comparable_hours(c.limit))
-                              for c in d.spec.clocks if c.topic == topic.id]
-            for u in d.spec.duties:
-                if u.topic == topic.id:
+            j.clocks[d.id] = [TopicClock(c, comparable_hours(c.limit))
+                              for c in d.clocks if c.topic is topic]
+            for u in d.duties:
+                if u.topic is topic:
                     for a in u.actors:
-                        j.duty_types.setdefault(d.actors[a].type, set()).add(u.role)
+                        j.duty_types.setdefault(a.type.id, set()).add(u.role)
         found[jid] = j
     return found
 
@@ -531,7 +535,7 @@ class TopicPages:
         assert c is not None
         target = links.relative(page, links.document_page(c.doc.id),
                                 links.clock_anchor(c.clock.id))
-        where = self.ctx.jurisdiction_name(c.doc.spec.jurisdiction)
+        where = c.doc.jurisdiction.name
         return escape.concat(escape.md_cell(limit_text(c.clock.limit)), Markup("（"),
                              escape.md_link(where, target), Markup("）"))
 
@@ -546,14 +550,14 @@ def topic_pages(ctx: RenderContext, topic_id: str) -> list[TopicPage]:
 def topics_index_page(ctx: RenderContext) -> TopicsIndexPage:
     rows = []
     for topic in ctx.kb.topics:
-        docs = [d for d in ctx.kb.documents if topic.id in d.topics_covered]
+        docs = [d for d in ctx.kb.documents if topic in d.topics_covered]
         rows.append(TopicIndexRow(
             link=ctx.topic_link(topic.id, links.TOPICS_INDEX),
             training=escape.md_link("培训材料", links.relative(links.TOPICS_INDEX,
                                                              links.training_page(topic.id))),
             question=escape.md_cell(topic.question),
-            jurisdictions=len({d.spec.jurisdiction for d in docs}),
-            clocks=sum(1 for d in docs for c in d.spec.clocks if c.topic == topic.id),
-            duties=sum(1 for d in docs for u in d.spec.duties if u.topic == topic.id),
+            jurisdictions=len({d.jurisdiction for d in docs}),
+            clocks=sum(1 for d in docs for c in d.clocks if c.topic is topic),
+            duties=sum(1 for d in docs for u in d.duties if u.topic is topic),
         ))
     return TopicsIndexPage(escape.md_text("专题"), escape.front_matter("专题"), rows)

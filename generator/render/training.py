@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.model import PolicyDocument
+from generator.domain.model import Document, Quota, Topic
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.facts import cap_text, clock_summary, quoted
@@ -30,7 +30,7 @@ from generator.render.topic import (
     gather_topic,
     ordered_jurisdictions,
 )
-from generator.schema import Quota, Topic, Unit
+from generator.vocabulary import Unit
 from generator.wording import hours_text, limit_text, quota_text
 
 MAX_CLOCK_QUESTIONS = 6
@@ -103,9 +103,9 @@ class _Sheet:
         self.clocks: list[TopicClock] = [
             c for j in self.jurisdictions.values() for d in j.documents for c in j.clocks[d.id]
         ]
-        self.quotas: list[tuple[PolicyDocument, Quota]] = [
-            (d, q) for j in self.jurisdictions.values() for d in j.documents
-            for q in d.spec.quotas if q.topic == topic.id
+        self.quotas: list[Quota] = [
+            q for j in self.jurisdictions.values() for d in j.documents
+            for q in d.quotas if q.topic is topic
         ]
         comparable = [c for c in self.clocks if c.hours is not None]
         # the first of the strictest and the first of the loosest, in canonical order
@@ -114,8 +114,8 @@ class _Sheet:
 
     # --- pieces ------------------------------------------------------------------------------
 
-    def where(self, doc: PolicyDocument) -> Markup:
-        return self.ctx.jurisdiction_link(doc.spec.jurisdiction, self.page)
+    def where(self, doc: Document) -> Markup:
+        return self.ctx.jurisdiction_link(doc.jurisdiction.id, self.page)
 
     def clock_basis(self, c: TopicClock) -> Markup:
         href = links.relative(self.page, links.document_page(c.doc.id),
@@ -183,7 +183,7 @@ class _Sheet:
         for text in sorted(frequent, key=by_duration):
             members = groups[text]
             first = members[0]
-            places = {c.doc.spec.jurisdiction for c in members}
+            places = {c.doc.jurisdiction for c in members}
             example = self.where(first.doc)
             if len(places) > 1:
                 example = escape.concat(example, escape.md_text(" 等"))
@@ -214,7 +214,7 @@ class _Sheet:
 
     def clock_exercise(self, c: TopicClock) -> Exercise:
         clock, doc = c.clock, c.doc
-        actors = self.ctx.actor_names(doc, clock.actors)
+        actors = self.ctx.actor_names(clock.actors)
         if c.hours is not None or clock.limit.unit in (Unit.TIMELY, Unit.BY_DATE):
             asked = f"{actors}应在多长时间内{clock.action}？"
         elif clock.limit.unit in (Unit.RECURRING, Unit.PERIODIC):
@@ -232,12 +232,13 @@ class _Sheet:
             answer += f"；延长：{ext.condition}，{cap}"
         basis = [self.clock_basis(c)]
         for v in clock.variants:
-            if v.provision and v.provision != clock.provision:
+            if v.provision is not clock.provision:
                 basis.append(escape.concat(self.ctx.clause_link(doc, v.provision, self.page),
                                            quoted(v.quote, cell=False)))
         return Exercise(question, escape.md_text(answer), basis)
 
-    def quota_exercise(self, doc: PolicyDocument, quota: Quota) -> Exercise:
+    def quota_exercise(self, quota: Quota) -> Exercise:
+        doc = quota.document
         scope = f"（{quota.scope}）" if quota.scope else ""
         question = escape.concat(escape.md_text("【"), self.where(doc),
                                  escape.md_text(f"】{quota.what}{scope}有什么数量要求？"))
@@ -275,7 +276,7 @@ class _Sheet:
 
     def view(self) -> TrainingPage:
         exercises = [self.clock_exercise(c) for c in self.chosen_clocks()]
-        exercises += [self.quota_exercise(d, q) for d, q in self.quotas[:MAX_QUOTA_QUESTIONS]]
+        exercises += [self.quota_exercise(q) for q in self.quotas[:MAX_QUOTA_QUESTIONS]]
         exercises += [e for e in (self.comparison_exercise(), self.gap_exercise()) if e]
         limits, other = self.limits()
         return TrainingPage(
@@ -305,7 +306,7 @@ def training_index_page(ctx: RenderContext, pages: list[TrainingPage]) -> Traini
         rows.append(TrainingIndexRow(
             link=escape.md_link(topic.name, links.relative(links.TRAINING_INDEX, page.path)),
             question=escape.md_cell(topic.question),
-            clocks=sum(1 for d in ctx.kb.documents for c in d.spec.clocks if c.topic == topic.id),
+            clocks=sum(1 for d in ctx.kb.documents for c in d.clocks if c.topic is topic),
             exercises=len(page.exercises),
         ))
     return TrainingIndexPage(escape.md_text("培训"), escape.front_matter("培训"), rows)
