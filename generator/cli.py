@@ -81,6 +81,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--site", type=Path, default=Path("site"))
     serve.add_argument("--port", type=int, default=8000)
 
+    due = sub.add_parser(
+        "due", help="compute the due date of a clock or a limit over China's holiday calendar"
+    )
+    due.add_argument("target", metavar="CLOCK_OR_LIMIT",
+                     help="DOCUMENT_ID/CLOCK_ID, or a limit as written: 3个工作日, 24小时, 5个工作日内")
+    due.add_argument("--from", dest="start", required=True, metavar="DATE[THH:MM]",
+                     help="when the clock starts (Beijing time); hour limits need the time")
+    due.add_argument("--format", choices=["text", "json"], default="text",
+                     help="the date and its working in Chinese, or as JSON")
+    case = due.add_mutually_exclusive_group()
+    case.add_argument("--variant", type=int, metavar="N",
+                      help="the clock's variant N (情况紧急 …), counted from 0 as in the policy file")
+    case.add_argument("--extended", action="store_true",
+                      help="the clock's extension cap (延长后最长 …)")
+    due.add_argument("--policies", type=Path, default=Path("policies"),
+                     help="policies folder, for DOCUMENT_ID/CLOCK_ID (default: policies)")
+
     reference = sub.add_parser(
         "reference", help="regenerate the developer reference pages (format, CLI) in docs/"
     )
@@ -221,6 +238,41 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     return EXIT_POLICY if stale and args.check else EXIT_OK
 
 
+def _cmd_due(args: argparse.Namespace) -> int:
+    from generator import deadlines
+    from generator.deadlines.clocks import clock_limit
+    from generator.deadlines.explain import explain
+
+    heading: list[str] = []
+    try:
+        start = deadlines.parse_start(args.start)
+        if "/" in args.target:
+            if not (args.policies / "registries").is_dir():
+                print(f"policykb due: {args.policies} is not a policies folder", file=sys.stderr)
+                return EXIT_USAGE
+            kb, report = check_knowledge_base(args.policies)
+            if kb is None:
+                _print_report(report)
+                return EXIT_POLICY
+            picked = clock_limit(kb, args.target, variant=args.variant, extended=args.extended)
+            limit, heading = picked.limit, picked.heading()
+        elif args.variant is not None or args.extended:
+            print("policykb due: --variant and --extended need DOCUMENT_ID/CLOCK_ID, not a limit",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        else:
+            limit = deadlines.parse_limit(args.target)
+        result = deadlines.due(limit, start)
+    except deadlines.DeadlineError as error:
+        print(f"policykb due: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(explain(result, heading))
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": _cmd_check,
     "schema": _cmd_schema,
@@ -228,6 +280,7 @@ COMMANDS = {
     "build": _cmd_build,
     "serve": _cmd_serve,
     "reference": _cmd_reference,
+    "due": _cmd_due,
 }
 
 
