@@ -82,17 +82,32 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
 
     due = sub.add_parser(
-        "due", help="compute the due date of a clock or a limit over China's holiday calendar"
+        "due", help="compute the due date of a clock or a limit over China's holiday calendar",
+        description=(
+            "Count a limit from a start over China's holiday calendar (the State Council's "
+            "annual notices, through the chinese-calendar package) by the Civil Code's rules: "
+            "the day of the trigger is not counted (民法典第二百零一条); working days skip "
+            "weekends, statutory holidays and 调休 days off and count make-up working days "
+            "(调休上班); hours run through holidays; a calendar-day limit whose last day is a "
+            "rest day ends on the next working day (第二百零三条); a day limit ends at 24:00.  "
+            "立即, 及时, 定期 and recurrences are shown as what they are, without a date.  "
+            "Prints the due date and its working in Chinese; --format json prints "
+            "{\"due\", \"limit\", \"working\"}.  Bad input (a limit or date it cannot read, "
+            "an unknown clock or variant, a date outside the years the holiday data covers) "
+            "prints one line and exits 2."
+        ),
     )
     due.add_argument("target", metavar="CLOCK_OR_LIMIT",
-                     help="DOCUMENT_ID/CLOCK_ID, or a limit as written: 3个工作日, 24小时, 5个工作日内")
+                     help="DOCUMENT_ID/CLOCK_ID, or a limit as written: "
+                          "3个工作日, 24小时, 5个工作日内")
     due.add_argument("--from", dest="start", required=True, metavar="DATE[THH:MM]",
                      help="when the clock starts (Beijing time); hour limits need the time")
     due.add_argument("--format", choices=["text", "json"], default="text",
                      help="the date and its working in Chinese, or as JSON")
     case = due.add_mutually_exclusive_group()
     case.add_argument("--variant", type=int, metavar="N",
-                      help="the clock's variant N (情况紧急 …), counted from 0 as in the policy file")
+                      help="the clock's variant N (情况紧急 …), "
+                           "counted from 0 as in the policy file")
     case.add_argument("--extended", action="store_true",
                       help="the clock's extension cap (延长后最长 …)")
     due.add_argument("--policies", type=Path, default=Path("policies"),

@@ -41,7 +41,8 @@ def test_a_clock_by_reference_with_its_other_cases(capsys: pytest.CaptureFixture
     code, out, _ = run(["due", CLOCK, "--from", "2025-01-24", "--policies", POLICIES], capsys)
     assert code == EXIT_OK
     assert out.startswith(f"时限：{CLOCK}（金湖县镇街综合行政执法协调联动机制）\n")
-    assert "其他情形：--variant 0：情况紧急，24小时内；--variant 1：发现违法行为正在进行，立即" in out
+    assert ("其他情形：--variant 0：情况紧急，24小时内；"
+            "--variant 1：发现违法行为正在进行，立即") in out
     assert "截止：2025年2月7日（周五）24时" in out
 
 
@@ -98,5 +99,6 @@ def test_no_traceback_from_the_real_interpreter(tmp_path: Path) -> None:
     assert done.returncode == EXIT_USAGE
     assert done.stdout == ""
     assert done.stderr == (
-        "policykb due: 节假日数据仅覆盖2004—2026年；本次计算需要2099年1月5日的节假日安排，无法计算\n"
+        "policykb due: 节假日数据仅覆盖2004—2026年；"
+        "本次计算需要2099年1月5日的节假日安排，无法计算\n"
     )

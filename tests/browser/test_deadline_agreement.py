@@ -108,7 +108,8 @@ OPTIONS = {"dtstamp": "2025-01-01T00:00:00Z", "key": CLOCK}
 def test_an_all_day_event_for_a_date(engine: Any) -> None:
     result = js_due(engine, {"unit": "working_days", "value": 5, "label": "5个工作日内"},
                     "2025-01-24")["result"]
-    long_summary = "截止：" + "在执法或日常监管过程中发现违法行为属于对方管辖，移送给有管辖权的一方处理" * 2
+    matter = "在执法或日常监管过程中发现违法行为属于对方管辖，移送给有管辖权的一方处理"
+    long_summary = "截止：" + matter * 2
     text = ics_of(engine, result, {**OPTIONS, "summary": long_summary})
     assert any(line.startswith(" ") for line in text.split("\r\n"))  # it was folded
     ics = parse_ics(text)
