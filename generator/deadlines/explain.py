@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from generator.deadlines.holidays import DAY_LABEL, WEEKDAYS, CalendarDay, DayKind
 from generator.deadlines.result import DueKind, DueResult
+from generator.schema import Unit
 from generator.wording import date_text, limit_text
 
 
@@ -27,7 +28,7 @@ def explain(result: DueResult, heading: Sequence[str] = ()) -> str:
         lines.append("计算规则：")
         lines.extend(f"  - {r.text}（{r.source}：“{r.quote}”）" for r in result.rules)
     if result.counted:
-        unit = "个工作日" if result.limit.unit.value == "working_days" else "日"
+        unit = "个工作日" if result.limit.unit is Unit.WORKING_DAYS else "日"
         lines.append(f"计入（{len(result.counted)}{unit}）：{_days(result.counted)}")
     if result.nominal_due is not None:
         lines.append(f"顺延：第{len(result.counted)}日{_day(result.counted[-1])}为法定休假日，"
