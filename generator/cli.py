@@ -95,6 +95,38 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--site", type=Path, default=None)
     serve.add_argument("--port", type=_port, default=8000, help="0–65535 (0: any free port)")
 
+    due = sub.add_parser(
+        "due", help="compute the due date of a clock or a limit over China's holiday calendar",
+        description=(
+            "Count a limit from a start over China's holiday calendar (the State Council's "
+            "annual notices, through the chinese-calendar package) by the Civil Code's rules: "
+            "the day of the trigger is not counted (民法典第二百零一条); working days skip "
+            "weekends, statutory holidays and 调休 days off and count make-up working days "
+            "(调休上班); hours run through holidays; a calendar-day limit whose last day is a "
+            "rest day ends on the next working day (第二百零三条); a day limit ends at 24:00.  "
+            "立即, 及时, 定期 and recurrences are shown as what they are, without a date.  "
+            "Prints the due date and its working in Chinese; --format json prints "
+            "{\"due\", \"limit\", \"working\"}.  Bad input (a limit or date it cannot read, "
+            "an unknown clock or variant, a date outside the years the holiday data covers) "
+            "prints one line and exits 2."
+        ),
+    )
+    due.add_argument("target", metavar="CLOCK_OR_LIMIT",
+                     help="DOCUMENT_ID/CLOCK_ID, or a limit as written: "
+                          "3个工作日, 24小时, 5个工作日内")
+    due.add_argument("--from", dest="start", required=True, metavar="DATE[THH:MM]",
+                     help="when the clock starts (Beijing time); hour limits need the time")
+    due.add_argument("--format", choices=["text", "json"], default="text",
+                     help="the date and its working in Chinese, or as JSON")
+    case = due.add_mutually_exclusive_group()
+    case.add_argument("--variant", type=int, metavar="N",
+                      help="the clock's variant N (情况紧急 …), "
+                           "counted from 0 as in the policy file")
+    case.add_argument("--extended", action="store_true",
+                      help="the clock's extension cap (延长后最长 …)")
+    due.add_argument("--policies", type=Path, default=Path("policies"),
+                     help="policies folder, for DOCUMENT_ID/CLOCK_ID (default: policies)")
+
     reference = sub.add_parser(
         "reference", help="regenerate the developer reference pages (format, CLI) in docs/"
     )
@@ -254,6 +286,41 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     return EXIT_POLICY if stale and args.check else EXIT_OK
 
 
+def _cmd_due(args: argparse.Namespace) -> int:
+    from generator import deadlines
+    from generator.deadlines.clocks import clock_limit
+    from generator.deadlines.explain import explain
+
+    heading: list[str] = []
+    try:
+        start = deadlines.parse_start(args.start)
+        if "/" in args.target:
+            if not (args.policies / "registries").is_dir():
+                print(f"policykb due: {args.policies} is not a policies folder", file=sys.stderr)
+                return EXIT_USAGE
+            kb, report = check_knowledge_base(args.policies)
+            if kb is None:
+                _print_report(report)
+                return EXIT_POLICY
+            picked = clock_limit(kb, args.target, variant=args.variant, extended=args.extended)
+            limit, heading = picked.limit, picked.heading()
+        elif args.variant is not None or args.extended:
+            print("policykb due: --variant and --extended need DOCUMENT_ID/CLOCK_ID, not a limit",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        else:
+            limit = deadlines.parse_limit(args.target)
+        result = deadlines.due(limit, start)
+    except deadlines.DeadlineError as error:
+        print(f"policykb due: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(explain(result, heading))
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": _cmd_check,
     "schema": _cmd_schema,
@@ -261,6 +328,7 @@ COMMANDS = {
     "build": _cmd_build,
     "serve": _cmd_serve,
     "reference": _cmd_reference,
+    "due": _cmd_due,
 }
 
 
