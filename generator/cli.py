@@ -298,7 +298,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
             if not (args.policies / "registries").is_dir():
                 print(f"policykb due: {args.policies} is not a policies folder", file=sys.stderr)
                 return EXIT_USAGE
-            kb, report = check_knowledge_base(args.policies)
+            kb, report = load_knowledge_base(args.policies)
             if kb is None:
                 _print_report(report)
                 return EXIT_POLICY

@@ -11,8 +11,10 @@ from typing import Any
 
 import yaml
 
+from generator import schema as spec
 from generator.deadlines.parse import parse_limit
-from generator.schema import Limit
+from generator.domain.model import Limit
+from generator.domain.resolve import limit as resolved_limit
 
 CASES_FILE = Path(__file__).resolve().parent / "data" / "due-cases.yaml"
 
@@ -26,7 +28,9 @@ def load_cases() -> list[dict[str, Any]]:
 
 def limit_of(case: dict[str, Any]) -> Limit:
     written = case["limit"]
-    return parse_limit(written) if isinstance(written, str) else Limit.model_validate(written)
+    if isinstance(written, str):
+        return parse_limit(written)
+    return resolved_limit(spec.Limit.model_validate(written))
 
 
 def _day(text: str) -> list[str | None]:

@@ -19,9 +19,9 @@ from generator.deadlines.clocks import clock_limit
 from generator.deadlines.errors import NeedsStartTime, OutsideCoverage, UnknownClock
 from generator.deadlines.holidays import DayKind
 from generator.deadlines.statutory import statutory_days
-from generator.model import KnowledgeBase
-from generator.schema import Limit, Period, Unit
-from generator.validate import check_knowledge_base
+from generator.domain.model import KnowledgeBase, Limit
+from generator.pipeline import load_knowledge_base
+from generator.vocabulary import Period, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -172,7 +172,7 @@ def test_json_is_plain_data_with_iso_dates() -> None:
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    knowledge_base, report = check_knowledge_base(ROOT / "policies")
+    knowledge_base, report = load_knowledge_base(ROOT / "policies")
     assert knowledge_base is not None, report.sorted()
     return knowledge_base
 

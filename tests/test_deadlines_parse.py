@@ -9,7 +9,8 @@ import pytest
 from generator.deadlines.errors import LimitSyntaxError, StartSyntaxError
 from generator.deadlines.numerals import parse_number, to_chinese
 from generator.deadlines.parse import parse_limit, parse_start
-from generator.schema import Limit, Unit
+from generator.domain.model import Limit
+from generator.vocabulary import Unit
 
 W, C, H = Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS
 

@@ -11,8 +11,7 @@ import difflib
 from dataclasses import dataclass
 
 from generator.deadlines.errors import UnknownClock
-from generator.model import KnowledgeBase
-from generator.schema import Clock, Limit
+from generator.domain.model import Clock, KnowledgeBase, Limit
 from generator.wording import limit_text
 
 
@@ -54,11 +53,11 @@ def clock_limit(
     if document is None:
         raise UnknownClock(f"知识库中没有文件“{document_id}”" +
                            _suggest(document_id, list(kb.document_by_id)))
-    clock = document.clocks.get(clock_id)
+    clock = document.clock_by_id.get(clock_id)
     if clock is None:
         raise UnknownClock(f"文件 {document_id} 中没有时限“{clock_id}”" +
-                           _suggest(clock_id, list(document.clocks)))
-    title = document.spec.title
+                           _suggest(clock_id, list(document.clock_by_id)))
+    title = document.title
     if variant is not None:
         if not 0 <= variant < len(clock.variants):
             choices = "、".join(f"{i} {v.when}" for i, v in enumerate(clock.variants))

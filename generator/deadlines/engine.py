@@ -21,7 +21,8 @@ import datetime as dt
 from generator.deadlines.errors import NeedsStartTime
 from generator.deadlines.holidays import CalendarDay, DayKind, HolidayCalendar, holiday_calendar
 from generator.deadlines.result import DueKind, DueResult, Rule
-from generator.schema import Limit, Unit
+from generator.domain.model import Limit
+from generator.vocabulary import Unit
 
 CIVIL_CODE = "《中华人民共和国民法典》"
 

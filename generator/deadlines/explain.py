@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from generator.deadlines.holidays import DAY_LABEL, WEEKDAYS, CalendarDay, DayKind
 from generator.deadlines.result import DueKind, DueResult
-from generator.schema import Unit
+from generator.vocabulary import Unit
 from generator.wording import date_text, limit_text
 
 

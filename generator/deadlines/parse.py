@@ -12,11 +12,10 @@ import datetime as dt
 import re
 import unicodedata
 
-from pydantic import ValidationError
-
 from generator.deadlines.errors import LimitSyntaxError, StartSyntaxError
 from generator.deadlines.numerals import NUMERAL_CHARS, parse_number
-from generator.schema import Limit, Unit
+from generator.domain.model import Limit
+from generator.vocabulary import Unit
 
 _UNITS = {
     "工作日": Unit.WORKING_DAYS,
@@ -38,6 +37,8 @@ _LIMIT = re.compile(
     r"(?:内|以内|之内)?"
 )
 _START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?")
+#: The largest value a limit may have (as in the policy format).
+MAX_LIMIT_VALUE = 10000
 _HINT = "可写作 3个工作日、5个工作日内、24小时、二十四小时、10日、三日内、7天、立即、当日"
 
 
@@ -54,12 +55,9 @@ def parse_limit(text: str) -> Limit:
     except ValueError:
         raise LimitSyntaxError(f"无法识别的期限“{text}”：数字写法不规范；{_HINT}") from None
     unit = _UNITS[match["unit"] or match["day"]]
-    try:
-        return Limit(unit=unit, value=value)
-    except ValidationError:
-        raise LimitSyntaxError(
-            f"无法计算的期限“{text}”：数值须在1到10000之间"
-        ) from None
+    if not 1 <= value <= MAX_LIMIT_VALUE:
+        raise LimitSyntaxError(f"无法计算的期限“{text}”：数值须在1到{MAX_LIMIT_VALUE}之间")
+    return Limit(unit=unit, value=value)
 
 
 def parse_start(text: str) -> dt.date | dt.datetime:

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from generator.deadlines.holidays import DAY_LABEL, WEEKDAYS, CalendarDay
-from generator.schema import Limit
+from generator.domain.model import Limit
 from generator.wording import limit_text
 
 
