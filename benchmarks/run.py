@@ -344,7 +344,7 @@ def touch_one_policy(policies: Path) -> Path:
 
 def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
     """One N, in this (fresh) process."""
-    from generator.heap import few_collections, settle
+    from generator.runtime.gc_policy import few_collections, settle
     from generator.validate import check_knowledge_base
 
     policies = work / "policies"

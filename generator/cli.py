@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, pipeline
 from generator.diagnostics import Report
 from generator.domain.model import KnowledgeBase
-from generator.heap import few_collections
-from generator.mkdocs_runner import configured_folders
 from generator.outfile import OutputError, write_output
 from generator.pipeline import load_knowledge_base
+from generator.publish.mkdocs import configured_folders
+from generator.runtime.gc_policy import few_collections
 from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, find_root
 
 EXIT_OK = 0
@@ -235,14 +235,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build_site
-
     if not (args.policies / "registries").is_dir():
         print(f"policykb build: {args.policies} is not a policies folder", file=sys.stderr)
         return EXIT_USAGE
     docs, site = _output_folders(args)
-    result = build_site(args.policies, docs, site,
-                        cache_dir=None if args.no_cache else "default", incremental=not args.full)
+    result = pipeline.build(args.policies, docs, site,
+                            cache_dir=None if args.no_cache else "default",
+                            incremental_build=not args.full)
     if result.refused is not None:
         print(f"policykb build: {result.refused}", file=sys.stderr)
         return EXIT_USAGE
@@ -260,15 +259,34 @@ def _output_folders(args: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from generator.serve import serve
+    from generator.publish.serve import serve
 
+    if not (args.policies / "registries").is_dir():
+        print(f"policykb serve: {args.policies} is not a policies folder", file=sys.stderr)
+        return EXIT_USAGE
     docs, site = _output_folders(args)
+
+    def build() -> bool:
+        result = pipeline.build(args.policies, docs, site)
+        if result.refused is not None:
+            print(f"policykb serve: {result.refused}", file=sys.stderr)
+            return False
+        _print_report(result.report, quiet=True)
+        print(result.summary() if result.written
+              else "build failed; still serving the previous site", file=sys.stderr)
+        return True
+
+    def ready(url: str) -> None:
+        print(f"serving {site} on {url} (Ctrl+C to stop)", file=sys.stderr)
+
     try:
-        return int(serve(args.policies, docs, site, port=args.port))
+        served = serve(build, args.policies, docs, site, docs.parent / "mkdocs.yml",
+                       port=args.port, on_ready=ready)
     except OSError as error:
         print(f"policykb serve: cannot listen on 127.0.0.1:{args.port}: "
               f"{error.strerror or error}; choose another --port", file=sys.stderr)
         return EXIT_USAGE
+    return EXIT_OK if served else EXIT_USAGE
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:

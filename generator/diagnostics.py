@@ -83,13 +83,14 @@ _CODE_LIST = [
     # the build (build.py); listed here so that CODES is complete whatever was imported
     Code("PK401", "render-failed", "the render stage failed; nothing was written"),
     Code("PK402", "diagram-failed", "Graphviz could not render a chart"),
-    Code("PK403", "mkdocs-failed", "mkdocs build failed (in strict mode: warned)"),
+    Code("PK403", "mkdocs-failed", "mkdocs build failed"),
     Code("PK404", "search-index-failed", "the search indexer (Pagefind) failed"),
-    Code("PK405", "broken-link", "a link or anchor in the built site points nowhere"),
+    Code("PK405", "broken-link",
+         "a link or anchor in the built site points nowhere (an error in a strict build)"),
     Code("PK406", "unsafe-markup", "a script, event handler or javascript: link in the site"),
     Code("PK407", "output-failed", "an unsafe generated path, or the output could not be written"),
-    Code("PK408", "site-warning", "a warning from Graphviz, mkdocs or the link checker",
-         Severity.WARNING),
+    Code("PK408", "site-warning",
+         "a warning from Graphviz or mkdocs (an error in a strict build)", Severity.WARNING),
 ]
 CODES: dict[str, Code] = {c.id: c for c in _CODE_LIST}
 #: Codes that ``policykb check`` reports (reading, format, references, content).  Each has one
@@ -104,10 +105,12 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    #: Set when the mode decides (a site warning fails a strict build); else the code's own.
+    level: Severity | None = None
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code].severity
+        return self.level or CODES[self.code].severity
 
     def format(self) -> str:
         text = f"{self.location}: {self.severity.value}[{self.code}] {self.message}"
@@ -116,9 +119,11 @@ class Diagnostic:
         return text
 
 
-def diag(name: str, location: SourceLocation, message: str, hint: str = "") -> Diagnostic:
-    """Build a diagnostic by its stable name, e.g. ``diag("duplicate-key", loc, ...)``."""
-    return Diagnostic(location, CODES_BY_NAME[name].id, message, hint)
+def diag(name: str, location: SourceLocation, message: str, hint: str = "", *,
+         severity: Severity | None = None) -> Diagnostic:
+    """Build a diagnostic by its stable name, e.g. ``diag("duplicate-key", loc, ...)``;
+    ``severity`` overrides the code's own (the build mode decides for site warnings)."""
+    return Diagnostic(location, CODES_BY_NAME[name].id, message, hint, severity)
 
 
 @dataclass

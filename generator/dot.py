@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-from generator.cache import BuildCache, content_key
 from generator.render import Diagram
-from generator.workers import worker_count
+from generator.runtime.cache import BuildCache, content_key
+from generator.runtime.workers import worker_count
 
 #: CJK labels need a CJK font for correct widths (fonts-noto-cjk).
 FONT = "Noto Sans CJK SC"

@@ -35,8 +35,8 @@ from generator.domain.model import (
     Procedure,
     Topic,
 )
+from generator.domain.wording import limit_text
 from generator.schema import json_schema
-from generator.wording import limit_text
 
 EXPORT_VERSION = "1.1"
 #: What ``export_files`` writes, docs-relative (the data page links each of them).

@@ -1,22 +1,41 @@
-"""The pipeline, stage by stage: load → validate → model → graph → render → build.
+"""The pipeline: load → validate → model → graph → render → publish, one stage after another.
 
-Transitional shape: ``load_knowledge_base`` runs load, validate and model; the build stage
-(``generator.build.build_site``) runs the rest.
+``build`` is the one function that runs them in order (as ``mkdocs/commands/build.py`` reads).
+Nothing is written until the whole knowledge base is checked and rendered, and nothing the
+reader sees changes until every stage has passed (``generator.publish.staging``).  Expected
+failures come back as diagnostics in ``BuildResult.report``; nothing is raised.  Only the CLI
+prints.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
-from generator.cache import BuildCache
-from generator.diagnostics import Report
+from generator.diagnostics import Report, Severity, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import CheckedDocument, resolve
+from generator.dot import render_all_svgs
 from generator.export import EXPORTED_FILES, export_files
 from generator.model import KnowledgeBase as CheckedKnowledgeBase
+from generator.publish import docs, incremental, linkcheck, mkdocs, staging
+from generator.publish.ownership import ProjectFolders, refuse_output_folders
 from generator.render import RenderedSite
+from generator.render.charts import place_charts
 from generator.render.site import render_site
+from generator.runtime.cache import CACHE_DIR_NAME, BuildCache
+from generator.runtime.gc_policy import settle
+from generator.search import build_search_index
 from generator.validate import check_knowledge_base
+
+Renderer = Callable[[KnowledgeBase], RenderedSite]
 
 
 def model(checked: CheckedKnowledgeBase) -> KnowledgeBase:
@@ -39,3 +58,230 @@ def render(kb: KnowledgeBase) -> RenderedSite:
     for path, data in sorted(export_files(kb).items()):
         site.binaries[path] = data.encode("utf-8") if isinstance(data, str) else data
     return site
+
+
+@dataclass
+class BuildResult:
+    """Diagnostics of every stage, seconds per stage (in order) and what was produced."""
+
+    report: Report = field(default_factory=Report)
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    #: True when the policies themselves have errors (the CLI's exit status 1).
+    policy_problem: bool = False
+    #: Why the build refused to start (the output folders are not its own): exit status 2.
+    refused: str | None = None
+    #: True once the new docs/ generated roots and site/ are in place.
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.written and self.report.ok
+
+    def summary(self) -> str:
+        c = self.counts
+        total = sum(self.timings.values())
+        stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in self.timings.items())
+        return (
+            f"built {c.get('html_pages', 0)} pages from {c.get('documents', 0)} documents "
+            f"({c.get('diagrams', 0)} charts, search index {c.get('search_bytes', 0) / 1e6:.1f} MB "
+            f"in {c.get('search_files', 0)} files) in {total:.1f} s ({stages}); "
+            + (f"{c.get('changed_files', 0)} generated files changed, mkdocs rendered only those"
+               if c.get("dirty") else "mkdocs rendered every page")
+        )
+
+
+def build(
+    policies: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    config_file: Path | None = None,
+    renderer: Renderer = render,
+    cache_dir: Path | Literal["default"] | None = "default",
+    incremental_build: bool = True,
+) -> BuildResult:
+    """Build ``site_dir`` from ``policies``; ``docs_dir`` receives the generated Markdown.
+
+    ``config_file`` defaults to ``mkdocs.yml`` next to ``docs_dir``.  With ``strict`` (the
+    default) warnings from Graphviz, mkdocs and the link checker fail the build.
+    ``cache_dir`` (default ``.policykb-cache`` next to ``docs_dir``; None for no cache) keeps
+    checked policies, charts and parsed pages between builds; with ``incremental_build`` and a
+    previous build of the same configuration, mkdocs renders only the pages that changed.
+    """
+    result = BuildResult()
+    report, stopwatch = result.report, _Stopwatch(result.timings)
+    docs_dir, site_dir = docs_dir.absolute(), site_dir.absolute()
+    config_file = (config_file or docs_dir.parent / "mkdocs.yml").absolute()
+    if cache_dir == "default":
+        cache_dir = docs_dir.parent / CACHE_DIR_NAME
+    cache = BuildCache(cache_dir.absolute() if cache_dir is not None else None)
+    result.refused = refuse_output_folders(ProjectFolders(
+        root=config_file.parent, policies=policies.absolute(), docs=docs_dir, site=site_dir,
+        cache=cache.root))
+    if result.refused is not None:
+        return result
+    parents = sorted({docs_dir.parent, site_dir.parent})
+    try:
+        for parent in parents:
+            parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        result.refused = f"cannot create {error.filename}: {error.strerror}"
+        return result
+    warned = Severity.ERROR if strict else Severity.WARNING
+
+    with staging.locked(parents):
+        with stopwatch("recover"):
+            staging.recover_interrupted_builds(parents)
+
+        with stopwatch("check"):
+            kb, checked = load_knowledge_base(policies, cache=cache)
+            settle()
+        report.extend(checked.diagnostics)
+        if kb is None or not checked.ok:
+            result.policy_problem = True
+            return result
+        result.counts["documents"] = len(kb.documents)
+
+        with stopwatch("render"):
+            rendered = _render(kb, renderer, report)
+            settle()
+        if rendered is None:
+            return result
+        result.counts.update(pages=len(rendered.pages), binaries=len(rendered.binaries),
+                             diagrams=len(rendered.diagrams))
+        if not config_file.is_file():
+            report.add(diag("mkdocs-failed", SourceLocation(str(config_file)), "no mkdocs.yml",
+                            "pass config_file= or create mkdocs.yml next to docs/"))
+            return result
+
+        stage: staging.Staging | None = None
+        try:
+            with staging.Staging(docs_dir, site_dir) as stage:
+                with stopwatch("diagrams"):
+                    svgs, problems = render_all_svgs(rendered.diagrams, cache)
+                    for problem in problems:
+                        report.add(diag(
+                            "diagram-failed" if problem.error else "site-warning",
+                            SourceLocation(problem.path or "diagrams"), problem.message,
+                            severity=None if problem.error else warned))
+                    placed = place_charts(rendered, svgs, cache)
+                    for page, path in placed.unknown:
+                        report.add(diag("render-failed", SourceLocation(page),
+                                        f"placeholder for an unknown chart {path!r}"))
+                if not report.ok:
+                    return result
+
+                with stopwatch("write"):
+                    changed = docs.write_generated(stage.docs, placed.files, report,
+                                                   previous=docs_dir)
+                    docs.copy_hand_written(docs_dir, stage.docs)
+                    sources = stage.source_digests()
+                if not report.ok:
+                    return result
+                result.counts["changed_files"] = changed
+
+                with stopwatch("mkdocs"):
+                    epoch = mkdocs.source_date_epoch(policies, _dates(kb))
+                    state = incremental.build_state(config_file, strict)
+                    dirty = incremental_build and cache.enabled and \
+                        incremental.prepare_dirty_site(state, site_dir, stage, sources)
+                    result.counts["dirty"] = int(dirty)
+                    ran = mkdocs.run_mkdocs(stage.config(config_file), stage.site,
+                                            stage.root / "mkdocs-log.jsonl", epoch=epoch,
+                                            dirty=dirty)
+                    for message in ran.messages:
+                        where = SourceLocation(f"{docs_dir.name}/{message.page}" if message.page
+                                               else str(config_file))
+                        report.add(diag("site-warning" if message.level == "WARNING"
+                                        else "mkdocs-failed", where, f"mkdocs: {message.text}",
+                                        severity=warned if message.level == "WARNING" else None))
+                    if ran.failure:
+                        report.add(diag("mkdocs-failed", SourceLocation(str(config_file)),
+                                        ran.failure))
+                if not report.ok:
+                    return result
+
+                with stopwatch("search"):
+                    found = build_search_index(stage.site, stage.root / "search", cache)
+                for message_text in found.errors:
+                    report.add(diag("search-index-failed", SourceLocation("pagefind"),
+                                    message_text))
+                result.counts.update(search_pages=found.pages_indexed,
+                                     search_files=found.files, search_bytes=found.bytes)
+                if not report.ok:
+                    return result
+
+                with stopwatch("links"):
+                    report.extend(linkcheck.site_diagnostics(
+                        stage.site, site_dir.name, cache,
+                        root_path=mkdocs.site_root_path(config_file), severity=warned))
+                result.counts["html_pages"] = sum(1 for _ in stage.site.rglob("*.html"))
+                if not report.ok:
+                    return result
+
+                with stopwatch("swap"):
+                    incremental.write_record(stage.site, state, sources)
+                    stage.swap()
+                result.written = True
+                for kind in ("check", "svg", "inline", "shadow", "links"):
+                    cache.prune(kind)
+        except OSError as error:
+            failed_at = stage.public_path(error.filename) if stage is not None else None
+            report.add(diag("output-failed", SourceLocation(str(failed_at or site_dir)),
+                            f"could not write the output: {error.strerror or error}",
+                            "check the free space and the permissions of that folder; the "
+                            "previous site is unchanged"))
+    return result
+
+
+def _dates(kb: KnowledgeBase) -> Iterator[dt.date]:
+    for doc in kb.documents:
+        yield from (d for d in (doc.dates.issued, doc.dates.published, doc.dates.effective,
+                                doc.source.retrieved) if d is not None)
+
+
+_TRACEBACK_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)
+
+
+def _render(kb: KnowledgeBase, renderer: Renderer, report: Report) -> RenderedSite | None:
+    """Run the renderer; a template or render error becomes a diagnostic, not a traceback."""
+    try:
+        return renderer(kb)
+    except Exception as error:  # any render failure is reported, never raised
+        # the innermost cause: an error in a render worker arrives with its traceback as text
+        origin: BaseException = error
+        while origin.__cause__ is not None:
+            origin = origin.__cause__
+        frames = _TRACEBACK_FRAME.findall("".join(traceback.format_exception(origin)))
+        template = [f for f in frames if f[0].endswith(".jinja")]
+        where = template[-1] if template else frames[-1] if frames else None
+        location = (
+            SourceLocation(_short_path(where[0]), int(where[1]), 0)
+            if where is not None
+            else SourceLocation("generator/render")
+        )
+        report.add(diag("render-failed", location, f"{type(error).__name__}: {error}",
+                        "fix the template or renderer; the previous site is unchanged"))
+        return None
+
+
+class _Stopwatch:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def _short_path(filename: str) -> str:
+    root = Path(__file__).resolve().parent.parent
+    with contextlib.suppress(ValueError):
+        return Path(filename).resolve().relative_to(root).as_posix()
+    return filename

@@ -10,7 +10,7 @@ What this step does instead (index and query use the same rules, so they cannot 
 
 * Pagefind does not read the site itself but a *shadow copy*: the ``<article>`` of every page,
   with every text node folded — traditional → simplified one character at a time (OpenCC's
-  table, via ``generator.script``), NFKC for characters that fold to letters, digits or Han
+  table, via ``generator.chinese.script``), NFKC for characters that fold to letters, digits or Han
   characters (full-width → half-width) — and a space before every Han character and every run
   of ASCII letters or digits.  Punctuation stays attached to a neighbour, so it never takes a
   word position.  The shadow is declared ``lang="und"`` so that Pagefind does not segment the
@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from generator.cache import BuildCache, code_fingerprint, content_key
-from generator.script import to_simplified
-from generator.workers import cached_map
+from generator.chinese.script import to_simplified
+from generator.runtime.cache import BuildCache, code_fingerprint, content_key
+from generator.runtime.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"

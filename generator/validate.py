@@ -30,10 +30,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from generator.cache import BuildCache, code_fingerprint, content_key
+from generator.chinese.script import traditional_characters
 from generator.diagnostics import Diagnostic, Report, SourceLocation, diag
 from generator.load import LoadedFile, NodePath, load_file, load_text, read_policy_bytes
 from generator.model import KnowledgeBase, PolicyDocument, assemble
+from generator.runtime.cache import BuildCache, code_fingerprint, content_key
+from generator.runtime.workers import cached_map
 from generator.schema import (
     ActorType,
     ActorTypeRegistry,
@@ -46,9 +48,7 @@ from generator.schema import (
     Topic,
     TopicRegistry,
 )
-from generator.script import traditional_characters
 from generator.typing_pass import parse_file, partial_document
-from generator.workers import cached_map
 
 REGISTRY_DIR = "registries"
 DOCUMENT_DIR = "documents"
@@ -552,7 +552,7 @@ class DocumentCheck:
 def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
     """Load, type and check one document file given as (display name, bytes, registry ids).
 
-    A pure function of its argument (see ``generator.workers.cached_map``).
+    A pure function of its argument (see ``generator.runtime.workers.cached_map``).
     """
     name, raw, known = job
     loaded, problems = load_text(name, raw)

@@ -21,9 +21,11 @@ from typing import Any
 
 import pytest
 
-from generator.build import GENERATED_ROOTS, BuildResult, build_site
-from generator.cache import CACHE_DIR_NAME
+from generator.pipeline import BuildResult
+from generator.pipeline import build as build_site
 from generator.render import Diagram, RenderedSite, diagram_placeholder
+from generator.render.links import GENERATED_ROOTS
+from generator.runtime.cache import CACHE_DIR_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 KB_MINI = ROOT / "tests" / "fixtures" / "kb-mini"
@@ -198,7 +200,7 @@ def _shared_build(
 def fake_built(shared_tmp: Path) -> Project:
     """kb-mini policies, the stand-in renderer: a first build that tests copy and rebuild."""
     return _shared_build(shared_tmp, "fake-site", lambda root: make_project(root),
-                         render=renderer(fake_site()))
+                         renderer=renderer(fake_site()))
 
 
 @pytest.fixture(scope="session")

@@ -32,22 +32,16 @@ from conftest import (
     tree,
 )
 
-from generator.build import (
-    GENERATED_ROOTS,
-    JOURNAL,
-    STAGING_PREFIX,
-    BuildResult,
-    build_site,
-    page_url,
-    recover_interrupted_builds,
-    source_date_epoch,
-)
 from generator.dot import id_prefix, inline_svg, rebase_links, render_svgs, split_svg_stream
-from generator.linkcheck import check_site
-from generator.ownership import STAGING_MARK
+from generator.pipeline import BuildResult, _dates, load_knowledge_base
+from generator.pipeline import build as build_site
+from generator.publish.linkcheck import check_site
+from generator.publish.mkdocs import source_date_epoch
+from generator.publish.ownership import STAGING_MARK
+from generator.publish.staging import JOURNAL, STAGING_PREFIX, recover_interrupted_builds
 from generator.render import Diagram, RenderedSite, diagram_placeholder
+from generator.render.links import GENERATED_ROOTS, page_url
 from generator.search import fold, fold_html, search_tokens, shadow_page
-from generator.validate import check_knowledge_base
 
 
 def codes(result: BuildResult) -> list[str]:
@@ -92,7 +86,7 @@ def test_hand_written_docs_are_never_touched(project: Project) -> None:
     (project.docs / "notes.md").write_text("# 笔记\n", encoding="utf-8")
     before = digest({k: v for k, v in tree(project.docs).items()
                      if k.split("/")[0] not in GENERATED_ROOTS})
-    result = project.build(render=renderer(fake_site()))
+    result = project.build(renderer=renderer(fake_site()))
     assert result.written
     after = digest({k: v for k, v in tree(project.docs).items()
                     if k.split("/")[0] not in GENERATED_ROOTS})
@@ -100,7 +94,7 @@ def test_hand_written_docs_are_never_touched(project: Project) -> None:
 
 
 def test_result_reports_counts_timings_and_summary(built: Project) -> None:
-    result = built.build(render=renderer(fake_site()))
+    result = built.build(renderer=renderer(fake_site()))
     assert result.ok
     assert list(result.timings) == [
         "recover", "check", "render", "diagrams", "write", "mkdocs", "search", "links", "swap",
@@ -129,7 +123,7 @@ def test_two_copies_of_a_chart_on_one_page_get_distinct_ids(project: Project) ->
     chart = Diagram("diagrams/alpha/flow.svg", "digraph g { a [id=\"x\"]; a -> b }")
     site = fake_site(documents=["alpha"], diagrams=[chart])
     site.pages["documents/alpha.md"] += f"\n## 再次\n\n{diagram_placeholder(chart.path)}\n"
-    result = project.build(render=renderer(site))
+    result = project.build(renderer=renderer(site))
     assert result.written, [d.format() for d in result.report.sorted()]
     page = (project.site / "documents/alpha/index.html").read_text(encoding="utf-8")
     ids = re.findall(r'\bid="([^"]+)"', page)
@@ -174,7 +168,7 @@ def test_a_graphviz_warning_is_attributed_to_its_chart() -> None:
 def test_a_failed_chart_fails_the_build_with_a_diagnostic(built: Project) -> None:
     before = digest(tree(built.root))
     bad = [Diagram("diagrams/alpha/flow.svg", "digraph { a -> ; }")]
-    result = built.build(render=renderer(fake_site(documents=["alpha"], diagrams=bad)))
+    result = built.build(renderer=renderer(fake_site(documents=["alpha"], diagrams=bad)))
     assert not result.written
     assert codes(result) == ["PK402"]
     assert result.report.errors[0].location.path == "diagrams/alpha/flow.svg"
@@ -224,7 +218,7 @@ def test_render_failure_leaves_previous_docs_and_site_untouched(built: Project) 
                 jinja2.Environment().from_string("{{ page.title.upper() }}").render(page=None)
         return fake_site()
 
-    result = built.build(render=failing)
+    result = built.build(renderer=failing)
     assert calls == [0, 1, 2]
     assert not result.written
     assert codes(result) == ["PK401"]
@@ -236,12 +230,17 @@ def test_render_failure_leaves_previous_docs_and_site_untouched(built: Project) 
 def test_mkdocs_warning_fails_strict_build_with_the_file_named(built: Project) -> None:
     before = digest(tree(built.root))
     site = fake_site(extra_pages={"topics/broken.md": "# 坏链接\n\n[去](../documents/nope.md)\n"})
-    result = built.build(render=renderer(site))
+    result = built.build(renderer=renderer(site))
     assert not result.written
-    assert "PK403" in codes(result)
+    assert "PK408" in codes(result)  # a site warning, an error in a strict build
     located = [d for d in result.report.errors if d.location.path == "docs/topics/broken.md"]
     assert located and "nope.md" in located[0].message
     assert digest(tree(built.root)) == before
+    # the same warning in a build that is not strict: the same code, only a warning
+    relaxed = built.build(renderer=renderer(site), strict=False)
+    assert relaxed.written
+    [warned] = [d for d in relaxed.report.warnings if d.location.path == "docs/topics/broken.md"]
+    assert warned.code == "PK408" and "nope.md" in warned.message
 
 
 def test_broken_raw_html_link_fails_the_build(built: Project) -> None:
@@ -250,7 +249,7 @@ def test_broken_raw_html_link_fails_the_build(built: Project) -> None:
         "topics/raw.md": '# 原始链接\n\n<a href="../../documents/missing/">缺失</a>\n\n'
                          '<a href="../../documents/alpha/#no-such-anchor">锚点</a>\n',
     })
-    result = built.build(render=renderer(site))
+    result = built.build(renderer=renderer(site))
     assert not result.written
     messages = sorted(d.message for d in result.report.errors)
     assert [d.code for d in result.report.errors] == ["PK405", "PK405"]
@@ -264,7 +263,7 @@ def test_unsafe_generated_paths_are_refused(built: Project) -> None:
     site = fake_site(extra_pages={"../escape.md": "x", "sitemap.xml": "x", "Topics/a.md": "x"})
     site.pages["topics/A.md"] = "# a\n"
     site.pages["topics/a.md"] = "# a\n"
-    result = built.build(render=renderer(site))
+    result = built.build(renderer=renderer(site))
     assert not result.written
     assert set(codes(result)) == {"PK407"}
     assert len(result.report.errors) == 4
@@ -273,7 +272,7 @@ def test_unsafe_generated_paths_are_refused(built: Project) -> None:
 
 
 def test_a_removed_document_disappears(built: Project) -> None:
-    result = built.build(render=renderer(fake_site(documents=["alpha"])))
+    result = built.build(renderer=renderer(fake_site(documents=["alpha"])))
     assert result.written
     assert not (built.docs / "documents/beta.md").exists()
     assert not (built.docs / "diagrams/beta").exists()
@@ -284,7 +283,7 @@ def test_a_removed_document_disappears(built: Project) -> None:
 def test_a_generated_root_the_new_build_lacks_is_removed(built: Project) -> None:
     assert (built.docs / "diagrams").is_dir()
     site = fake_site(documents=(), diagrams=[])
-    assert built.build(render=renderer(site)).written
+    assert built.build(renderer=renderer(site)).written
     assert not (built.docs / "diagrams").exists()
     assert not (built.site / "diagrams").exists()
 
@@ -294,7 +293,7 @@ def test_policy_errors_write_nothing(tmp_path: Path) -> None:
     bad = project.policies / "documents" / "jinhu-mini.yaml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("id: jinhu-mini", "id: ../x", 1),
                    encoding="utf-8")
-    result = project.build(render=renderer(fake_site()))
+    result = project.build(renderer=renderer(fake_site()))
     assert result.policy_problem and not result.written
     assert result.report.errors
     assert not project.site.exists()
@@ -309,9 +308,9 @@ import sys
 sys.path[:0] = {paths!r}
 from pathlib import Path
 from conftest import fake_site, renderer
-from generator.build import build_site
+from generator.pipeline import build as build_site
 root = Path(sys.argv[1])
-result = build_site(root / "policies", root / "docs", root / "site", render=renderer(fake_site()))
+result = build_site(root / "policies", root / "docs", root / "site", renderer=renderer(fake_site()))
 print("written" if result.written else "failed")
 """
 
@@ -338,7 +337,7 @@ def test_sigkill_midway_keeps_previous_output_and_next_build_cleans_up(built: Pr
     after = {k: v for k, v in digest(tree(built.root)).items() if not k.startswith(STAGING_PREFIX)}
     assert after == before
 
-    result = built.build(render=renderer(fake_site()))
+    result = built.build(renderer=renderer(fake_site()))
     assert result.written
     assert staging_leftovers(built) == []
 
@@ -383,7 +382,7 @@ def test_stale_staging_folders_are_removed_at_the_next_start(built: Project) -> 
     stale = built.root / (STAGING_PREFIX + "stale")
     (stale / "docs").mkdir(parents=True)
     (stale / STAGING_MARK).touch()
-    result = built.build(render=renderer(fake_site()))
+    result = built.build(renderer=renderer(fake_site()))
     assert result.written
     assert not stale.exists()
 
@@ -400,7 +399,7 @@ def test_folders_that_only_look_like_staging_folders_are_left_alone(built: Proje
     (tools / "tool.sh").write_text("echo hi")
     for site in (built.site, outside / "kb"):
         for _ in range(2):
-            result = build_site(built.policies, built.docs, site, render=renderer(fake_site()))
+            result = build_site(built.policies, built.docs, site, renderer=renderer(fake_site()))
             assert result.written, [d.format() for d in result.report.sorted()]
     assert (mine / "docs" / "notes.md").read_text() == "mine"
     assert (tools / "tool.sh").read_text() == "echo hi"
@@ -429,7 +428,8 @@ def test_same_input_gives_a_byte_identical_site(tmp_path: Path,
         shutil.rmtree(project.policies)
         _copy_shuffled(KB_MINI, project.policies, seed)
         code = (
-            "import sys; from pathlib import Path; from generator.build import build_site;"
+            "import sys; from pathlib import Path;"
+            "from generator.pipeline import build as build_site;"
             "r = build_site(Path('policies'), Path('docs'), Path('site'));"
             "sys.exit(0 if r.written else 1)"
         )
@@ -445,9 +445,10 @@ def test_same_input_gives_a_byte_identical_site(tmp_path: Path,
     assert any(k.startswith("pagefind/index/") for k in sites[0])
     # Not a git checkout: the dates come from the newest date in the knowledge base.
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    kb, _ = check_knowledge_base(project.policies)
+    kb, _ = load_knowledge_base(project.policies)
     assert kb is not None
-    epoch = source_date_epoch(project.policies, kb)
+    assert kb is not None
+    epoch = source_date_epoch(project.policies, _dates(kb))
     assert int.from_bytes(sites[0]["sitemap.xml.gz"][4:8], "little") == epoch  # gzip MTIME
     assert gzip.decompress(sites[0]["sitemap.xml.gz"]).startswith(b"<?xml")
 
@@ -543,7 +544,7 @@ def test_serve_builds_serves_and_rebuilds_when_a_policy_changes(project: Project
     import urllib.error
     import urllib.request
 
-    from generator.serve import serve
+    from generator.publish.serve import serve
 
     urls: list[str] = []
     results: list[BuildResult] = []
@@ -552,9 +553,13 @@ def test_serve_builds_serves_and_rebuilds_when_a_policy_changes(project: Project
     def render(kb: object) -> RenderedSite:
         return fake_site(documents=[d.id for d in kb.documents])  # type: ignore[attr-defined]
 
-    thread = threading.Thread(target=serve, args=(project.policies, project.docs, project.site),
-                              kwargs={"port": 0, "interval": 0.1, "render": render,
-                                      "on_ready": urls.append, "report": results.append,
+    def build() -> bool:
+        results.append(project.build(renderer=render))
+        return results[-1].refused is None
+
+    thread = threading.Thread(target=serve, args=(build, project.policies, project.docs,
+                                                  project.site, project.root / "mkdocs.yml"),
+                              kwargs={"port": 0, "interval": 0.1, "on_ready": urls.append,
                                       "stop": stop})
     thread.start()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from generator.heap import THRESHOLDS, few_collections, settle
+from generator.runtime.gc_policy import THRESHOLDS, few_collections, settle
 
 
 def test_thresholds_and_frozen_objects_come_back_after_the_block() -> None:

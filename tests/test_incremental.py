@@ -25,17 +25,17 @@ from conftest import (
     tree,
 )
 
-from generator import build as build_module
-from generator import workers
-from generator.cache import BuildCache, content_key
 from generator.diagnostics import CODES_BY_NAME
 from generator.dot import render_all_svgs
-from generator.ownership import SITE_MARK
 from generator.pipeline import load_knowledge_base
+from generator.publish import incremental as incremental_module
+from generator.publish.ownership import SITE_MARK
 from generator.render import Diagram, RenderedSite
 from generator.render import site as render_site_module
 from generator.render.site import _files_of as _render_files_of
 from generator.render.site import render_site
+from generator.runtime import workers
+from generator.runtime.cache import BuildCache, content_key
 from generator.validate import check_knowledge_base
 
 JINHU = "documents/jinhu-mini.yaml"
@@ -255,7 +255,7 @@ def test_a_failed_rebuild_leaves_the_live_site_untouched(tmp_path: Path) -> None
 
     _edit_summary(project, "节选：改动后构建失败。")
     edited = (project.policies / JINHU).read_bytes()
-    failed = project.build(render=broken_after_mkdocs)
+    failed = project.build(renderer=broken_after_mkdocs)
     assert not failed.written
     assert failed.counts["dirty"] == 1  # mkdocs did run, on the hard-linked copy
     assert [d.code for d in failed.report.errors] == ["PK405"]
@@ -329,8 +329,8 @@ def test_a_record_that_cannot_be_written_fails_the_build_and_keeps_the_old_site(
     def full_disk(stage_site: Path, *_args: object) -> None:
         raise OSError(28, "No space left on device", str(stage_site / SITE_MARK))
 
-    monkeypatch.setattr(build_module, "_write_record", full_disk)
-    result = project.build(render=renderer(fake_site(documents=("alpha",))))
+    monkeypatch.setattr(incremental_module, "write_record", full_disk)
+    result = project.build(renderer=renderer(fake_site(documents=("alpha",))))
     assert not result.written
     assert [d.code for d in result.report.errors] == ["PK407"]
     assert "No space left on device" in result.report.errors[0].message

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.linkcheck import check_site, main
+from generator.diagnostics import CODES_BY_NAME, Severity
+from generator.publish.linkcheck import check_site, site_diagnostics
+from generator.runtime.cache import BuildCache
 
 PAGE = """<!doctype html><html><head>
 <link rel="stylesheet" href="{up}assets/site.css"><script src="{up}assets/site.js"></script>
@@ -144,20 +146,28 @@ def test_the_search_bundle_is_not_checked(tmp_path: Path, base: dict[str, str]) 
     assert messages(write_site(tmp_path, base)) == []
 
 
-def test_command_line(tmp_path: Path, base: dict[str, str],
-                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_links_take_the_severity_of_the_build_mode(tmp_path: Path,
+                                                        base: dict[str, str]) -> None:
     site = write_site(tmp_path / "site", base)
-    assert main([str(site)]) == 0
-    (site / "index.html").write_text('<a href="missing.html">x</a>', encoding="utf-8")
-    assert main([str(site)]) == 1
-    assert "index.html: href='missing.html': no file missing.html" in capsys.readouterr().out
-    assert main([]) == 2
+    (site / "index.html").write_text(
+        '<article><a href="missing.html">x</a><a href="&#106;avascript:alert(1)">y</a>'
+        '<DIV OnClick="x()">z</DIV></article>', encoding="utf-8")
+    for severity in (Severity.ERROR, Severity.WARNING):
+        found = site_diagnostics(site, "site", BuildCache(None), root_path="/",
+                                 severity=severity)
+        by_code = {(d.code, d.severity) for d in found}
+        assert (CODES_BY_NAME["broken-link"].id, severity) in by_code
+        # unsafe markup is an error whatever the mode, found through entities and any case
+        unsafe = [d for d in found if d.code == CODES_BY_NAME["unsafe-markup"].id]
+        assert {d.severity for d in unsafe} == {Severity.ERROR}
+        assert any("javascript" in d.message for d in unsafe)
+        assert any("onclick=" in d.message for d in unsafe)
 
 
 def test_pages_parsed_in_worker_processes_give_the_same_report(
     tmp_path: Path, base: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import workers
+    from generator.runtime import workers
 
     for i in range(40):  # enough pages for the worker pool; every other one has a broken link
         base[f"documents/p{i}/index.html"] = (

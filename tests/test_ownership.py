@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Project, digest, fake_site, make_project, renderer, tree
 
-from generator.build import build_site
 from generator.cli import main
-from generator.ownership import SITE_MARK, ProjectFolders, refuse_output_folders
+from generator.pipeline import build as build_site
+from generator.publish.ownership import SITE_MARK, ProjectFolders, refuse_output_folders
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_docs_folder_over_the_project_is_refused(project: Project, docs: str,
 def test_build_site_refuses_before_touching_anything(project: Project) -> None:
     before = digest(tree(project.root))
     for site in (project.root, project.policies, project.docs):
-        result = build_site(project.policies, project.docs, site, render=renderer(fake_site()))
+        result = build_site(project.policies, project.docs, site, renderer=renderer(fake_site()))
         assert result.refused is not None and not result.written
     assert digest(tree(project.root)) == before
 
@@ -130,7 +130,7 @@ def test_site_dir_from_mkdocs_yml_is_checked_too(project: Project) -> None:
 def test_the_build_marks_its_site_and_rebuilds_it(project: Project,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(project.root)
-    first = project.build(render=renderer(fake_site()))
+    first = project.build(renderer=renderer(fake_site()))
     assert first.written and (project.site / SITE_MARK).is_file()
     assert main(["build", "--site", "site", "--policies", "policies"]) == 0
     assert (project.root / "notes.txt").read_text() == "uncommitted work\n"

@@ -19,6 +19,7 @@ from benchmarks.synth import synthesise  # noqa: E402
 from generator.domain.graph import build_graph  # noqa: E402
 from generator.domain.model import KnowledgeBase  # noqa: E402
 from generator.domain.resolve import CheckedDocument, resolve  # noqa: E402
+from generator.domain.wording import comparable_hours, limit_text  # noqa: E402
 from generator.dot import render_svgs  # noqa: E402
 from generator.pipeline import load_knowledge_base  # noqa: E402
 from generator.render import RenderedSite, diagram_placeholder  # noqa: E402
@@ -27,7 +28,6 @@ from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noq
 from generator.render.site import render_site  # noqa: E402
 from generator.render.topic import LOOSEST, STRICTEST, TopicPages  # noqa: E402
 from generator.validate import check_knowledge_base  # noqa: E402
-from generator.wording import comparable_hours, limit_text  # noqa: E402
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "admonition",
               "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"]

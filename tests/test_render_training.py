@@ -10,11 +10,11 @@ import pytest
 
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
+from generator.domain.wording import comparable_hours, limit_text
 from generator.pipeline import load_knowledge_base
 from generator.render import links, training
 from generator.render.context import RenderContext
 from generator.render.site import render_site
-from generator.wording import comparable_hours, limit_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\]\(([^)]+)\)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from generator.deadlines.errors import UnknownClock
 from generator.domain.model import Clock, KnowledgeBase, Limit
-from generator.wording import limit_text
+from generator.domain.wording import limit_text
 
 
 @dataclass(frozen=True)

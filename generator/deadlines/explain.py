@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from generator.deadlines.holidays import DAY_LABEL, WEEKDAYS, CalendarDay, DayKind
 from generator.deadlines.result import DueKind, DueResult
+from generator.domain.wording import date_text, limit_text
 from generator.vocabulary import Unit
-from generator.wording import date_text, limit_text
 
 
 def explain(result: DueResult, heading: Sequence[str] = ()) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.deadlines.holidays import DAY_LABEL, WEEKDAYS, CalendarDay
 from generator.domain.model import Limit
-from generator.wording import limit_text
+from generator.domain.wording import limit_text
 
 
 class DueKind(StrEnum):

@@ -22,8 +22,8 @@ from typing import Literal
 
 import networkx as nx
 
+from generator.chinese.script import to_simplified
 from generator.domain.model import Citation, Document, KnowledgeBase, Procedure
-from generator.script import to_simplified
 from generator.vocabulary import Level, Script
 
 #: Cited nodes with more citing documents than this do not make documents "related".

@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from generator.domain.graph import CitationLink, CitedNode, KnowledgeGraph, Reason
 from generator.domain.model import Actor, Document, KnowledgeBase, Provision
+from generator.domain.wording import KIND_LABEL, NOT_STATED
 from generator.render import escape, links
-from generator.wording import KIND_LABEL, NOT_STATED
 
 
 @dataclass

@@ -14,6 +14,15 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.domain.model import Clock, Document, Duty, Procedure, Provision
+from generator.domain.wording import (
+    KIND_LABEL,
+    NOT_STATED,
+    ROLE_LABEL,
+    ROLE_ORDER,
+    SCRIPT_LABEL,
+    STATUS_LABEL,
+    date_text,
+)
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.facts import (
@@ -27,15 +36,6 @@ from generator.render.facts import (
     quota_row,
 )
 from generator.render.procedures import ProcedureView, procedure_view
-from generator.wording import (
-    KIND_LABEL,
-    NOT_STATED,
-    ROLE_LABEL,
-    ROLE_ORDER,
-    SCRIPT_LABEL,
-    STATUS_LABEL,
-    date_text,
-)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.domain.model import Actor, Clock, Document, Duty, Limit, Provision, Quota
-from generator.render import escape, links
-from generator.render.context import RenderContext
-from generator.search import IGNORE_MARKER
-from generator.vocabulary import Unit
-from generator.wording import (
+from generator.domain.wording import (
     ROLE_LABEL,
     comparable_hours,
     hours_text,
@@ -24,6 +20,10 @@ from generator.wording import (
     quota_text,
     sort_key_hours,
 )
+from generator.render import escape, links
+from generator.render.context import RenderContext
+from generator.search import IGNORE_MARKER
+from generator.vocabulary import Unit
 
 BR = Markup("<br>")
 DASH = Markup("—")

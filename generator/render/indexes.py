@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.domain.graph import CitedNode
 from generator.domain.model import Document
+from generator.domain.wording import ROLE_LABEL, ROLE_ORDER
 from generator.render import Diagram, diagram_placeholder, escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
@@ -25,7 +26,6 @@ from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
 from generator.vocabulary import Role
-from generator.wording import ROLE_LABEL, ROLE_ORDER
 
 _CHART_TITLE_CHARS = 14
 Row = TypeVar("Row")

@@ -16,6 +16,13 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
+#: Top-level names inside ``docs/`` that the generator writes (everything else there is
+#: hand-written).  The README and mkdocs.yml list the same names (a test holds them to it).
+GENERATED_ROOTS = (
+    "index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
+    "diagrams",
+)
+
 HOME = "index.md"
 DOCUMENTS_INDEX = "documents/index.md"
 TOPICS_INDEX = "topics/index.md"

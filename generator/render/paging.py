@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from generator.graph import KnowledgeGraph
+from generator.domain.graph import KnowledgeGraph
 
 #: Largest HTML page the site may serve, in bytes (the client's requirement).
 PAGE_BUDGET = 150_000

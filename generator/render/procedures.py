@@ -24,12 +24,12 @@ from itertools import pairwise
 from markupsafe import Markup
 
 from generator.domain.model import Edge, Procedure
+from generator.domain.wording import limit_text
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.facts import clock_summary, quoted
 from generator.vocabulary import StepKind
-from generator.wording import limit_text
 
 _KIND_LABEL = {StepKind.START: "开始", StepKind.DECISION: "判断", StepKind.END: "结束",
                StepKind.TASK: ""}

@@ -28,7 +28,7 @@ from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index
 from generator.render.procedures import procedure_dot
 from generator.render.topic import topic_pages, topics_index_page
 from generator.render.training import training_index_page, training_pages
-from generator.workers import fork_map
+from generator.runtime.workers import fork_map
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 

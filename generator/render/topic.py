@@ -2,7 +2,7 @@
 
 Rows follow the jurisdiction tree (division codes), so a printed page reads the same way every
 time.  The strictest and the loosest clock are marked by :func:`mark_extremes` using the
-normalised duration from :func:`generator.wording.comparable_hours`.
+normalised duration from :func:`generator.domain.wording.comparable_hours`.
 
 A small knowledge base gets one page per topic.  When the rows outgrow the page budget
 (:mod:`generator.render.paging`), ``topics/<topic>.md`` becomes a summary (per province: documents
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from generator.domain.model import Actor, Clock, Document, Topic
+from generator.domain.wording import ROLE_LABEL, ROLE_ORDER, comparable_hours, limit_text
 from generator.render import escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.facts import BR, DASH, basis, clock_row
 from generator.render.facts import quota_row as fact_quota_row
 from generator.vocabulary import Role
-from generator.wording import ROLE_LABEL, ROLE_ORDER, comparable_hours, limit_text
 
 NOT_COVERED = "未涉及"
 NO_CLOCK = "未规定时限"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.domain.model import Document, Quota, Topic
+from generator.domain.wording import hours_text, limit_text, quota_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.facts import cap_text, clock_summary, quoted
@@ -31,7 +32,6 @@ from generator.render.topic import (
     ordered_jurisdictions,
 )
 from generator.vocabulary import Unit
-from generator.wording import hours_text, limit_text, quota_text
 
 MAX_CLOCK_QUESTIONS = 6
 MAX_QUOTA_QUESTIONS = 2

@@ -37,7 +37,7 @@ _PACKAGES = ("pydantic", "pydantic-core", "pyyaml", "jinja2", "markupsafe", "net
 def code_fingerprint() -> str:
     """Hash of the generator's own sources, templates and key library versions."""
     digest = hashlib.sha256(FORMAT.encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # the whole generator package
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".jinja") and path.is_file():
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from generator.cache import BuildCache
+from generator.runtime.cache import BuildCache
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -1,39 +1,27 @@
-"""``policykb serve``: build, serve ``site/`` on localhost, rebuild when the sources change.
+"""``policykb serve``: serve ``site/`` on localhost and rebuild when the sources change.
 
 The watcher polls (no inotify dependency): every ``interval`` seconds it compares the size and
 modification time of every file under ``policies/``, of the hand-written pages in ``docs/`` and
-of ``mkdocs.yml``.  A rebuild goes through ``build_site`` like any build, so a failing rebuild
-leaves the served site as it was and reports its diagnostics.
+of ``mkdocs.yml``.  A rebuild is whatever ``build`` the caller passes (the CLI passes the
+pipeline's build, which leaves the served site as it was when it fails).
 
 The HTTP server reads files from the ``site_dir`` path on every request, so it serves the new
-site as soon as the build has swapped it in.
+site as soon as the build has swapped it in.  Nothing here prints: the caller's ``build`` and
+``on_ready`` report.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.build import GENERATED_ROOTS, BuildResult, Renderer, build_site
+from generator.render.links import GENERATED_ROOTS
 
 Snapshot = frozenset[tuple[str, int, int]]
-
-
-def _default_report(result: BuildResult) -> None:
-    if result.refused is not None:
-        print(f"policykb serve: {result.refused}", file=sys.stderr)
-        return
-    for d in result.report.sorted():
-        print(d.format(), file=sys.stderr)
-    if result.written:
-        print(result.summary(), file=sys.stderr)
-    else:
-        print("build failed; still serving the previous site", file=sys.stderr)
 
 
 def snapshot(policies: Path, docs_dir: Path, config_file: Path) -> Snapshot:
@@ -66,45 +54,35 @@ def make_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingHT
 
 
 def serve(
+    build: Callable[[], bool],
     policies: Path,
     docs_dir: Path,
     site_dir: Path,
+    config_file: Path,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
     interval: float = 1.0,
-    config_file: Path | None = None,
-    render: Renderer | None = None,
-    report: Callable[[BuildResult], None] = _default_report,
     on_ready: Callable[[str], None] | None = None,
     stop: threading.Event | None = None,
-) -> int:
+) -> bool:
     """Build, serve on ``http://host:port/`` and rebuild on changes until ``stop`` or Ctrl+C.
 
-    Returns 0 when stopped.  ``on_ready`` receives the URL once the server listens (useful with
-    ``port=0``); ``report`` receives every build result; ``render`` is passed to ``build_site``.
+    ``build`` builds the site and returns False when it refused to (the output folders are not
+    its own): then nothing is served and ``serve`` returns False.  The port is taken first, so a
+    busy port fails at once (``OSError``), not after a full build.  ``on_ready`` receives the
+    URL once the server listens (useful with ``port=0``).
     """
-    config_file = config_file or docs_dir.parent / "mkdocs.yml"
     stop = stop or threading.Event()
-
-    def build() -> BuildResult:
-        result = build_site(policies, docs_dir, site_dir, config_file=config_file, render=render)
-        report(result)
-        return result
-
-    # listen first: a busy port is reported at once, not after a full build (OSError)
     server = make_server(site_dir, host, port)
     seen = snapshot(policies, docs_dir, config_file)
-    if build().refused is not None:
+    if not build():
         server.server_close()
-        return 2
+        return False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    url = f"http://{host}:{server.server_address[1]}/"
     if on_ready is not None:
-        on_ready(url)
-    else:
-        print(f"serving {site_dir} on {url} (Ctrl+C to stop)", file=sys.stderr)
+        on_ready(f"http://{host}:{server.server_address[1]}/")
     try:
         while not stop.wait(interval):
             current = snapshot(policies, docs_dir, config_file)
@@ -117,4 +95,4 @@ def serve(
         server.shutdown()
         server.server_close()
         thread.join()
-    return 0
+    return True

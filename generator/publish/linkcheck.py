@@ -9,23 +9,20 @@ It also refuses markup that content must never produce (defence in depth behind 
 in ``generator/render``): ``javascript:``/``vbscript:``/``data:`` links and ``on…=`` event
 handlers anywhere, and ``<script>``, ``<iframe>``, ``<object>``, ``<embed>``, ``<base>`` or
 ``<form>`` inside a page's ``<article>`` or in an SVG file.
-
-Usable on its own: ``python -m generator.linkcheck site/`` prints problems, exit status 1 if any.
 """
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.cache import BuildCache, code_fingerprint, content_key
-from generator.workers import cached_map
+from generator.diagnostics import Diagnostic, Severity, SourceLocation, diag
+from generator.runtime.cache import BuildCache, code_fingerprint, content_key
+from generator.runtime.workers import cached_map
 
 #: MkDocs writes the 404 page with root-absolute links: it is served for any missing path.
 NOT_FOUND_PAGE = "404.html"
@@ -36,18 +33,6 @@ UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data"})
 #: Elements that page content and charts must not contain.
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "base", "form", "frame"})
 LINK_ATTRIBUTES = frozenset({"href", "src", "xlink:href", "action", "formaction", "poster"})
-
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_RAW_TEXT = re.compile(r"(<(script|style)\b[^>]*>).*?(</\2\s*>)", re.DOTALL | re.IGNORECASE)
-_TAG = re.compile(
-    r"<([A-Za-z][A-Za-z0-9:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*/?>"
-)
-_ATTR = re.compile(r"([^\s=>/]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
-#: Substrings of the attributes worth reading; most tags carry only class= and are skipped.
-_INTERESTING = ("id=", "href=", "src=", "name=", "action=", "poster=", " on", "\non", "\ton")
-_ARTICLE_START = re.compile(r"<article\b")
-_ARTICLE_END = "</article>"
-
 
 @dataclass(frozen=True, order=True)
 class LinkProblem:
@@ -69,43 +54,47 @@ class _Parsed:
     unsafe: list[str]
 
 
-def _attributes(raw: str) -> list[tuple[str, str]]:
-    out = []
-    for m in _ATTR.finditer(raw):
-        value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or ""
-        out.append((m.group(1).lower(), html.unescape(value)))
-    return out
+class _Scanner(HTMLParser):
+    """Ids, links and unsafe markup of one file, read by the standard library's HTML parser
+    (comments, ``<script>``/``<style>`` bodies and character references handled as browsers do).
+    """
 
+    def __init__(self, *, whole_file_is_content: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.whole = whole_file_is_content
+        self.inside = whole_file_is_content
+        self.parsed = _Parsed(set(), [], [])
 
-def parse(text: str, *, whole_file_is_content: bool = False) -> _Parsed:
-    """Ids, links and unsafe markup of one HTML or SVG file."""
-    text = _COMMENT.sub("", text)
-    text = _RAW_TEXT.sub(lambda m: m.group(1) + m.group(3), text)
-    if whole_file_is_content:
-        start, end = 0, len(text)
-    else:
-        m = _ARTICLE_START.search(text)
-        start = m.start() if m else len(text)
-        end = text.rfind(_ARTICLE_END)
-        end = end if end > start else len(text)
-    parsed = _Parsed(set(), [], [])
-    for m in _TAG.finditer(text):
-        tag = m.group(1).lower()
-        inside = start <= m.start() < end
-        if inside and tag in UNSAFE_TAGS:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article" and not self.whole:
+            self.inside = True
+        parsed = self.parsed
+        if self.inside and tag in UNSAFE_TAGS:
             parsed.unsafe.append(f"<{tag}> element in page content")
-        raw = m.group(2)
-        lowered = raw.lower() if raw else ""
-        if not any(marker in lowered for marker in _INTERESTING):
-            continue
-        for name, value in _attributes(raw):
+        for name, raw in attrs:
+            value = raw or ""
             if name == "id" or (name == "name" and tag == "a"):
                 parsed.ids.add(value)
             elif name.startswith("on"):
                 parsed.unsafe.append(f"event handler {name}= on <{tag}>")
             elif name in LINK_ATTRIBUTES:
                 parsed.links.append((name, value))
-    return parsed
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and not self.whole:
+            self.inside = False
+
+
+def parse(text: str, *, whole_file_is_content: bool = False) -> _Parsed:
+    """Ids, links and unsafe markup of one HTML or SVG file (``whole_file_is_content``: an SVG
+    file, where any unsafe element counts; in a page only those inside ``<article>``)."""
+    scanner = _Scanner(whole_file_is_content=whole_file_is_content)
+    scanner.feed(text)
+    scanner.close()
+    return scanner.parsed
 
 
 #: Files read and parsed at a time.
@@ -233,18 +222,15 @@ def check_site(
     return sorted(problems)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) not in (1, 2) or not Path(args[0]).is_dir():
-        print("usage: python -m generator.linkcheck SITE_DIR [ROOT_PATH, e.g. /kb/]",
-              file=sys.stderr)
-        return 2
-    problems = check_site(Path(args[0]), root_path=args[1] if len(args) == 2 else "/")
-    for problem in problems:
-        print(problem.format())
-    print(f"{len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+def site_diagnostics(
+    site_dir: Path, site_name: str, cache: BuildCache, *, root_path: str, severity: Severity
+) -> list[Diagnostic]:
+    """``check_site`` as diagnostics: unsafe markup is always an error; a broken link takes
+    ``severity`` (an error in a strict build)."""
+    return [
+        diag("unsafe-markup", SourceLocation(f"{site_name}/{p.page}"), p.message)
+        if p.kind == "unsafe-markup" else
+        diag("broken-link", SourceLocation(f"{site_name}/{p.page}"), p.message,
+             severity=severity)
+        for p in check_site(site_dir, cache, root_path=root_path)
+    ]

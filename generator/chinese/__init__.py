@@ -1,0 +1,1 @@
+"""Chinese text helpers every stage may use: scripts (simplified / traditional) and numerals."""

@@ -1,0 +1,2 @@
+"""Runtime services for long runs: the content-addressed build cache, the worker pool and the
+garbage-collector policy.  Stages call them; they know nothing of policies or pages."""
