@@ -668,8 +668,13 @@ class DocumentSynth:
         source = data.get("source")
         if isinstance(source, dict):
             source["seed"] = f"synthetic/{doc_id}.txt"
-            if "retrieved" in source:
-                source["retrieved"] = _shift_date(source["retrieved"], delta)
+            retrieved = source.get("retrieved")
+            if isinstance(retrieved, str):
+                # shifted, but never past the template's own retrieval or the document's latest
+                # date: a retrieval date in the future is refused by the checker (PK107)
+                stated = (dates.get("issued"), dates.get("published"))
+                cap = max([retrieved, *(d for d in stated if isinstance(d, str))])
+                source["retrieved"] = min(_shift_date(retrieved, delta), cap)
             if source.get("url") is not None:
                 source["url"] = None
         for node in _dicts(data):

@@ -55,6 +55,11 @@ _CODE_LIST = [
         "PK013", "ignored-file", "a file in the policies folder that is not read",
         Severity.WARNING,
     ),
+    # authoring mistakes made with a Chinese input method, named where they are made (authoring.py)
+    Code("PK014", "ime-punctuation",
+         "a full-width character (：，【 “ －, an ideographic space) where YAML needs ASCII"),
+    Code("PK015", "text-read-as-yaml",
+         "text that YAML reads as syntax: a ' #' comment, ': ' or a leading * & ! [ { \" '"),
     # the format (schema.py)
     Code("PK101", "unknown-field", "a key the format does not define"),
     Code("PK102", "missing-field", "a required field is absent or empty"),
@@ -62,15 +67,23 @@ _CODE_LIST = [
     Code("PK104", "invalid-date", "a date that does not exist or is not YYYY-MM-DD"),
     Code("PK105", "invalid-id", "an id that is not a safe ASCII slug or is reserved"),
     Code("PK106", "url-scheme", "a URL whose scheme is not http or https"),
+    Code("PK107", "implausible-date", "a date before 1949-10-01 or too far in the future"),
+    Code("PK108", "non-ascii-digit", "a date, number or code written with non-ASCII digits"),
+    Code("PK109", "chart-limit",
+         "a procedure with too many steps, or a label or condition too long for its chart"),
     # references between facts (validate.py)
     Code("PK201", "duplicate-id", "two things share an id (case-insensitive, NFKC)"),
     Code("PK202", "unknown-reference", "a reference to an id that does not exist"),
     Code("PK203", "quote-not-found", "a quote that is not verbatim in its provision"),
-    Code("PK204", "procedure-shape", "a procedure step that is unreachable or a dead end"),
+    Code("PK204", "procedure-shape",
+         "a procedure that is not one flow from its start step to its end steps"),
     Code("PK205", "date-order", "dates in an impossible order"),
     Code("PK206", "jurisdiction-cycle", "the jurisdiction tree has a cycle"),
     Code("PK207", "missing-registry", "a registry file is missing"),
     Code("PK208", "lane-mismatch", "a step's actor is not one of its procedure's lanes"),
+    Code("PK209", "duplicate-entry",
+         "the same lane, actor, edge or variant listed twice in one place"),
+    Code("PK210", "quote-too-short", "a quote too short to prove a fact"),
     # content warnings
     Code(
         "PK301", "traditional-in-simplified",
@@ -79,6 +92,10 @@ _CODE_LIST = [
     Code(
         "PK302", "empty-provision", "a provision heading or text that is blank",
         Severity.WARNING,
+    ),
+    Code(
+        "PK303", "chinese-quotes-kept",
+        "a value wrapped in Chinese quotation marks, which YAML keeps as text", Severity.WARNING,
     ),
     # the build (build.py); listed here so that CODES is complete whatever was imported
     Code("PK401", "render-failed", "the render stage failed; nothing was written"),

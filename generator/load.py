@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from generator.authoring import SUSPECT_FIRST, AuthoringLint
 from generator.diagnostics import CODES_BY_NAME, Diagnostic, SourceLocation, diag
 
 MAX_FILE_BYTES = 1_000_000
@@ -58,6 +59,9 @@ class LoadedFile:
     keys: dict[NodePath, SourceLocation] = field(default_factory=dict)
     #: Nodes already reported as refused (an alias, a tagged value): the schema skips them.
     refused: set[NodePath] = field(default_factory=set)
+    #: Keys typed with input-method punctuation ('unit：hours', PK014): the field they were
+    #: meant to be is not reported as missing.
+    mistyped_keys: set[NodePath] = field(default_factory=set)
 
     def locate(self, node_path: NodePath, *, key: bool = False) -> SourceLocation:
         """Location of the deepest existing node on ``node_path`` (its key when ``key``)."""
@@ -92,13 +96,29 @@ def _char_name(ch: str) -> str:
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
 #: Invisible format characters (every code point of Unicode category Cf): zero-width spaces and
 #: joiners, bidi controls such as U+202E, the soft hyphen, a BOM after the start, tag characters.
-_INVISIBLE = (
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+_ALWAYS_INVISIBLE = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b\u200c\u200e\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f"
 )
-#: In the raw text a CR is fine only as part of CRLF.
+#: Two format characters belong to real text in one context each, and are refused elsewhere
+#: (in an id, between Latin letters): U+180E MONGOLIAN VOWEL SEPARATOR between Mongolian letters
+#: (Inner Mongolia's documents may carry Mongolian script; a free variation selector may sit
+#: before it), and U+200D ZERO WIDTH JOINER between pictographs (emoji sequences such as 👨‍👩‍👧,
+#: after a variation selector or a skin tone too).
+_MONGOLIAN_LETTER = "\u1820-\u18aa"
+_PICTOGRAPH = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21aa\u231a-\u23ff\u24c2\u25aa-\u27bf"
+    "\u2934\u2935\u2b05-\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_IN_CONTEXT = re.compile(
+    f"(?<=[\u180b-\u180d\u180f{_MONGOLIAN_LETTER}])\u180e(?=[{_MONGOLIAN_LETTER}])"
+    f"|(?<=[{_PICTOGRAPH}\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_PICTOGRAPH}])"
+)
+_INVISIBLE = _ALWAYS_INVISIBLE + "\u180e\u200d"
+#: In the raw text a CR is fine only as part of CRLF.  A pure character class (the contextual
+#: two are then tested one by one): alternatives with look-arounds would scan 2.5x slower.
 _BAD_IN_TEXT = re.compile(f"[{_CONTROL}{_INVISIBLE}]|\r(?!\n)")
 #: In a parsed value (written with a double-quoted escape such as "\0" or "\u200b") any CR is bad.
 _BAD_IN_VALUE = re.compile(f"[{_CONTROL}{_INVISIBLE}\r]")
@@ -106,6 +126,13 @@ _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
 #: At most this many diagnostics of one code per file; one more line counts the rest.
 MAX_REPORTS_PER_CODE = 20
+
+
+def _out_of_context(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` in ``text``, less a U+180E or U+200D in its own context."""
+    for match in pattern.finditer(text):
+        if match.group() not in "\u180e\u200d" or not _IN_CONTEXT.match(text, match.start()):
+            yield match
 
 
 def _more(code: str, count: int, where: SourceLocation) -> Diagnostic:
@@ -188,7 +215,7 @@ def _scan_characters(path: str, text: str) -> list[Diagnostic]:
         if count("tab-indentation", pos):
             kept.append(diag("tab-indentation", place(pos)[0], "tab character in indentation",
                              "indent with spaces (YAML forbids tabs for indentation)"))
-    for match in _BAD_IN_TEXT.finditer(text):
+    for match in _out_of_context(_BAD_IN_TEXT, text):
         ch = match.group()
         name = "zero-width-character" if _INVISIBLE_RE.fullmatch(ch) else "control-character"
         if count(name, match.start()):
@@ -197,7 +224,36 @@ def _scan_characters(path: str, text: str) -> list[Diagnostic]:
     return kept + [_more(c, counts[c] - MAX_REPORTS_PER_CODE, w) for c, w in hidden.items()]
 
 
+#: Byte-order marks of the encodings Windows editors save as 'Unicode'; UTF-32 first, since
+#: the UTF-32 little-endian mark begins with the UTF-16 one.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+)
+_SAVE_AS_UTF8 = "save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)"
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when the bytes are in one of them (a BOM, or NULs between ASCII)."""
+    for bom, name in _WIDE_BOMS:
+        if raw.startswith(bom):
+            return name
+    # without a BOM: NUL bytes (never in UTF-8 text) in the high half of ASCII characters
+    zeros = [i for i, byte in enumerate(raw[:256]) if byte == 0]
+    if len(zeros) < 4:
+        return None
+    if len({i % 4 for i in zeros}) == 3 and len(zeros) * 2 >= len(raw[:256]):
+        return "UTF-32"
+    if len({i % 2 for i in zeros}) == 1:
+        return "UTF-16"
+    return None
+
+
 def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        return None, [diag("not-utf8", SourceLocation(path), f"the file is {wide}, not UTF-8",
+                           _SAVE_AS_UTF8 + f"; or convert it: iconv -f {wide} -t UTF-8")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -207,14 +263,27 @@ def _decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        return None, [
-            diag(
-                "not-utf8",
-                SourceLocation(path, line, column),
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                "save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)",
-            )
-        ]
+        message = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})"
+        hint = _SAVE_AS_UTF8
+        if _looks_like_gb18030(raw, exc.start):
+            message += "; the file looks like GBK/GB18030"
+            hint += "; or convert it: iconv -f GB18030 -t UTF-8"
+        return None, [diag("not-utf8", SourceLocation(path, line, column), message, hint)]
+
+
+def _looks_like_gb18030(raw: bytes, first_bad: int) -> bool:
+    """True when the file is GBK/GB18030 rather than UTF-8 with one stray byte.
+
+    A UTF-8 file with a stray byte has valid multi-byte characters before it; a GBK file's
+    first non-ASCII byte is already invalid UTF-8 (and the whole file decodes as GB18030).
+    """
+    if not raw[:first_bad].isascii():
+        return False
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _Frame:
@@ -240,8 +309,14 @@ _SequenceStart = yaml.SequenceStartEvent
 _CollectionEnds = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnostic]]:
-    """Fold the event stream into plain data; one loop, no recursion, a fast path for scalars."""
+def _fold_events(
+    path: str, text: str, first_key: str | None = None
+) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Fold the event stream into plain data; one loop, no recursion, a fast path for scalars.
+
+    ``first_key`` is a registry's list key (``topics``): the hints for a file without data
+    name it instead of a document's ``id:``.
+    """
     loaded = LoadedFile(path, None)
     values, keys, refused = loaded.values, loaded.keys, loaded.refused
     problems: list[Diagnostic] = []
@@ -249,6 +324,9 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
     documents = 0
     root_set = False
     placeholders = False
+    lint = AuthoringLint(path, text)
+    # hoisted: the checks below run for every scalar and are almost always False
+    wants_spans, odd_keys, comment_lines = lint.wants_spans, lint.odd_keys, lint.comment_lines
 
     def place(value: Any, where: SourceLocation) -> NodePath | None:
         """Attach a finished node to its parent; returns its path (None when it is a key)."""
@@ -279,20 +357,23 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
         if isinstance(event, yaml.AliasEvent):
             problems.append(
                 diag("anchor-alias", where, f"alias *{anchor} is not allowed",
-                     "write the value out in full; anchors and aliases are disabled")
+                     "write the value out in full (anchors and aliases are disabled); text that "
+                     "starts with '*' goes in quotes")
             )
             return True
         if anchor is not None:
             problems.append(
                 diag("anchor-alias", where, f"anchor &{anchor} is not allowed",
-                     "remove the anchor; anchors and aliases are disabled")
+                     "remove the anchor (anchors and aliases are disabled); text that starts "
+                     "with '&' goes in quotes")
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             problems.append(
                 diag("tagged-value", where,
                      f"explicit tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
-                     "remove the tag; values are typed by the format, not by YAML tags")
+                     "remove the tag (values are typed by the format, not by YAML tags); text "
+                     "that starts with '!' goes in quotes")
             )
         return False
 
@@ -309,11 +390,13 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
                     refuse_decorations(event, where)
                 style = event.style
                 raw: str = event.value
+                if style and wants_spans:
+                    lint.verbatim(mark.index, event.end_mark.index)
                 if style == '"' and _BAD_IN_VALUE.search(raw):
                     # escapes such as "\0", "\e", "\N", "\u200b" bypass the raw-text scan
                     problems.extend(
                         _character_problem(m.group(), where, _excerpt(raw, 1), escaped=True)
-                        for m in _BAD_IN_VALUE.finditer(raw)
+                        for m in _out_of_context(_BAD_IN_VALUE, raw)
                     )
                 frame = stack[-1] if stack else None
                 if frame is not None and frame.is_map and frame.pending_key is None:
@@ -337,10 +420,17 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
                         frame.key_marks[key] = where.line
                     frame.pending_key = key
                     keys[(*frame.node_path, key)] = where
+                    if odd_keys and not style and lint.plain_key(key, mark):
+                        refused.add((*frame.node_path, key))
+                        loaded.mistyped_keys.add((*frame.node_path, key))
                     continue
                 value = None if not style and raw in _NULL_WORDS else raw
                 node_path = place(value, where)
-                if tagged and node_path is not None:
+                named = not style and not raw.isascii() and (  # every mistake holds non-ASCII
+                    raw[0] in SUSPECT_FIRST or raw[0] < "\x80"
+                    or (comment_lines and event.end_mark.line in comment_lines)
+                ) and lint.plain_value(raw, mark, event.end_mark)
+                if (tagged or named) and node_path is not None:
                     refused.add(node_path)
                 continue
             if cls is _MappingStart or cls is _SequenceStart:
@@ -400,33 +490,42 @@ def _fold_events(path: str, text: str) -> tuple[LoadedFile | None, list[Diagnost
                      "flatten the structure; no field of the format nests this deep")
             )
             return None, problems
-        problems.append(
-            diag(
-                "yaml-syntax",
-                location,
-                f"invalid YAML: {problem}" + (f" ({exc.context})" if exc.context else ""),
-                "check indentation and quoting near this position; quote values with ': '",
+        mistakes, explained = lint.finish(exc)
+        taken = {d.location for d in problems}  # an alias already reported there, say
+        problems.extend(d for d in mistakes if d.location not in taken)
+        if not explained:
+            problems.append(
+                diag(
+                    "yaml-syntax",
+                    location,
+                    f"invalid YAML: {problem}" + (f" ({exc.context})" if exc.context else ""),
+                    "check indentation and quoting near this position",
+                )
             )
-        )
         return None, problems
     except yaml.YAMLError as exc:
         problems.append(diag("yaml-syntax", SourceLocation(path), f"invalid YAML: {exc}",
                              "check the file in an editor that shows YAML errors"))
         return None, problems
 
+    problems.extend(lint.finish()[0])
     if placeholders:
         _drop_marked_keys(loaded.data)
     if not root_set or loaded.data is None:
         what = "the file is empty" if not text.strip() else "the file holds no data"
         problems.append(
             diag("not-a-mapping", SourceLocation(path), what,
-                 "a policy file is a mapping of fields such as 'id:' and 'title:'")
+                 "a policy file is a mapping of fields such as 'id:' and 'title:'"
+                 if first_key is None else
+                 f"a registry file holds one list under '{first_key}:'; start the file with "
+                 f"'{first_key}:' and list the entries under it")
         )
         return None, problems
     if not isinstance(loaded.data, dict):
         problems.append(
             diag("not-a-mapping", values[()], "the top level must be a mapping",
-                 "start the file with fields such as 'id:'")
+                 "start the file with fields such as 'id:'" if first_key is None else
+                 f"start the file with '{first_key}:' and indent the entries under it")
         )
         return None, problems
     return loaded, problems
@@ -466,12 +565,17 @@ def read_policy_bytes(
                            "check that the file exists and that you may read it")]
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[LoadedFile | None, list[Diagnostic]]:
-    """Read and parse one policy file; returns the data or the reasons it could not be read."""
+def load_file(
+    path: Path, display: str | None = None, *, first_key: str | None = None
+) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Read and parse one policy file; returns the data or the reasons it could not be read.
+
+    ``first_key``: the list key of a registry file (for the hints), None for a document.
+    """
     raw, problems = read_policy_bytes(path, display)
     if raw is None:
         return None, problems
-    return load_text(display or path.as_posix(), raw)
+    return load_text(display or path.as_posix(), raw, first_key=first_key)
 
 
 def _too_large(name: str, size: int) -> Diagnostic:
@@ -483,7 +587,9 @@ def _too_large(name: str, size: int) -> Diagnostic:
     )
 
 
-def load_text(name: str, raw: bytes) -> tuple[LoadedFile | None, list[Diagnostic]]:
+def load_text(
+    name: str, raw: bytes, *, first_key: str | None = None
+) -> tuple[LoadedFile | None, list[Diagnostic]]:
     """Parse bytes already read (used by tests and by ``load_file``)."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [_too_large(name, len(raw))]
@@ -493,5 +599,5 @@ def load_text(name: str, raw: bytes) -> tuple[LoadedFile | None, list[Diagnostic
     problems = _scan_characters(name, text)
     if problems:
         return None, problems
-    loaded, problems = _fold_events(name, text)
+    loaded, problems = _fold_events(name, text, first_key)
     return loaded, _cap(problems)

@@ -56,7 +56,39 @@ def _check_text(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_text)]
-Year = Annotated[int, Field(ge=1949, le=2100)]
+
+
+class AsciiDigits:
+    """Marks a text field made of digits (a code, a by_date date) for the typing pass.
+
+    Integers and dates are digit fields by their type; these are text with a pattern, and
+    pydantic's ``\\d`` would accept full-width or Arabic-Indic digits.  The typing pass refuses
+    non-ASCII digits in every digit field with one message (PK108).
+    """
+
+
+DIGITS = AsciiDigits()
+
+# --- limits the checker enforces (documented in the field descriptions and the encoding guide) --
+
+#: No policy of the People's Republic bears an earlier date.
+EARLIEST_DATE = dt.date(1949, 10, 1)
+#: ``issued``, ``published`` and ``retrieved`` may lie this many days after today (time zones).
+FUTURE_GRACE_DAYS = 1
+#: ``effective`` may lie this many days after ``issued``/``published`` (or after today).
+EFFECTIVE_AHEAD_DAYS = 366
+#: A ``by_date`` deadline may lie this many years after the document's date (or after today).
+DEADLINE_AHEAD_YEARS = 30
+#: Steps per procedure: Graphviz needs 30 s for a 200-step chart and crashed at 400.
+MAX_PROCEDURE_STEPS = 60
+#: Characters per step label; the quote carries the detail.
+MAX_STEP_LABEL = 20
+#: Characters per edge condition (the label on an arrow).
+MAX_EDGE_CONDITION = 30
+#: A quote proves a fact only with some words in it: at least this many Chinese characters …
+MIN_QUOTE_HAN = 2
+#: … or at least this many letters and digits in all.
+MIN_QUOTE_ALNUM = 4
 
 
 def _check_url(value: str) -> str:
@@ -100,7 +132,7 @@ class Jurisdiction(Strict):
     name: Text = Field(description="Official name, e.g. 锡林浩特市")
     level: Level = Field(description="Administrative level")
     parent: Id | None = Field(None, description="Id of the enclosing jurisdiction")
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6}$")] | None = Field(
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$"), DIGITS] | None = Field(
         None, description="GB/T 2260 six-digit division code"
     )
 
@@ -197,8 +229,12 @@ class Limit(Strict):
         None, description="Required for working_days, calendar_days, hours and recurring"
     )
     per: Period | None = Field(None, description="Recurring clocks only: the period")
-    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}(-\d{2})?$")] | None = Field(
-        None, description="by_date only: YYYY-MM or YYYY-MM-DD"
+    date: Annotated[
+        str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"), DIGITS
+    ] | None = Field(
+        None,
+        description=f"by_date only: YYYY-MM or YYYY-MM-DD, from {EARLIEST_DATE} to "
+        f"{DEADLINE_AHEAD_YEARS} years after the document's date",
     )
     upper_bound: bool = Field(
         True, description="false when the limit is a floor (不少于) rather than a ceiling (以内)"
@@ -228,7 +264,10 @@ class Fact(Strict):
     """Anything taken from the text: it names its provision and quotes it verbatim."""
 
     provision: Id = Field(description="Id of the provision the fact comes from")
-    quote: Text = Field(description="Verbatim excerpt of that provision (whitespace aside)")
+    quote: Text = Field(
+        description="Verbatim excerpt of that provision's heading or text (whitespace aside); "
+        f"at least {MIN_QUOTE_HAN} Chinese characters or {MIN_QUOTE_ALNUM} letters and digits"
+    )
 
 
 class Provision(Strict):
@@ -253,16 +292,29 @@ class Issuer(Strict):
 
 
 class Dates(Strict):
-    issued: dt.date | None = Field(None, description="成文日期 / signing date stated in the text")
-    published: dt.date | None = Field(None, description="发布日期 / publication date")
-    effective: dt.date | None = Field(None, description="施行日期, only when stated")
+    """Dates stated in the text, each from 1949-10-01 on and none far in the future."""
+
+    issued: dt.date | None = Field(
+        None, description=f"成文日期 / signing date stated in the text; from {EARLIEST_DATE}, not "
+        "after today"
+    )
+    published: dt.date | None = Field(
+        None, description=f"发布日期 / publication date; from {EARLIEST_DATE}, not after today"
+    )
+    effective: dt.date | None = Field(
+        None,
+        description=f"施行日期, only when stated; at most {EFFECTIVE_AHEAD_DAYS} days after "
+        "issued/published",
+    )
 
 
 class Source(Strict):
     seed: Text | None = Field(None, description="File name of the source text in the seed set")
     url: Url | None = Field(None, description="http(s) address of the published text")
     publisher: str | None = Field(None, description="Where it was published (来源)")
-    retrieved: dt.date | None = Field(None, description="When the source was retrieved")
+    retrieved: dt.date | None = Field(
+        None, description="When the source was retrieved; not after today"
+    )
 
 
 class Actor(Strict):
@@ -345,14 +397,20 @@ class StepKind(StrEnum):
 class Step(Fact):
     id: Id = Field(description="Id local to the procedure")
     actor: Id = Field(description="The lane (actor id) the step belongs to")
-    label: Text = Field(description="Short label shown in the flowchart (≤ 20 characters)")
+    label: Text = Field(
+        description=f"Short label shown in the flowchart (at most {MAX_STEP_LABEL} characters)"
+    )
     kind: StepKind = Field(StepKind.TASK, description="start, task, decision or end")
 
 
 class Edge(Strict):
     source: Id = Field(alias="from", description="Step id the edge leaves")
     target: Id = Field(alias="to", description="Step id the edge enters")
-    condition: str | None = Field(None, description="Edge label, e.g. 情况紧急 / 是 / 否")
+    condition: str | None = Field(
+        None,
+        description=f"Edge label, e.g. 情况紧急 / 是 / 否 (at most {MAX_EDGE_CONDITION} "
+        "characters)",
+    )
     clock: Id | None = Field(None, description="Clock id that governs this edge")
     variant: int | None = Field(None, ge=0, description="Index into the clock's variants")
 
@@ -367,7 +425,10 @@ class Procedure(Strict):
     topic: Id = Field(description="Topic id from topics.yaml")
     description: str | None = Field(None, description="One sentence shown under the chart")
     lanes: list[Id] = Field(min_length=1, description="Actor ids, one lane each, in order")
-    steps: list[Step] = Field(min_length=2, description="Exactly one start, at least one end")
+    steps: list[Step] = Field(
+        min_length=2,
+        description=f"Exactly one start, at least one end; at most {MAX_PROCEDURE_STEPS} steps",
+    )
     edges: list[Edge] = Field(min_length=1, description="Transitions; every step reachable")
 
 

@@ -23,13 +23,15 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.diagnostics import Diagnostic, diag
 from generator.load import LoadedFile, NodePath
-from generator.schema import ID_MAX_LENGTH, ID_PATTERN, RESERVED_IDS, Document
+from generator.schema import ID_MAX_LENGTH, ID_PATTERN, RESERVED_IDS, AsciiDigits, Document
 
 M = TypeVar("M", bound=BaseModel)
 
 _INT_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _BOOL_TEXT = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A decimal digit other than 0-9 (``\d`` matches every script's digits in ``str`` patterns).
+_FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _shape(annotation: Any) -> tuple[str, Any]:
@@ -37,6 +39,8 @@ def _shape(annotation: Any) -> tuple[str, Any]:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
+        if any(isinstance(meta, AsciiDigits) for meta in args[1:]):
+            return ("digits", None)
         return _shape(args[0])
     if origin in (typing.Union, types.UnionType):
         options = [a for a in args if a is not type(None)]
@@ -80,7 +84,7 @@ def _typed_scalars(
                     stack.append(((*path, key), fields[key], item))
         elif kind == "list" and isinstance(value, list):
             stack.extend(((*path, i), inner, item) for i, item in enumerate(value))
-        elif isinstance(value, str) and kind in {"int", "bool", "date"}:
+        elif isinstance(value, str) and kind in {"int", "bool", "date", "digits"}:
             problem = _typed_problem(loaded, path, kind, value)
             if problem is not None:
                 found.append((path, problem))
@@ -92,6 +96,13 @@ def _typed_problem(
 ) -> Diagnostic | None:
     where = _where(path)
     location = loaded.locate(path)
+    if kind != "bool" and _FOREIGN_DIGIT.search(value):
+        return diag(
+            "non-ascii-digit", location,
+            f"{where}: {_digit_families(value)} in {value!r}",
+            f"write ASCII digits: {_ascii_digits(value)!r} (switch the input method to "
+            "half-width, 半角, before typing numbers and dates)",
+        )
     if kind == "int" and not _INT_TEXT.fullmatch(value):
         return diag(
             "invalid-value", location,
@@ -111,6 +122,23 @@ def _typed_problem(
             "write an existing date as YYYY-MM-DD, or null when the text states none",
         )
     return None
+
+
+def _digit_families(value: str) -> str:
+    """'full-width digits', 'Arabic-Indic digits' … for the non-ASCII digits in ``value``."""
+    families: list[str] = []
+    for match in _FOREIGN_DIGIT.finditer(value):
+        name = unicodedata.name(match.group(), "").rsplit(" DIGIT ", 1)[0]
+        family = "full-width" if name == "FULLWIDTH" else name.title()
+        if family not in families:
+            families.append(family)
+    return " and ".join(families) + " digits"
+
+
+def _ascii_digits(value: str) -> str:
+    """``value`` with every digit (and full-width punctuation such as '－') made ASCII."""
+    folded = unicodedata.normalize("NFKC", value)
+    return _FOREIGN_DIGIT.sub(lambda m: str(unicodedata.digit(m.group())), folded)
 
 
 def _where(path: NodePath) -> str:
@@ -249,6 +277,8 @@ def translate_errors(
         if path in skip or any(path[: len(r)] == r for r in loaded.refused):
             continue
         kind = item["type"]
+        if kind == "missing" and any(k[:-1] == path[:-1] for k in loaded.mistyped_keys):
+            continue  # a mistyped key in that mapping ('unit：hours') is the missing one
         message = str(item["msg"]).removeprefix("Value error, ")
         ctx = dict(item.get("ctx") or {})
         field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
@@ -314,8 +344,11 @@ def translate_errors(
             found.append(diag("url-scheme", location, message, "only http(s) links are kept"))
         else:
             text = _friendly(kind, message, ctx)
-            found.append(diag("invalid-value", location, f"{where}: {text}{_shown(value)}",
-                              "see the field reference: docs/reference/format.md"))
+            hint = "see the field reference: docs/reference/format.md"
+            if kind == "string_type" and isinstance(value, list | dict):
+                hint = ("a value starting with '[' or '{' is read as a list or a mapping: put "
+                        "text that starts with a bracket in quotes, e.g. title: \"[试行]办法\"")
+            found.append(diag("invalid-value", location, f"{where}: {text}{_shown(value)}", hint))
     return found
 
 

@@ -19,11 +19,11 @@ instead of reporting every reference to it as unknown.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
-import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,17 +31,23 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from generator.chinese.script import traditional_characters
+from generator.date_rules import DatedField, implausible_dates
 from generator.diagnostics import Diagnostic, Report, SourceLocation, diag
 from generator.load import LoadedFile, NodePath, load_file, load_text, read_policy_bytes
 from generator.model import KnowledgeBase, PolicyDocument, assemble
+from generator.quotes import ProvisionTexts
 from generator.runtime.cache import BuildCache, code_fingerprint, content_key
 from generator.runtime.workers import cached_map
 from generator.schema import (
+    MAX_EDGE_CONDITION,
+    MAX_PROCEDURE_STEPS,
+    MAX_STEP_LABEL,
     ActorType,
     ActorTypeRegistry,
     Document,
     Jurisdiction,
     JurisdictionRegistry,
+    Limit,
     Procedure,
     Script,
     StepKind,
@@ -64,14 +70,15 @@ M = TypeVar("M", bound=BaseModel)
 def display_path(path: Path) -> str:
     """Path as the user would type it: relative to the working directory when possible.
 
-    File names that are not valid UTF-8 come back with U+FFFD in place of the bad bytes, so that
+    Bytes of a file name that are not UTF-8 (a name saved by a GBK system: 部 is b'\\xb2\\xbf')
+    are shown as escapes such as ``\\xb2\\xbf``, so that the user can tell which file it is and
     printing or JSON-encoding a diagnostic can never fail.
     """
     try:  # abspath, not resolve: a symlink is shown under its own name
         shown = Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
     except (ValueError, OSError):
         shown = path.as_posix()
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # --- pass 2 and 3 helpers ----------------------------------------------------------------------
@@ -80,10 +87,6 @@ def display_path(path: Path) -> str:
 def fold_id(value: str) -> str:
     """Key under which two ids count as the same (case and Unicode form ignored)."""
     return unicodedata.normalize("NFKC", value).casefold()
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 _SINGULAR = {
@@ -130,6 +133,17 @@ def check_unique(
             first[key] = index
 
 
+def _edge_key(edge: Any) -> str | None:
+    """'edge a → b (condition)' for an edge mapping, None when it is not one."""
+    if not isinstance(edge, dict):
+        return None
+    source, target, condition = edge.get("from"), edge.get("to"), edge.get("condition")
+    if not (isinstance(source, str) and isinstance(target, str)):
+        return None
+    when = f" ({condition})" if isinstance(condition, str) and condition.strip() else ""
+    return f"edge {source} → {target}{when}"
+
+
 def _raw_list(data: Any, key: str) -> list[Any]:
     value = data.get(key) if isinstance(data, dict) else None
     return value if isinstance(value, list) else []
@@ -137,6 +151,25 @@ def _raw_list(data: Any, key: str) -> list[Any]:
 
 def _raw_ids(data: Any, key: str) -> set[str]:
     return {i for i in map(_item_id, _raw_list(data, key)) if i is not None}
+
+
+def _every_raw_id(data: Any) -> set[str]:
+    """Every text value of an ``id`` key anywhere in ``data``."""
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str):
+                found.add(node["id"])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+#: The registry (key of ``REGISTRY_FILES``) that defines each kind of reference.
+_REGISTRY_OF = {"jurisdiction": "jurisdictions", "actor type": "actor_types", "topic": "topics"}
 
 
 def _raw_text(node: dict[str, Any], key: str) -> str:
@@ -172,6 +205,8 @@ class _Checker:
     jurisdictions: set[str] | None
     found: list[Diagnostic]
     positions: dict[str, list[int]] = field(default_factory=dict)
+    #: Registries read with problems: an unknown reference to one says to fix it first.
+    faulty: frozenset[str] = frozenset()
 
     def at(self, *path: str | int) -> SourceLocation:
         return self.loaded.locate(path)
@@ -187,6 +222,10 @@ class _Checker:
         shown = ", ".join(options[:12]) + (" …" if len(options) > 12 else "")
         close = difflib.get_close_matches(value, options, n=1)
         hint = f"known {kind}s: {shown}" if options else f"define the {kind} first"
+        registry = _REGISTRY_OF.get(kind)
+        if registry in self.faulty:
+            hint = (f"{REGISTRY_DIR}/{REGISTRY_FILES[registry][0]} has problems (reported "
+                    "with it); fix them first")
         if close:
             hint = f"did you mean {close[0]!r}? " + hint
         self.found.append(
@@ -195,8 +234,10 @@ class _Checker:
 
     def run(self) -> None:
         doc, data = self.doc, self.loaded.data
-        provisions = {node["id"]: squash(_raw_text(node, "heading") + _raw_text(node, "text"))
-                      for _, node in _walk_raw_provisions(data) if isinstance(node.get("id"), str)}
+        provisions = ProvisionTexts(
+            (node["id"], _raw_text(node, "heading"), _raw_text(node, "text"))
+            for _, node in _walk_raw_provisions(data) if isinstance(node.get("id"), str)
+        )
         actors = _raw_ids(data, "actors")
         clocks = {c["id"]: len(_raw_list(c, "variants")) for c in _raw_list(data, "clocks")
                   if isinstance(c, dict) and isinstance(c.get("id"), str)}
@@ -208,6 +249,7 @@ class _Checker:
             check_unique(self.loaded, "steps", _raw_list(procedure, "steps"), self.found,
                          ("procedures", i))
         self._empty_provisions()
+        self._repeated_entries()
 
         if self.jurisdictions is not None:
             if doc.jurisdiction is not None and doc.jurisdiction not in self.jurisdictions:
@@ -225,24 +267,10 @@ class _Checker:
 
         def quote(path: NodePath, provision: str, text: str) -> None:
             if provision not in provisions:
-                self.unknown((*path, "provision"), "provision", provision, provisions)
-            elif not squash(text):
-                self.found.append(
-                    diag("quote-not-found", self.loaded.locate((*path, "quote")),
-                         "quote is blank", "copy the excerpt that proves the fact")
-                )
-            elif squash(text) not in provisions[provision]:
-                shown = text if len(text) <= 40 else text[:40] + "…"
-                self.found.append(
-                    diag(
-                        "quote-not-found",
-                        self.loaded.locate((*path, "quote")),
-                        f"quote not found verbatim in provision {provision!r}: {shown!r}",
-                        "copy the excerpt from the provision's heading or text exactly "
-                        "(punctuation included; only whitespace is ignored), or name the right "
-                        "provision",
-                    )
-                )
+                self.unknown((*path, "provision"), "provision", provision, provisions.ids())
+            elif (problem := provisions.problem(provision, text)) is not None:
+                self.found.append(diag(problem.name, self.loaded.locate((*path, "quote")),
+                                       problem.message, problem.hint))
 
         def refs(path: NodePath, field_name: str, values: list[str]) -> None:
             for j, value in enumerate(values):
@@ -336,6 +364,106 @@ class _Checker:
             else:
                 seen[key] = here
 
+    def _repeated(
+        self, path: NodePath, values: list[Any], what: Callable[[Any], str | None], hint: str
+    ) -> None:
+        """Report each entry of ``values`` whose key (``what``; None: skip) came before."""
+        first: dict[str, int] = {}
+        for j, value in enumerate(values):
+            key = what(value)
+            if key is None:
+                continue
+            if key not in first:
+                first[key] = j
+                continue
+            here = self.loaded.locate((*path, j))
+            there = self.loaded.locate((*path, first[key]))
+            since = (f"column {there.column}" if there.line == here.line
+                     else f"line {there.line}")
+            self.found.append(diag("duplicate-entry", here,
+                                   f"{key} listed twice (first at {since})", hint))
+
+    def _repeated_entries(self) -> None:
+        """Lanes, actors, edges and variants given twice: drawn twice, counted twice."""
+        data = self.loaded.data
+
+        def text(prefix: str) -> Callable[[Any], str | None]:
+            return lambda v: f"{prefix} {v!r}" if isinstance(v, str) else None
+
+        for name in ("duties", "clocks", "quotas"):
+            for i, fact in enumerate(_raw_list(data, name)):
+                for field_name, what in (("actors", "actor"), ("recipient", "recipient")):
+                    self._repeated((name, i, field_name), _raw_list(fact, field_name),
+                                   text(what), "list each actor once")
+        for i, clock in enumerate(_raw_list(data, "clocks")):
+            self._repeated(
+                ("clocks", i, "variants"), _raw_list(clock, "variants"),
+                lambda v: (f"variant {v['when']!r}"
+                           if isinstance(v, dict) and isinstance(v.get("when"), str) else None),
+                "give each condition once: merge the two variants or correct one 'when'",
+            )
+        for i, procedure in enumerate(_raw_list(data, "procedures")):
+            path: NodePath = ("procedures", i)
+            self._repeated((*path, "lanes"), _raw_list(procedure, "lanes"), text("lane"),
+                           "list each lane once; a second one draws an empty swimlane")
+            self._repeated((*path, "edges"), _raw_list(procedure, "edges"), _edge_key,
+                           "delete one; the same edge would be drawn twice")
+            self._chart_limits(path, procedure)
+
+    def _chart_limits(self, path: NodePath, procedure: dict[str, Any]) -> None:
+        """Sizes Graphviz can draw legibly, in seconds (on the raw data: every step counts)."""
+        steps = _raw_list(procedure, "steps")
+        if len(steps) > MAX_PROCEDURE_STEPS:
+            self.found.append(diag(
+                "chart-limit", self.loaded.locate((*path, "steps", MAX_PROCEDURE_STEPS)),
+                f"procedure has {len(steps)} steps; at most {MAX_PROCEDURE_STEPS} (this is step "
+                f"{MAX_PROCEDURE_STEPS + 1})",
+                "split the process into several procedures, e.g. one per stage; a chart this "
+                "size takes Graphviz minutes and cannot be read",
+            ))
+        for j, step in enumerate(steps):
+            label = step.get("label") if isinstance(step, dict) else None
+            if isinstance(label, str) and len(label.strip()) > MAX_STEP_LABEL:
+                self.found.append(diag(
+                    "chart-limit", self.loaded.locate((*path, "steps", j, "label")),
+                    f"step label is {len(label.strip())} characters; at most {MAX_STEP_LABEL}",
+                    "shorten the label to the action itself; the quote carries the detail",
+                ))
+        for k, edge in enumerate(_raw_list(procedure, "edges")):
+            condition = edge.get("condition") if isinstance(edge, dict) else None
+            if isinstance(condition, str) and len(condition.strip()) > MAX_EDGE_CONDITION:
+                self.found.append(diag(
+                    "chart-limit", self.loaded.locate((*path, "edges", k, "condition")),
+                    f"edge condition is {len(condition.strip())} characters; at most "
+                    f"{MAX_EDGE_CONDITION}",
+                    "shorten the condition to its core (情况紧急, 是, 否); the step's quote "
+                    "carries the detail",
+                ))
+
+    def dated_fields(self) -> list[DatedField]:
+        """Every date of the document with its place, for the plausibility rules."""
+        found: list[DatedField] = []
+        dates, source = self.doc.dates, self.doc.source
+        named = [("dates", name, getattr(dates, name, None))
+                 for name in ("issued", "published", "effective")]
+        named.append(("source", "retrieved", getattr(source, "retrieved", None)))
+        for parent, name, value in named:
+            if value is not None:
+                found.append(DatedField(self.at(parent, name), name, value, value.isoformat()))
+        for i, clock in self.items("clocks"):
+            limits: list[tuple[NodePath, Limit | None]] = [(("clocks", i, "limit"), clock.limit)]
+            limits += [(("clocks", i, "variants", j, "limit"), v.limit)
+                       for j, v in enumerate(clock.variants)]
+            if clock.extension is not None:
+                limits.append((("clocks", i, "extension", "max"), clock.extension.max))
+            for path, limit in limits:
+                if limit is not None and limit.date is not None:
+                    year, month, *day = (int(part) for part in limit.date.split("-"))
+                    found.append(DatedField(self.loaded.locate((*path, "date")), "deadline",
+                                            dt.date(year, month, day[0] if day else 1),
+                                            limit.date))
+        return found
+
     def _empty_provisions(self) -> None:
         """A heading or text made of whitespace only renders as an empty paragraph."""
         for path, node in _walk_raw_provisions(self.loaded.data):
@@ -406,6 +534,14 @@ class _Checker:
                              f"step {sid!r} cannot be reached from the start step",
                              "add an edge leading to it, or remove it")
                     )
+        for k, edge in enumerate(procedure.edges):
+            if edge.source in steps and steps[edge.source][1].kind is StepKind.END:
+                self.found.append(
+                    diag("procedure-shape", self.loaded.locate((*path, "edges", k, "from")),
+                         f"edge leaves end step {edge.source!r}",
+                         "an end step ends the flow: remove the edge, or make the step "
+                         "kind: task")
+                )
         for sid, (j, step) in sorted(steps.items(), key=lambda kv: kv[1][0]):
             if step.kind is not StepKind.END and not outgoing[sid]:
                 self.found.append(
@@ -449,22 +585,90 @@ class _Registry:
     ids: set[str] | None = None
     items: list[Any] = field(default_factory=list)
     ok: bool = False
+    #: Read, but with format problems: references to it get a hint to fix it first.
+    faulty: bool = False
 
 
-def _stray_files(folder: Path, wanted: Iterable[str], what: str) -> list[Diagnostic]:
-    """Warnings for visible entries of ``folder`` that are not read (a .yml, a subfolder …)."""
-    names = set(wanted)
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _is_yaml_name(name: str) -> bool:
+    return name.lower().endswith(_YAML_SUFFIXES) and not name.startswith(".")
+
+
+def _yaml_files_under(folder: Path) -> list[Path]:
+    """YAML files anywhere under ``folder`` (links to folders are not followed), sorted."""
+    try:
+        return sorted(p for p in folder.rglob("*") if _is_yaml_name(p.name))
+    except OSError:  # a folder that vanished or cannot be listed: nothing to report in it
+        return []
+
+
+def _ignored(entry: Path, message: str, hint: str) -> Diagnostic:
+    return diag("ignored-file", SourceLocation(display_path(entry)), message, hint)
+
+
+def _misnamed(entry: Path, wanted: str) -> Diagnostic:
+    """A .yml or upper-case .YAML file that is meant to be read as ``wanted``."""
+    return _ignored(entry, f"not read: named *{entry.suffix}; only files ending in .yaml (lower "
+                           "case) are read", f"rename it to {wanted}")
+
+
+def _stray_documents(folder: Path) -> list[Diagnostic]:
+    """Entries of documents/ that are not read: a .yml, a .YAML, a sub-folder, a backup …"""
+    found = []
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if entry.name.startswith(".") or entry.name.endswith(".yaml"):
+            continue
+        if entry.is_dir():
+            inside = _yaml_files_under(entry)
+            found += [_ignored(p, f"not read: inside a sub-folder of {DOCUMENT_DIR}/; only files "
+                                  f"directly in {DOCUMENT_DIR}/ are read",
+                               f"move it to {DOCUMENT_DIR}/{p.stem}.yaml") for p in inside]
+            if not inside:
+                found.append(_ignored(entry, f"not read: a sub-folder of {DOCUMENT_DIR}/",
+                                      "move it out of the policies folder"))
+        elif _is_yaml_name(entry.name):
+            found.append(_misnamed(entry, entry.name[: -len(entry.suffix)] + ".yaml"))
+        else:
+            found.append(_ignored(entry, "not read: policy documents are files named *.yaml",
+                                  "rename it, or move it out of the policies folder"))
+    return found
+
+
+def _stray_registries(folder: Path) -> list[Diagnostic]:
+    """Entries of registries/ other than the registry files (a topics.yml names its mistake)."""
+    names = [n for n, _ in REGISTRY_FILES.values()]
+    by_stem = {n.removesuffix(".yaml").lower(): n for n in names}
     found = []
     for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
         if entry.name.startswith(".") or entry.name in names:
             continue
-        if folder.name == DOCUMENT_DIR and entry.suffix == ".yaml":
+        meant = by_stem.get(entry.name.lower().removesuffix(entry.suffix.lower()))
+        if meant is not None and _is_yaml_name(entry.name):
+            found.append(_misnamed(entry, meant))
+        else:
+            found.append(_ignored(entry, "not read: the registries are " + ", ".join(names),
+                                  "rename it, or move it out of the policies folder"))
+    return found
+
+
+def _stray_top_level(root: Path) -> list[Diagnostic]:
+    """YAML files, and folders holding some, at the top of the policies folder (never read)."""
+    found = []
+    for entry in sorted(root.iterdir()) if root.is_dir() else []:
+        if entry.name.startswith(".") or entry.name in (DOCUMENT_DIR, REGISTRY_DIR):
             continue
-        found.append(
-            diag("ignored-file", SourceLocation(display_path(entry)),
-                 f"not read: {what}",
-                 "rename it, or move it out of the policies folder")
-        )
+        if entry.is_dir() and _yaml_files_under(entry):
+            found.append(_ignored(entry, f"not read: only {DOCUMENT_DIR}/ and {REGISTRY_DIR}/ "
+                                         "are read in the policies folder",
+                                  f"move the documents into {DOCUMENT_DIR}/ (is the folder's "
+                                  "name misspelt?)"))
+        elif entry.is_file() and _is_yaml_name(entry.name):
+            registry = entry.name in [n for n, _ in REGISTRY_FILES.values()]
+            home = REGISTRY_DIR if registry else DOCUMENT_DIR
+            found.append(_ignored(entry, "not read: a file at the top of the policies folder",
+                                  f"move it to {home}/{entry.name}"))
     return found
 
 
@@ -482,12 +686,14 @@ def _outside_link(name: str) -> Diagnostic:
                 "copy the file into the policies folder instead of linking to it")
 
 
-def _load(path: Path, root: Path, report: Report) -> LoadedFile | None:
+def _load(
+    path: Path, root: Path, report: Report, *, first_key: str | None = None
+) -> LoadedFile | None:
     name = display_path(path)
     if not _inside(path, root):
         report.add(_outside_link(name))
         return None
-    loaded, problems = load_file(path, name)
+    loaded, problems = load_file(path, name, first_key=first_key)
     report.extend(problems)
     return loaded
 
@@ -502,19 +708,23 @@ def _load_registries(root: Path, report: Report) -> dict[str, _Registry]:
                             f"registry file {name} is missing",
                             f"create {REGISTRY_DIR}/{name}; see docs/reference/format.md"))
             continue
-        loaded = registry.loaded = _load(path, root, report)
+        loaded = registry.loaded = _load(path, root, report, first_key=key)
         if loaded is None:
             continue
-        registry.ids = _raw_ids(loaded.data, key)
         check_unique(loaded, key, _raw_list(loaded.data, key), report.diagnostics)
         parsed = parse_file(loaded, model)
         report.extend(parsed.problems)
         if parsed.model is not None:
+            registry.ids = _raw_ids(loaded.data, key)
             registry.items = list(getattr(parsed.model, key))
             registry.ok = True
-    report.extend(_stray_files(root / REGISTRY_DIR, (n for n, _ in REGISTRY_FILES.values()),
-                               "the registries are " + ", ".join(
-                                   n for n, _ in REGISTRY_FILES.values())))
+        else:
+            # a broken registry must not make every reference to it unknown: the ids written
+            # anywhere in it count (an entry under a misspelled key too); none at all means
+            # that nothing can be said, as for an unreadable file
+            registry.ids = _every_raw_id(loaded.data) or None
+            registry.faulty = True
+    report.extend(_stray_registries(root / REGISTRY_DIR))
     jurisdictions = registries["jurisdictions"]
     if jurisdictions.loaded is not None:
         _check_jurisdiction_tree(jurisdictions.loaded, report)
@@ -528,12 +738,14 @@ class KnownIds:
     actor_types: frozenset[str] | None
     topics: frozenset[str] | None
     jurisdictions: frozenset[str] | None
+    #: Registries (keys of ``REGISTRY_FILES``) read with format problems.
+    faulty: frozenset[str] = frozenset()
 
     def fingerprint(self) -> str:
         return content_key(*(
             "\0".join(sorted(ids)) if ids is not None else "\1unreadable"
             for ids in (self.actor_types, self.topics, self.jurisdictions)
-        ))
+        ), "\0".join(sorted(self.faulty)))
 
 
 @dataclass
@@ -547,6 +759,8 @@ class DocumentCheck:
     document: PolicyDocument | None = None
     raw_id: tuple[str, SourceLocation] | None = None
     cited: list[tuple[SourceLocation, str]] = field(default_factory=list)
+    #: The document's dates, judged against today outside the cache (``date_rules``).
+    dates: list[DatedField] = field(default_factory=list)
 
 
 def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
@@ -567,8 +781,10 @@ def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
     else:
         doc, positions = partial_document(loaded, parsed.bad_paths)
     checker = _Checker(loaded, doc, _mutable(known.actor_types), _mutable(known.topics),
-                       _mutable(known.jurisdictions), result.diagnostics, positions)
+                       _mutable(known.jurisdictions), result.diagnostics, positions,
+                       known.faulty)
     checker.run()
+    result.dates = checker.dated_fields()
     raw_id = loaded.data.get("id")
     if isinstance(raw_id, str):
         result.raw_id = (raw_id, loaded.locate(("id",)))
@@ -576,6 +792,10 @@ def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
                     for i, citation in checker.items("citations")
                     if citation.document is not None]
     return result
+
+
+def _frozen(ids: set[str] | None) -> frozenset[str] | None:
+    return frozenset(ids) if ids is not None else None
 
 
 def _mutable(ids: frozenset[str] | None) -> set[str] | None:
@@ -602,32 +822,40 @@ def _check_documents(
 
 
 def check_knowledge_base(
-    root: Path, only: list[Path] | None = None, *, cache: BuildCache | None = None
+    root: Path,
+    only: list[Path] | None = None,
+    *,
+    cache: BuildCache | None = None,
+    today: dt.date | None = None,
 ) -> tuple[KnowledgeBase | None, Report]:
     """Load, type and cross-check ``root``; the knowledge base is returned only when clean.
 
     ``only`` limits which document files are reported on; all documents are still loaded so
     that cross-document references resolve.  Registry problems are always reported.  With a
     ``cache``, files whose bytes (and the registries' ids, and the generator's code) are
-    unchanged since the cached run are not checked again.
+    unchanged since the cached run are not checked again.  Dates are judged against ``today``
+    (the local date by default), outside the cache.
     """
     report = Report()
     registries = _load_registries(root, report)
-    known = KnownIds(*(
-        frozenset(found) if (found := registries[key].ids) is not None else None
-        for key in ("actor_types", "topics", "jurisdictions")
-    ))
+    known = KnownIds(
+        _frozen(registries["actor_types"].ids), _frozen(registries["topics"].ids),
+        _frozen(registries["jurisdictions"].ids),
+        frozenset(key for key, registry in registries.items() if registry.faulty),
+    )
 
     folder = root / DOCUMENT_DIR
     paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
         if folder.is_dir() else []
-    report.extend(_stray_files(folder, (), "policy documents are files named *.yaml"))
+    report.extend(_stray_documents(folder))
+    report.extend(_stray_top_level(root))
     checks = _check_documents(paths, root, known, cache or BuildCache(None), report)
     documents = [c.document for c in checks if c.document is not None]
     ids = [c.raw_id for c in checks if c.raw_id is not None]
     cited = [entry for c in checks for entry in c.cited]
     for check in checks:
         report.extend(check.diagnostics)
+        report.extend(implausible_dates(check.dates, today or dt.date.today()))
 
     # document ids: unique across files, checked on the raw id so that 'Policy-A' (invalid)
     # still collides with 'policy-a'; reported in every file involved

@@ -321,8 +321,8 @@ def test_cli_subprocess_file_name_that_is_not_utf8(tmp_path: Path) -> None:
         pytest.skip("macOS file systems refuse non-UTF-8 names")
     materialise(BROKEN / "PK010-not-a-mapping", tmp_path)
     documents = os.fsencode(tmp_path / "policies" / "documents")
-    os.rename(documents + b"/list.yaml", documents + b"/\xff\xfe.yaml")
-    shown = "policies/documents/\ufffd\ufffd.yaml"
+    os.rename(documents + b"/list.yaml", documents + b"/" + "部.yaml".encode("gbk"))  # b'\xb2\xbf'
+    shown = "policies/documents/\\xb2\\xbf.yaml"  # the bytes, not U+FFFD: which file it is
     result = _subprocess(["check", "policies"], tmp_path)
     assert "Traceback" not in result.stderr and result.returncode == 1
     assert result.stderr.startswith(f"{shown}:1:1: error[PK010] the top level must be a mapping\n")
@@ -375,6 +375,8 @@ def test_diagnostics_page_documents_every_code_with_its_fixture_output() -> None
         fixture = BROKEN / f"{c.id}-{c.name}" / "expected.txt"
         assert fixture.is_file(), f"{c.id} has no broken fixture"
         assert example.group(1) == fixture.read_text(encoding="utf-8"), c.id
+        for case in sorted(BROKEN.glob(f"{c.id}-{c.name}--*")):  # each case is listed
+            assert f"`{case.name}`" in body, case.name
 
 
 def test_a_symlink_loop_in_documents_is_a_located_error_not_a_traceback(tmp_path: Path) -> None:

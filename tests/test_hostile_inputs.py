@@ -165,8 +165,10 @@ def test_09_gbk_file(kb_dir: Path) -> None:
     _, report = check_knowledge_base(Path("policies"))
     (d,) = report.sorted()
     assert d.format() == (
-        "policies/documents/gbk.yaml:1:1: error[PK002] not valid UTF-8 (byte 0xb2)\n"
-        "  hint: save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)"
+        "policies/documents/gbk.yaml:1:1: error[PK002] not valid UTF-8 (byte 0xb2); the file "
+        "looks like GBK/GB18030\n"
+        "  hint: save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8); or convert "
+        "it: iconv -f GB18030 -t UTF-8"
     )
 
 
@@ -369,6 +371,15 @@ _MUTATIONS: dict[str, Callable[[str], str]] = {
     "unclosed": lambda line: _value(line, "[x"),
     "dedent": lambda line: line.lstrip(),
     "indent": lambda line: "  " + line,
+    # what a Chinese input method types instead (authoring.py)
+    "fullwidth-colon": lambda line: line.replace(": ", "：", 1),
+    "fullwidth-separators": lambda line: line.replace(", ", "，").replace(": ", ":\u3000", 1),
+    "fullwidth-dash": lambda line: line.replace("- ", "－ ", 1),
+    "ideographic-indent": lambda line: "\u3000" * (len(line) - len(line.lstrip(" ")))
+    + line.lstrip(" "),
+    "chinese-quotes": lambda line: _value(line, "“" + line.split(": ", 1)[-1] + "”"),
+    "comment": lambda line: line + " #注释" if line.strip() else line,
+    "leading-star": lambda line: _value(line, "*" + line.split(": ", 1)[-1]),
 }
 
 

@@ -244,8 +244,8 @@ def test_not_a_mapping(text: str, expected: str) -> None:
     [
         ("a: [1, 2\n", "f.yaml:2:1: error[PK006] invalid YAML: did not find expected ',' or ']' "
                        "(while parsing a flow sequence)"),
-        ("a: b: c\n", "f.yaml:1:5: error[PK006] invalid YAML: mapping values are not allowed in "
-                      "this context"),
+        ("a:\n  b\n c: 1\n", "f.yaml:3:3: error[PK006] invalid YAML: mapping values are not "
+                           "allowed in this context"),
         ("a: 'x\n", "f.yaml:2:1: error[PK006] invalid YAML: found unexpected end of stream "
                     "(while scanning a quoted scalar)"),
         ("a:\n  - x\n y: 1\n", "f.yaml:3:2: error[PK006] invalid YAML: did not find expected key "
@@ -377,7 +377,16 @@ def test_many_aliases_are_capped() -> None:
 
 def test_gbk_file() -> None:
     assert lines("id: a\n部门: 办公室\n".encode("gbk")) == [
-        "f.yaml:2:1: error[PK002] not valid UTF-8 (byte 0xb2)"
+        "f.yaml:2:1: error[PK002] not valid UTF-8 (byte 0xb2); the file looks like GBK/GB18030"
+    ]
+    _, found = load_text(F, "id: a\n部门: 办公室\n".encode("gbk"))
+    assert found[0].hint.endswith("or convert it: iconv -f GB18030 -t UTF-8")
+
+
+def test_utf8_file_with_one_stray_byte_is_not_called_gbk() -> None:
+    # valid UTF-8 characters come before the bad byte: a damaged UTF-8 file, not a GBK one
+    assert lines("标题: 甲\n部门: ".encode() + "办公室".encode("gbk") + b"\n") == [
+        "f.yaml:2:5: error[PK002] not valid UTF-8 (byte 0xb0)"
     ]
 
 
@@ -387,9 +396,24 @@ def test_bad_byte_column_counts_the_characters_before_it() -> None:
     ]
 
 
-def test_utf16_file_is_not_utf8() -> None:
-    assert lines("id: a\n".encode("utf-16")) == [
-        "f.yaml:1:1: error[PK002] not valid UTF-8 (byte 0xff)"
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"),
+     ("utf-32", "UTF-32"), ("utf-32-le", "UTF-32"), ("utf-32-be", "UTF-32")],
+)
+def test_utf16_and_utf32_files_are_named(encoding: str, named: str) -> None:
+    """With a byte-order mark (Notepad's 'Unicode') or without one (NULs between ASCII)."""
+    raw = "id: a\ntitle: 金湖县执法协作机制\n".encode(encoding)
+    _, found = load_text(F, raw)
+    assert [d.format() for d in found] == [
+        f"f.yaml: error[PK002] the file is {named}, not UTF-8\n  hint: save the file as UTF-8 "
+        f"(in most editors: Save As → Encoding → UTF-8); or convert it: iconv -f {named} -t UTF-8"
+    ]
+
+
+def test_a_nul_in_a_utf8_file_is_a_control_character_not_utf16() -> None:
+    assert lines("id: a\ntitle: 第一\x00行\n") == [
+        "f.yaml:2:10: error[PK003] forbidden control character U+0000 (NULL)"
     ]
 
 
@@ -473,3 +497,213 @@ def test_nesting_at_the_limit_loads_and_one_more_level_does_not() -> None:
 def test_deep_block_nesting() -> None:
     text = "".join("  " * i + f"k{i}:\n" for i in range(40))
     assert lines(text) == ["f.yaml:31:61: error[PK009] nesting deeper than 30"]
+
+
+# --- invisible characters that belong to real text ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: ᠰᠢᠯᠢ ᠶᠢᠨ ᠭᠣᠣᠯ ᠠᠶᠢᠮᠠᠭ ᠬᠣᠲᠠ\u180eᠠ\n",  # Mongolian vowel separator before a final a
+        "title: ᠬᠣᠲ\u180b\u180eᠠ\n",  # after a free variation selector
+        "title: 家庭👨\u200d👩\u200d👧\n",  # emoji ZWJ sequence
+        "title: ❤\ufe0f\u200d🔥 🏳\ufe0f\u200d🌈 👩🏽\u200d💻\n",  # after VS16 and a skin tone
+        'title: "ᠬ\\u180eᠠ 👨\\u200d👩"\n',  # the same written as escapes
+    ],
+)
+def test_mongolian_vowel_separator_and_emoji_joiner_in_their_context(text: str) -> None:
+    assert lines(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "char"),
+    [
+        ("id: a\u200db\n", "1:6", "\u200d"),  # between Latin letters
+        ("title: 金\u200d湖\n", "1:9", "\u200d"),  # between Chinese characters
+        ("title: 👨\u200d\n", "1:9", "\u200d"),  # a joiner that joins nothing
+        ("id: a\u180eb\n", "1:6", "\u180e"),  # the vowel separator between Latin letters
+        ("title: \u180eᠠ\n", "1:8", "\u180e"),  # not after a Mongolian letter
+        ("title: ᠠ\u180e\n", "1:9", "\u180e"),  # not before one
+    ],
+)
+def test_the_same_characters_elsewhere_are_still_refused(text: str, where: str, char: str) -> None:
+    found = lines(text)
+    assert len(found) == 1
+    assert found[0].startswith(f"f.yaml:{where}: error[PK004] invisible character "
+                               f"U+{ord(char):04X}")
+
+
+# --- authoring mistakes of a Chinese input method (PK014, PK015), named where made ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # input-method punctuation where YAML needs ASCII (PK014)
+        ("id: a\ntitle：标题\nkind: x\n",
+         "f.yaml:2:6: error[PK014] full-width colon '：' where YAML needs ': '"),
+        ("dates:\n  issued: 2021-03-01\n  published：2021-03-05\n",
+         "f.yaml:3:12: error[PK014] full-width colon '：' where YAML needs ': '"),
+        ("issuers:\n  - name：县政府\n",
+         "f.yaml:2:9: error[PK014] full-width colon '：' where YAML needs ': '"),
+        ("limit: {unit：hours, value: 24}\n",
+         "f.yaml:1:13: error[PK014] full-width colon '：' where YAML needs ': '"),
+        ("id: a\ntitle:\u3000标题\nkind: x\n",
+         "f.yaml:2:7: error[PK014] ideographic space U+3000 after ':' where YAML needs an ASCII "
+         "space"),
+        ("a:\n  b: 1\n\u3000\u3000c: 2\n",
+         "f.yaml:3:1: error[PK014] ideographic space U+3000 used for indentation"),
+        ("a:\n  - b: 1\n  \u3000 c: 2\n",
+         "f.yaml:3:3: error[PK014] ideographic space U+3000 used for indentation"),
+        ("lanes:\n  － a\n",
+         "f.yaml:2:3: error[PK014] '－' at the start of a line is text to YAML, not a list item"),
+        ("provisions:\n— id: s1\n  text: x\n",
+         "f.yaml:2:1: error[PK014] '—' at the start of a line is text to YAML, not a list item"),
+        ("notes:\n  • 第一\n", "f.yaml:2:3: error[PK014] '•' at the start of a line is text to "
+                            "YAML, not a list item"),
+        ("notes:\n  ・ 第一\n",
+         "f.yaml:2:3: error[PK014] '・' at the start of a line is text to YAML, not a list item"),
+        ("＃ 注释\nid: a\n",
+         "f.yaml:1:1: error[PK014] full-width '＃' at the start of a line: YAML comments start "
+         "with '#'"),
+        ("id: a\ntitle: “a: b”\nkind: x\n",
+         "f.yaml:2:8: error[PK014] Chinese quotation mark '“' where YAML needs an ASCII "
+         "quote '\"'"),
+        ("title: “金湖县执法协作机制”\n", "f.yaml:1:8: warning[PK303] Chinese quotation marks “…” "
+                                    "around the whole value; YAML keeps them as part of the text"),
+        ("title: 「金湖县」\n", "f.yaml:1:8: warning[PK303] Chinese quotation marks 「…」 around "
+                            "the whole value; YAML keeps them as part of the text"),
+        ("lanes: [a，b]\n", "f.yaml:1:10: error[PK014] full-width '，' between values where YAML "
+                           "needs ', '; YAML reads 'a，b' as one value"),
+        ("lanes: [a、 b]\n", "f.yaml:1:10: error[PK014] full-width '、' between values where "
+                            "YAML needs ', '; YAML reads 'a、 b' as one value"),
+        ("limit: {unit: hours， value: 24}\n",
+         "f.yaml:1:20: error[PK014] full-width '，' between values where YAML needs ', '; YAML "
+         "reads 'hours， value' as one value"),
+        ("lanes: 【a, b】\n", "f.yaml:1:8: error[PK014] full-width brackets 【 】 where YAML "
+                            "needs [ ] or { }; YAML reads '【a, b】' as one piece of text"),
+        ("limit: ｛unit: hours, value: 24｝\n",
+         "f.yaml:1:8: error[PK014] full-width bracket '｛' where YAML needs '[' or '{'"),
+        ("text: ｜\n  第一段\n", "f.yaml:1:7: error[PK014] full-width '｜' where YAML needs '|' "
+                             "to start a block of text"),
+        # text that YAML reads as syntax (PK015)
+        ("text: 第一条 #注释\n", "f.yaml:1:11: error[PK015] ' #' inside Chinese text starts a YAML "
+                              "comment: the rest of the line is dropped; the value is cut to "
+                              "'第一条'"),
+        ("a: [第一条 #注释, b]\n",
+         "f.yaml:1:9: error[PK015] ' #' inside Chinese text starts a YAML comment: the rest of "
+         "the line is dropped; the value is cut to '第一条'"),
+        ("a: [b,\n  第一条 #注释\n  ]\n", "f.yaml:2:7: error[PK015] ' #' inside Chinese text "
+                                       "starts a YAML comment: the rest of the line is dropped; "
+                                       "the value is cut to '第一条'"),
+        ("id: a\ntitle: 金湖县: 执法\n",
+         "f.yaml:2:11: error[PK015] ': ' inside a value: YAML reads it as the start of another "
+         "key"),
+        ("id: a\ntext: 第一行\n  第二行: 续\n",
+         "f.yaml:3:6: error[PK015] ': ' inside a value: YAML reads it as the start of another "
+         "key"),
+        ("id: a\ntitle: *注意\n",
+         "f.yaml:2:8: error[PK015] a value starting with '*' is read as an alias (*name)"),
+        ("id: a\ntitle: &注意 x\n",
+         "f.yaml:2:8: error[PK015] a value starting with '&' is read as an anchor (&name)"),
+        ("id: a\ntitle: !重要 通知\n",
+         "f.yaml:2:8: error[PK015] a value starting with '!' is read as a tag (!name)"),
+        ("id: a\ntitle: %50以上\n", "f.yaml:2:8: error[PK015] a value starting with '%' is read "
+                                  "as a directive"),
+        ("id: a\ntitle: @某某\n", "f.yaml:2:8: error[PK015] a value starting with '@' is read as "
+                                "a reserved character"),
+        ("id: a\ntitle: `x`\n", "f.yaml:2:8: error[PK015] a value starting with '`' is read as a "
+                              "reserved character"),
+        ("id: a\ntitle: |第一\n", "f.yaml:2:8: error[PK015] a value starting with '|' is read as "
+                                "the start of a block of text on the following lines"),
+        ("id: a\nwhat: >10人\n", "f.yaml:2:7: error[PK015] a value starting with '>' is read as "
+                               "the start of a folded block of text on the following lines"),
+        ("id: a\ntitle: ? 是否\n", "f.yaml:2:8: error[PK015] a value starting with '?' is read as "
+                                 "the start of a complex key"),
+        ("id: a\ntitle: - 标题\n", "f.yaml:2:8: error[PK015] a value starting with '-' is read as "
+                                 "a list item"),
+        ("id: a\ntitle: [试行]办法\n", "f.yaml:2:8: error[PK015] a value starting with '[' is read "
+                                   "as a list, and the text after it cannot follow"),
+        ("id: a\ntitle: {试行}办法\n", "f.yaml:2:8: error[PK015] a value starting with '{' is read "
+                                   "as a mapping, and the text after it cannot follow"),
+        ('id: a\nquote: "1"是指\n', "f.yaml:2:8: error[PK015] a value starting with a double quote "
+                                  "(\") is read as a quoted value, and the text after it cannot "
+                                  "follow"),
+        ("id: a\nquote: '1'是指\n", "f.yaml:2:8: error[PK015] a value starting with a single quote "
+                                  "(') is read as a quoted value, and the text after it cannot "
+                                  "follow"),
+    ],
+)
+def test_authoring_mistakes_are_named_where_they_are_made(text: str, expected: str) -> None:
+    assert lines(text) == [expected]
+
+
+def test_authoring_mistakes_come_with_what_to_type() -> None:
+    _, found = load_text(F, "id: a\ntitle: 金湖县: 执法协作机制\n".encode())
+    assert found[0].hint == ("put the whole value in quotes (title: \"金湖县: 执法协作机制\"), or "
+                             "type the full-width colon '：' of Chinese text")
+    _, found = load_text(F, "id: a\ntitle: *重要* 通知\n".encode())
+    assert found[0].hint == 'put the whole value in quotes: title: "*重要* 通知"'
+    _, found = load_text(F, "id: a\ntitle：标题\n".encode())
+    assert found[0].hint == "type an ASCII colon and a space after the key: title: …"
+
+
+def test_a_mistyped_value_is_not_reported_again_by_the_schema(tmp_path: Path) -> None:
+    loaded_file, found = load_text(F, "lanes: [a，b]\nlimit: {unit：hours, value: 24}\n".encode())
+    assert loaded_file is not None and len(found) == 2
+    assert ("lanes", 0) in loaded_file.refused
+    assert ("limit", "unit：hours") in loaded_file.mistyped_keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quote: “1”是指综合行政执法办公室牵头\n",  # opens with a quotation mark, goes on
+        "aliases: ['“X”', \"“Y”\"]\n",  # quotation marks inside YAML quotes: kept on purpose
+        "title: 关于“放管服”改革的通知\n",
+        "text: 信息共享主要内容：案件信息\n",  # a full-width colon inside text
+        "name: 阿拉坦·敖其尔\n",
+        "text: 县司法局、县公安局，镇（街道）\n",
+        "text: |\n  　　第一段：正文\n  － 项目\n  · 子项\n  title：x\n  第一条 #二\nb: c\n",
+        'text: "第一\n  － 项目\n  title：x"\nb: "a #注释"\n',
+        "text: >\n  第一段\n  ・第二段\n",
+        "# --- 三、（一）案件移送\nid: a  # 英文注释\nvalue: 3 # 三个工作日\n"
+        "note: null  # 原文无\n",
+        "text: 第一条#不是注释\n",  # '#' without a space before it is text
+        "text:\n  　　第一段\n",  # an indented paragraph: text, not indentation
+        "url: https://example.org/a#b\n",
+        "lanes: [a, b]\nkind: x\n",
+    ],
+)
+def test_legitimate_text_is_not_flagged(text: str) -> None:
+    assert lines(text) == []
+
+
+def test_the_parsers_own_message_stays_when_no_mistake_explains_it() -> None:
+    # a ' #' in Chinese text is named, but the unclosed bracket later is another mistake
+    assert lines("text: 第一条 #注释\na: [b\n") == [
+        "f.yaml:1:11: error[PK015] ' #' inside Chinese text starts a YAML comment: the rest of "
+        "the line is dropped; the value is cut to '第一条'",
+        "f.yaml:3:1: error[PK006] invalid YAML: did not find expected ',' or ']' (while parsing "
+        "a flow sequence)",
+    ]
+    # a misindented key is not ': ' inside a value
+    assert lines("a: b\n  c: 1\n") == [
+        "f.yaml:2:4: error[PK006] invalid YAML: mapping values are not allowed in this context"
+    ]
+
+
+def test_registry_hints_name_the_registry_key() -> None:
+    _, found = load_text(F, b"", first_key="topics")
+    assert found[0].hint == ("a registry file holds one list under 'topics:'; start the file "
+                             "with 'topics:' and list the entries under it")
+
+
+def test_looking_for_authoring_mistakes_stays_linear() -> None:
+    """10,000 candidate lines inside a block scalar (all legitimate text) and 10,000 values."""
+    body = "text: |\n" + "  　　－ 第一条 #注释：title：x\n" * 10_000
+    values = "".join(f"k{i}: 第{i}条，a，b “引” #x\n" for i in range(10_000))
+    started = time.process_time()
+    assert lines(body + values) == []
+    assert time.process_time() - started < 3.0  # ~0.5 s; quadratic would be minutes

@@ -8,7 +8,9 @@ test cannot pass by silently editing nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -109,12 +111,16 @@ def test_broken_fixture_reports_exactly_its_lines(
     assert (kb is None) == (CODES[code].severity is Severity.ERROR)
 
 
-def test_every_check_code_has_exactly_one_fixture() -> None:
-    codes = [p.name.split("-", 1)[0] for p in FIXTURE_DIRS]
-    assert sorted(codes) == sorted(CHECK_CODES)
+def test_every_check_code_has_exactly_one_fixture_and_cases_are_named_after_it() -> None:
+    """``<code>-<name>/`` once per code (its example on the diagnostics page), plus one
+    ``<code>-<name>--<case>/`` per further mistake the code names (listed on the page)."""
+    base = [p.name for p in FIXTURE_DIRS if "--" not in p.name]
+    assert sorted(n[:5] for n in base) == sorted(CHECK_CODES)
     assert set(CODES) - set(CHECK_CODES) == {f"PK40{i}" for i in range(1, 9)}  # build stage
     for p in FIXTURE_DIRS:
-        assert p.name == f"{p.name[:5]}-{CODES[p.name[:5]].name}"
+        stem, _, case = p.name.partition("--")
+        assert stem == f"{p.name[:5]}-{CODES[p.name[:5]].name}", p.name
+        assert case == "" or re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", case), p.name
 
 
 # --- identity: duplicate ids in every collection -----------------------------------------------
@@ -372,6 +378,7 @@ def test_unreachable_step_and_dead_end(tree: Tree) -> None:
     assert tree.lines() == [
         f"{S}:84:14: error[PK204] step 'send' is a dead end: no edge leaves it",
         f"{S}:85:14: error[PK204] step 'done' cannot be reached from the start step",
+        f"{S}:88:16: error[PK204] edge leaves end step 'done'",
     ]
 
 
@@ -441,17 +448,48 @@ def test_registry_item_with_a_bad_field_still_defines_its_id(tree: Tree) -> None
 
 def test_stray_files_are_warned_about_and_hidden_files_ignored(tree: Tree) -> None:
     tree.write("documents/draft.yml", "id: draft\n")
+    tree.write("documents/Other.YAML", "id: other\n")
     tree.write("documents/old/sample.yaml", "id: old\n")
+    tree.write("documents/old/deeper/x.yml", "id: x\n")
+    tree.write("documents/backup/notes.txt", "notes\n")
+    tree.write("documents/readme.txt", "notes\n")
     tree.write("documents/.#sample.yaml", "emacs lock file\n")
     tree.write("documents/.hidden.yaml", "- not a mapping\n")
     tree.write("registries/actor_types.yaml", "actor_types: []\n")
+    tree.write("registries/Topics.yml", "topics: []\n")
+    tree.write("top.yaml", "id: top\n")
+    tree.write("jurisdictions.yaml", "jurisdictions: []\n")
+    tree.write("README.md", "# not a policy\n")
+    tree.write("document/misplaced.yaml", "id: misplaced\n")
+    tree.write("notes/plain.txt", "no yaml here\n")
     kb, report = check_knowledge_base(Path("policies"))
-    assert [d.format().split("\n")[0] for d in report.sorted()] == [
-        "policies/documents/draft.yml: warning[PK013] not read: policy documents are files "
-        "named *.yaml",
-        "policies/documents/old: warning[PK013] not read: policy documents are files named *.yaml",
+    assert [d.format() for d in report.sorted()] == [
+        "policies/document: warning[PK013] not read: only documents/ and registries/ are read in "
+        "the policies folder\n  hint: move the documents into documents/ (is the folder's name "
+        "misspelt?)",
+        "policies/documents/Other.YAML: warning[PK013] not read: named *.YAML; only files ending "
+        "in .yaml (lower case) are read\n  hint: rename it to Other.yaml",
+        "policies/documents/backup: warning[PK013] not read: a sub-folder of documents/\n"
+        "  hint: move it out of the policies folder",
+        "policies/documents/draft.yml: warning[PK013] not read: named *.yml; only files ending "
+        "in .yaml (lower case) are read\n  hint: rename it to draft.yaml",
+        "policies/documents/old/deeper/x.yml: warning[PK013] not read: inside a sub-folder of "
+        "documents/; only files directly in documents/ are read\n"
+        "  hint: move it to documents/x.yaml",
+        "policies/documents/old/sample.yaml: warning[PK013] not read: inside a sub-folder of "
+        "documents/; only files directly in documents/ are read\n"
+        "  hint: move it to documents/sample.yaml",
+        "policies/documents/readme.txt: warning[PK013] not read: policy documents are files "
+        "named *.yaml\n  hint: rename it, or move it out of the policies folder",
+        "policies/jurisdictions.yaml: warning[PK013] not read: a file at the top of the "
+        "policies folder\n  hint: move it to registries/jurisdictions.yaml",
+        "policies/registries/Topics.yml: warning[PK013] not read: named *.yml; only files "
+        "ending in .yaml (lower case) are read\n  hint: rename it to topics.yaml",
         "policies/registries/actor_types.yaml: warning[PK013] not read: the registries are "
-        "jurisdictions.yaml, actor-types.yaml, topics.yaml",
+        "jurisdictions.yaml, actor-types.yaml, topics.yaml\n"
+        "  hint: rename it, or move it out of the policies folder",
+        "policies/top.yaml: warning[PK013] not read: a file at the top of the policies folder\n"
+        "  hint: move it to documents/top.yaml",
     ]
     assert kb is not None  # warnings only
 
@@ -484,7 +522,7 @@ _INT_FIELDS = [
 ]
 
 
-@pytest.mark.parametrize("value", ["010", "0x1A", "1_000", "3.0", "+5", "1:30", "1e3", "٣", "５"])
+@pytest.mark.parametrize("value", ["010", "0x1A", "1_000", "3.0", "+5", "1:30", "1e3"])
 @pytest.mark.parametrize("spot", _INT_FIELDS, ids=[f[3] for f in _INT_FIELDS])
 def test_integers_only_in_plain_digits(
     tree: Tree, spot: tuple[str, str, str, str], value: str
@@ -529,12 +567,14 @@ def test_every_typed_field_of_the_format_is_covered_here() -> None:
         for name, cls in vars(schema).items()
         if inspect.isclass(cls) and issubclass(cls, BaseModel)
         and cls.__module__ == "generator.schema"
-        for key, (kind, _) in _fields_by_key(cls).items() if kind in {"int", "bool", "date"}
+        for key, (kind, _) in _fields_by_key(cls).items()
+        if kind in {"int", "bool", "date", "digits"}
     }
     assert typed == {
         ("ActorType", "order"), ("Topic", "order"), ("Limit", "value"), ("Limit", "upper_bound"),
         ("Dates", "issued"), ("Dates", "published"), ("Dates", "effective"),
         ("Source", "retrieved"), ("Quota", "value"), ("Edge", "variant"),
+        ("Limit", "date"), ("Jurisdiction", "code"),
     }
 
 
@@ -565,7 +605,7 @@ _DATE_FIELDS = [
 
 @pytest.mark.parametrize(
     "value", ["1612137600", "0", "2021-03-01T00:00", "20210301", "2021-3-1", "2024-02-30",
-              "2021-13-01", "２０２１-03-01"])
+              "2021-13-01"])
 @pytest.mark.parametrize("spot", _DATE_FIELDS, ids=["issued", "published", "effective",
                                                     "retrieved"])
 def test_dates_only_as_existing_yyyy_mm_dd(
@@ -615,6 +655,31 @@ def test_wrong_shapes_are_named_in_words(tree: Tree) -> None:
         "'guiding-opinion' or 'work-report' (got a list)",
         f"{S}:32:15: error[PK103] provisions.1.children: expected a list (got a mapping)",
         f"{S}:71:13: error[PK103] quotas.0.actors: expected a list (got 'county-dept')",
+    ]
+
+
+def test_a_value_in_chinese_quotation_marks_is_kept_with_a_warning(tree: Tree) -> None:
+    """An alias “X” is real text: a warning, and the value reaches the site unchanged."""
+    tree.edit("    name: 县级执法业务主管部门\n",
+              "    name: 县级执法业务主管部门\n    aliases: [“X”]\n")
+    kb, report = check_knowledge_base(Path("policies"))
+    assert [d.format().split("\n")[0] for d in report.sorted()] == [
+        f"{S}:39:15: warning[PK303] Chinese quotation marks “…” around the whole value; YAML "
+        "keeps them as part of the text"
+    ]
+    assert kb is not None
+    assert kb.document_by_id["sample"].spec.actors[1].aliases == ["“X”"]
+    tree.edit("    aliases: [“X”]\n", "    aliases: ['“X”']\n")  # said on purpose: no warning
+    assert tree.lines() == []
+
+
+def test_text_that_yaml_read_as_a_list_says_why(tree: Tree) -> None:
+    tree.edit("title: 金湖县镇街与县级部门执法协作机制", "title: [试行]")
+    _, report = check_knowledge_base(Path("policies"))
+    assert [d.format() for d in report.sorted()] == [
+        f"{S}:2:8: error[PK103] title: expected text (got a list)\n  hint: a value starting with "
+        "'[' or '{' is read as a list or a mapping: put text that starts with a bracket in "
+        "quotes, e.g. title: \"[试行]办法\""
     ]
 
 
@@ -739,3 +804,290 @@ def test_diagnostics_do_not_depend_on_file_creation_order(tmp_path: Path,
         outputs.append(tree.lines())
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 3  # a, b and c each quote once wrongly
+
+
+# --- implausible dates (PK107): judged against the day of the check -----------------------------
+
+TODAY = dt.date(2025, 6, 1)
+
+
+def lines_on(today: dt.date) -> list[str]:
+    _, report = check_knowledge_base(Path("policies"), today=today)
+    return [d.format().split("\n")[0] for d in report.sorted()]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  issued: 2021-03-01", "  issued: 1949-09-30",
+         f"{S}:11:11: error[PK107] issued 1949-09-30 is before 1949-10-01"),
+        ("  issued: 2021-03-01", "  issued: 1949-10-01", None),
+        ("  published: 2021-03-05", "  published: 2025-06-03",
+         f"{S}:12:14: error[PK107] published 2025-06-03 is in the future"),
+        ("  published: 2021-03-05", "  published: 2025-06-02", None),  # a day of grace
+        ("  retrieved: 2024-01-02", "  retrieved: 2099-01-02",
+         f"{S}:17:14: error[PK107] retrieved 2099-01-02 is in the future"),
+        # effective: up to 366 days after the later of issued (03-01) and published (03-05)
+        ("  effective: null", "  effective: 2022-03-06", None),
+        ("  effective: null", "  effective: 2022-03-07",
+         f"{S}:13:14: error[PK107] effective 2022-03-07 is more than a year after the "
+         "document's date (2021-03-05)"),
+        # a by_date deadline: at most 30 years after that date
+        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 2051-03}", None),
+        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 2051-04}",
+         f"{S}:55:34: error[PK107] by_date deadline 2051-04 is more than 30 years after the "
+         "document's date (2021-03-05)"),
+        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 1949-09}",
+         f"{S}:55:34: error[PK107] deadline 1949-09 is before 1949-10-01"),
+        ("        limit: {unit: hours, value: 24}", "        limit: {unit: by_date, date: 2201-01}",
+         f"{S}:58:38: error[PK107] by_date deadline 2201-01 is more than 30 years after the "
+         "document's date (2021-03-05)"),
+    ],
+)
+def test_implausible_dates_at_their_line(
+    tree: Tree, old: str, new: str, expected: str | None
+) -> None:
+    tree.edit(old, new)
+    assert lines_on(TODAY) == ([expected] if expected else [])
+
+
+def test_without_issued_or_published_an_effective_date_is_judged_from_today(tree: Tree) -> None:
+    tree.edit("  issued: 2021-03-01\n  published: 2021-03-05\n  effective: null",
+              "  issued: null\n  published: null\n  effective: 2026-06-03")
+    tree.edit("  retrieved: 2024-01-02", "  retrieved: null")
+    assert lines_on(TODAY) == [
+        f"{S}:13:14: error[PK107] effective 2026-06-03 is more than a year after today"
+    ]
+    assert lines_on(dt.date(2025, 6, 2)) == []
+
+
+def test_the_year_2201_and_2099_are_refused_today(tree: Tree) -> None:
+    """The issue's own examples, against the real date: 2201 broke mkdocs' sitemap writer."""
+    tree.edit("  issued: 2021-03-01\n  published: 2021-03-05",
+              "  issued: 2201-03-01\n  published: 2099-03-05")
+    assert [x for x in tree.lines() if "PK107" in x] == [
+        f"{S}:11:11: error[PK107] issued 2201-03-01 is in the future",
+        f"{S}:12:14: error[PK107] published 2099-03-05 is in the future",
+    ]
+
+
+def test_dates_are_judged_outside_the_check_cache(tree: Tree, tmp_path: Path) -> None:
+    """A cached check stays valid tomorrow, when a date that was in the future no longer is."""
+    from generator.runtime.cache import BuildCache
+
+    tree.edit("  published: 2021-03-05", "  published: 2025-06-05")
+    cache = BuildCache(tmp_path / "cache")
+    _, before = check_knowledge_base(Path("policies"), cache=cache, today=TODAY)
+    _, after = check_knowledge_base(Path("policies"), cache=cache, today=dt.date(2025, 6, 4))
+    assert cache.hits > 0
+    assert [d.code for d in before.sorted()] == ["PK107"]
+    assert after.sorted() == []
+
+
+# --- procedures: chart limits (PK109), duplicates (PK209), end steps (PK204) --------------------
+
+
+def test_chart_limits_are_the_constants_of_the_format() -> None:
+    from generator import schema
+
+    assert (schema.MAX_PROCEDURE_STEPS, schema.MAX_STEP_LABEL, schema.MAX_EDGE_CONDITION) == (
+        60, 20, 30)
+
+
+@pytest.mark.parametrize(("length", "ok"), [(20, True), (21, False)])
+def test_step_label_length(tree: Tree, length: int, ok: bool) -> None:
+    tree.edit("label: 移送,", f"label: {'移' * length},")
+    assert tree.lines() == ([] if ok else [
+        f"{S}:84:44: error[PK109] step label is {length} characters; at most 20"])
+
+
+@pytest.mark.parametrize(("length", "ok"), [(30, True), (31, False)])
+def test_edge_condition_length(tree: Tree, length: int, ok: bool) -> None:
+    tree.edit("      - {from: send, to: done}", f"      - {{from: send, to: done, condition: "
+              f"{'急' * length}}}")
+    assert tree.lines() == ([] if ok else [
+        f"{S}:88:43: error[PK109] edge condition is {length} characters; at most 30"])
+
+
+def _chain(steps: int) -> str:
+    """A procedure of ``steps`` steps in one line of edges."""
+    body = ["    steps:\n"]
+    for i in range(steps):
+        kind = ", kind: start" if i == 0 else ", kind: end" if i == steps - 1 else ""
+        body.append(f"      - {{id: s{i}, actor: township{kind}, label: 第{i}步, "
+                    "provision: s1-1, quote: 移送县级部门}\n")
+    body.append("    edges:\n")
+    body += [f"      - {{from: s{i}, to: s{i + 1}}}\n" for i in range(steps - 1)]
+    return "".join(body)
+
+
+@pytest.mark.parametrize(("steps", "ok"), [(60, True), (61, False)])
+def test_steps_per_procedure(tree: Tree, steps: int, ok: bool) -> None:
+    text = tree.read()
+    start = text.index("    steps:\n", text.index("procedures:"))
+    end = text.index("citations:")
+    tree.write(SAMPLE, text[:start] + _chain(steps) + text[end:])
+    expected = [] if ok else [
+        f"{S}:143:9: error[PK109] procedure has 61 steps; at most 60 (this is step 61)"]
+    assert tree.lines() == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    lanes: [township, county-dept]", "    lanes: [township, township, county-dept]",
+         f"{S}:81:23: error[PK209] lane 'township' listed twice (first at column 13)"),
+        ("      - {from: send, to: done}\n",
+         "      - {from: send, to: done}\n      - {from: send, to: done}\n",
+         f"{S}:89:9: error[PK209] edge send → done listed twice (first at line 88)"),
+        ("      - {from: send, to: done}\n",
+         "      - {from: send, to: done, condition: 是}\n      - {from: send, to: done, "
+         "condition: 是, clock: transfer-clock}\n",
+         f"{S}:89:9: error[PK209] edge send → done (是) listed twice (first at line 88)"),
+        ("      - {from: send, to: done}\n",  # another condition: another edge
+         "      - {from: send, to: done, condition: 是}\n      - {from: send, to: done, "
+         "condition: 否}\n", None),
+        ("    actors: [township]\n    role", "    actors: [township, township]\n    role",
+         f"{S}:42:24: error[PK209] actor 'township' listed twice (first at column 14)"),
+        ("    recipient: [county-dept]", "    recipient: [county-dept, county-dept]",
+         f"{S}:52:30: error[PK209] recipient 'county-dept' listed twice (first at column 17)"),
+        ("    actors: [county-dept]\n    what", "    actors: [county-dept, county-dept]\n    what",
+         f"{S}:70:27: error[PK209] actor 'county-dept' listed twice (first at column 14)"),
+        ("        quote: 情况紧急的，应在24小时内移送\n",
+         "        quote: 情况紧急的，应在24小时内移送\n      - when: 情况紧急\n"
+         "        limit: {unit: immediately}\n        quote: 情况紧急的，应在24小时内移送\n",
+         f"{S}:60:9: error[PK209] variant '情况紧急' listed twice (first at line 57)"),
+    ],
+)
+def test_entries_listed_twice(tree: Tree, old: str, new: str, expected: str | None) -> None:
+    tree.edit(old, new)
+    assert tree.lines() == ([expected] if expected else [])
+
+
+def test_edge_leaving_an_end_step(tree: Tree) -> None:
+    tree.edit("      - {from: send, to: done}\n",
+              "      - {from: send, to: done}\n      - {from: done, to: send}\n")
+    assert tree.lines() == [f"{S}:89:16: error[PK204] edge leaves end step 'done'"]
+
+
+# --- quotes: one part of one provision (PK203), long enough (PK210) -----------------------------
+
+
+def test_quote_running_from_heading_into_text(tree: Tree) -> None:
+    tree.edit("        number: （一）\n", "        number: （一）\n        heading: 移送时限。\n")
+    tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks",
+              "    quote: 移送时限。镇街发现\nclocks")
+    assert tree.lines() == [
+        f"{S}:48:12: error[PK203] quote runs from the heading into the text of provision "
+        "'s1-1': '移送时限。镇街发现'"
+    ]
+
+
+@pytest.mark.parametrize(("quote", "ok"), [
+    ("，", False), ("的", False), ("24", False), ("3个", False), (" 县 ", False),
+    ("移送", True), ("24小时", True), ("发现违法", True),
+])
+def test_quote_minimum(tree: Tree, quote: str, ok: bool) -> None:
+    tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks", f"    quote: '{quote}'\nclocks")
+    assert tree.lines() == ([] if ok else [
+        f"{S}:47:12: error[PK210] quote {quote!r} is too short to prove a fact"])
+
+
+def test_quote_minimum_counts_letters_and_digits() -> None:
+    from generator.quotes import too_short
+
+    assert too_short("ab1") and not too_short("ab12") and not too_short("GB/T2260")
+    assert too_short("县") and not too_short("县级") and too_short("，。；") and too_short("")
+
+
+def test_heading_and_text_quoted_on_their_own(tree: Tree) -> None:
+    tree.edit("    quote: 每年组织培训不少于60学时\n", "    quote: 每年组织培训不少于60学时\n")
+    tree.edit("        number: （一）\n", "        number: （一）\n        heading: 移送时限。\n")
+    tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks", "    quote: 移送时限\nclocks")
+    assert tree.lines() == []
+
+
+def test_nested_duplicate_provision_is_reported_once_and_quotes_use_the_first(
+    tree: Tree,
+) -> None:
+    """Before: the later provision won, and every quote of the first one failed (3 lines)."""
+    tree.edit("    text: 县级部门每年组织培训不少于60学时。依据《金湖县行政执法协调办法》执行。\n",
+              "    text: 县级部门每年组织培训不少于60学时。依据《金湖县行政执法协调办法》执行。\n"
+              "    children:\n      - id: s1-1\n        text: 另一段文字。\n")
+    assert tree.lines() == [
+        f"{S}:34:13: error[PK201] duplicate provision id 's1-1' (first defined at line 24)"
+    ]
+
+
+# --- digits (PK108): ASCII only, in every typed field -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  issued: 2021-03-01", "  issued: ２０２１-０３-０１",
+         f"{S}:11:11: error[PK108] dates.issued: full-width digits in '２０２１-０３-０１'"),
+        ("  retrieved: 2024-01-02", "  retrieved: ٢٠٢٤-01-02",
+         f"{S}:17:14: error[PK108] source.retrieved: Arabic-Indic digits in '٢٠٢٤-01-02'"),
+        ("limit: {unit: working_days, value: 3}", "limit: {unit: working_days, value: ５}",
+         f"{S}:55:40: error[PK108] clocks.0.limit.value: full-width digits in '５'"),
+        ("    value: 60\n", "    value: ۶0\n",
+         f"{S}:72:12: error[PK108] quotas.0.value: Extended Arabic-Indic digits in '۶0'"),
+        ("clock: transfer-clock, variant: 0}", "clock: transfer-clock, variant: ０}",
+         f"{S}:87:65: error[PK108] procedures.0.edges.0.variant: full-width digits in '０'"),
+        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: ２０１６-０９}",
+         f"{S}:55:34: error[PK108] clocks.0.limit.date: full-width digits in '２０１６-０９'"),
+    ],
+)
+def test_non_ascii_digits(tree: Tree, old: str, new: str, expected: str) -> None:
+    tree.edit(old, new)
+    assert tree.lines() == [expected]
+
+
+def test_non_ascii_digits_hint_gives_the_ascii_spelling(tree: Tree) -> None:
+    tree.edit("code: \"320831\"", "code: \"３２０８３१\"", "registries/jurisdictions.yaml")
+    _, report = check_knowledge_base(Path("policies"))
+    assert [d.format() for d in report.sorted()] == [
+        f"{J}:4:66: error[PK108] jurisdictions.2.code: full-width and Devanagari digits in "
+        "'３２０８３१'\n  hint: write ASCII digits: '320831' (switch the input method to "
+        "half-width, 半角, before typing numbers and dates)"
+    ]
+
+
+# --- registries with a problem: no cascade (PK202), hints naming the registry (PK010) -----------
+
+
+def test_registry_with_a_bad_entry_does_not_make_its_ids_unknown(tree: Tree) -> None:
+    tree.edit("    question: 谁负责培训，有多少学时要求？\n", "", "registries/topics.yaml")
+    tree.edit("    topic: case-transfer\n    what: 移送违法线索",
+              "    topic: dispute\n    what: 移送违法线索")
+    _, report = check_knowledge_base(Path("policies"))
+    assert [d.format() for d in report.sorted()] == [
+        f"{S}:44:12: error[PK202] unknown topic 'dispute'\n"
+        "  hint: registries/topics.yaml has problems (reported with it); fix them first",
+        "policies/registries/topics.yaml:6:5: error[PK102] field 'question' is required\n"
+        "  hint: give topics.1.question a value (write null only where the format allows it)",
+    ]
+
+
+def test_registry_under_a_misspelt_key_still_defines_its_ids(tree: Tree) -> None:
+    tree.edit("topics:\n", "topic:\n", "registries/topics.yaml")
+    assert tree.lines() == [
+        "policies/registries/topics.yaml:2:1: error[PK101] unknown field 'topic'",
+        "policies/registries/topics.yaml:2:1: error[PK102] field 'topics' is required",
+    ]
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    ("", "policies/registries/topics.yaml: error[PK010] the file is empty\n  hint: a registry "
+     "file holds one list under 'topics:'; start the file with 'topics:' and list the entries "
+     "under it"),
+    ("- id: case-transfer\n", "policies/registries/topics.yaml:1:1: error[PK010] the top level "
+     "must be a mapping\n  hint: start the file with 'topics:' and indent the entries under it"),
+])
+def test_registry_without_its_list_gets_a_hint_naming_its_key(
+    tree: Tree, content: str, line: str
+) -> None:
+    tree.write("registries/topics.yaml", content)
+    _, report = check_knowledge_base(Path("policies"))
+    assert [d.format() for d in report.sorted()] == [line]
