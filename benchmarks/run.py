@@ -328,7 +328,7 @@ def search_bytes(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, An
 def touch_one_policy(policies: Path) -> Path:
     """Change one document the way an editor would: its summary gains a sentence."""
     from benchmarks.synth import dump_document
-    from generator.load import load_file
+    from generator.source.yaml_loader import load_file
 
     files = sorted((policies / "documents").glob("*.yaml"))
     target = files[len(files) // 2]
@@ -345,7 +345,7 @@ def touch_one_policy(policies: Path) -> Path:
 def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
     """One N, in this (fresh) process."""
     from generator.runtime.gc_policy import few_collections, settle
-    from generator.validate import check_knowledge_base
+    from generator.source.validate import check_knowledge_base
 
     policies = work / "policies"
     docs, site = prepare_project(work)

@@ -45,9 +45,10 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # ``python benchmarks/synth.py`` as well as ``-m``
     sys.path.insert(0, str(REPO))
 
-from generator.load import load_file  # noqa: E402
-from generator.schema import RESERVED_IDS  # noqa: E402
-from generator.validate import check_knowledge_base, display_path  # noqa: E402
+from generator.pipeline import check_policies  # noqa: E402
+from generator.source.files import display_path  # noqa: E402
+from generator.source.schema import RESERVED_IDS  # noqa: E402
+from generator.source.yaml_loader import load_file  # noqa: E402
 
 DEFAULT_TEMPLATES = REPO / "policies"
 FALLBACK_TEMPLATES = REPO / "tests" / "fixtures" / "valid-kb"
@@ -331,7 +332,7 @@ class Template:
 def load_templates(root: Path) -> tuple[Path, list[Template]]:
     """Documents under ``root`` that pass ``check_knowledge_base`` (errors only)."""
     for candidate in (root, FALLBACK_TEMPLATES):
-        _kb, report = check_knowledge_base(candidate)
+        _kb, report = check_policies(candidate)
         bad = {d.location.path for d in report.errors}
         if any("/registries/" in "/" + p for p in bad):
             continue

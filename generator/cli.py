@@ -25,7 +25,7 @@ from generator.outfile import OutputError, write_output
 from generator.pipeline import load_knowledge_base
 from generator.publish.mkdocs import configured_folders
 from generator.runtime.gc_policy import few_collections
-from generator.validate import DOCUMENT_DIR, REGISTRY_DIR, find_root
+from generator.source.files import DOCUMENT_DIR, REGISTRY_DIR, find_root
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -201,7 +201,7 @@ def _write(command: str, out: Path | None, data: str | bytes) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from generator.schema import json_schema
+    from generator.source.schema import json_schema
 
     return _write("schema", args.out,
                   json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")

@@ -6,6 +6,8 @@ has one deliberately broken fixture under ``tests/fixtures/broken/``.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -141,6 +143,19 @@ def diag(name: str, location: SourceLocation, message: str, hint: str = "", *,
     """Build a diagnostic by its stable name, e.g. ``diag("duplicate-key", loc, ...)``;
     ``severity`` overrides the code's own (the build mode decides for site warnings)."""
     return Diagnostic(location, CODES_BY_NAME[name].id, message, hint, severity)
+
+
+def closest(value: str, options: Iterable[str]) -> str | None:
+    """The one of ``options`` (in their order) closest to ``value``, if any is close."""
+    close = difflib.get_close_matches(value, list(options), n=1)
+    return close[0] if close else None
+
+
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    """``did you mean 'x'? `` when one of ``options`` is close to ``value`` (a hint's opening),
+    else nothing."""
+    close = closest(value, options)
+    return f"did you mean {close!r}? " if close is not None else ""
 
 
 @dataclass

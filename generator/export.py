@@ -36,7 +36,7 @@ from generator.domain.model import (
     Topic,
 )
 from generator.domain.wording import limit_text
-from generator.schema import json_schema
+from generator.source.schema import json_schema
 
 EXPORT_VERSION = "1.1"
 #: What ``export_files`` writes, docs-relative (the data page links each of them).

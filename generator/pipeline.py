@@ -21,34 +21,101 @@ from typing import Literal
 
 from generator.diagnostics import Report, Severity, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
-from generator.domain.resolve import CheckedDocument, resolve
+from generator.domain.resolve import resolve
 from generator.dot import render_all_svgs
 from generator.export import EXPORTED_FILES, export_files
-from generator.model import KnowledgeBase as CheckedKnowledgeBase
 from generator.publish import docs, incremental, linkcheck, mkdocs, staging
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
 from generator.render import RenderedSite
 from generator.render.charts import place_charts
 from generator.render.site import render_site
-from generator.runtime.cache import CACHE_DIR_NAME, BuildCache
+from generator.runtime.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.runtime.gc_policy import settle
+from generator.runtime.workers import cached_map
 from generator.search import build_search_index
-from generator.validate import check_knowledge_base
+from generator.source.checked import CheckedPolicies
+from generator.source.date_rules import implausible_dates
+from generator.source.files import (
+    DOCUMENT_DIR,
+    display_path,
+    document_paths,
+    inside,
+    outside_link,
+    stray_files,
+)
+from generator.source.registries import KnownIds, known_ids, load_registries
+from generator.source.validate import DocumentCheck, check_document_text, cross_check, only_these
+from generator.source.yaml_loader import read_policy_bytes
 
 Renderer = Callable[[KnowledgeBase], RenderedSite]
 
 
-def model(checked: CheckedKnowledgeBase) -> KnowledgeBase:
-    """Model stage: the checked specs as the domain model."""
-    return resolve([CheckedDocument(d.spec, d.path) for d in checked.documents],
-                   checked.jurisdictions, checked.actor_types, checked.topics)
+def check_policies(
+    root: Path,
+    only: list[Path] | None = None,
+    *,
+    cache: BuildCache | None = None,
+    today: dt.date | None = None,
+) -> tuple[CheckedPolicies | None, Report]:
+    """Load and validate stages: every file of ``root`` read, typed and cross-checked.
+
+    The policies come back only when clean.  ``only`` limits which document files are reported
+    on (all are still read, so that cross-document references resolve; registry problems are
+    always reported).  With a ``cache``, a file whose bytes (and the registries' ids, and the
+    generator's code) are unchanged since the cached run is not checked again; misses are checked
+    on every core.  Dates are judged against ``today`` (the local date), outside the cache.
+    """
+    report = Report()
+    registries = load_registries(root, report)
+    known = known_ids(registries)
+    report.extend(stray_files(root))
+    checks = _check_documents(document_paths(root), root, known, cache or BuildCache(None),
+                              report)
+    for check in checks:
+        report.extend(check.diagnostics)
+        report.extend(implausible_dates(check.dates, today or dt.date.today()))
+    report.extend(cross_check(checks))
+    if only:
+        report.diagnostics = only_these(report.diagnostics, root / DOCUMENT_DIR, only)
+    if not report.ok or not all(r.ok for r in registries.values()):
+        return None, report
+    return CheckedPolicies(
+        documents=tuple(c.document for c in checks if c.document is not None),
+        jurisdictions=tuple(registries["jurisdictions"].items),
+        actor_types=tuple(registries["actor_types"].items),
+        topics=tuple(registries["topics"].items),
+    ), report
+
+
+def _check_documents(
+    paths: list[Path], root: Path, known: KnownIds, cache: BuildCache, report: Report
+) -> list[DocumentCheck]:
+    jobs: list[tuple[str, bytes, KnownIds]] = []
+    for path in paths:
+        name = display_path(path)
+        if not inside(path, root):
+            report.add(outside_link(name))
+            continue
+        raw, problems = read_policy_bytes(path, name)
+        report.extend(problems)
+        if raw is not None:
+            jobs.append((name, raw, known))
+    salt = content_key(code_fingerprint(), known.canonical())
+    keys = [content_key(salt, name, raw) for name, raw, _ in jobs]
+    return cached_map(check_document_text, jobs, keys, cache, "check")
+
+
+def model(checked: CheckedPolicies) -> KnowledgeBase:
+    """Model stage: the checked specs as the domain model (references resolved, ordered)."""
+    return resolve(checked.documents, checked.jurisdictions, checked.actor_types,
+                   checked.topics)
 
 
 def load_knowledge_base(
     root: Path, only: list[Path] | None = None, *, cache: BuildCache | None = None
 ) -> tuple[KnowledgeBase | None, Report]:
     """Load, validate and model ``root``; the knowledge base only when the policies are clean."""
-    checked, report = check_knowledge_base(root, only, cache=cache)
+    checked, report = check_policies(root, only, cache=cache)
     return (model(checked) if checked is not None else None), report
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator import schema
 from generator.diagnostics import CODES
 from generator.search import LOWRANK_MARKER
+from generator.source import schema
 
 FORMAT_PAGE = Path("docs/reference/format.md")
 CLI_PAGE = Path("docs/reference/cli.md")

@@ -4,8 +4,8 @@ Shared by the file schema (which parses them) and the domain model (which means 
 render and export never import the schema to name a unit or a role.
 """
 
-# Transitional: the definitions move here from generator.schema in the restructuring.
-from generator.schema import (
+# Transitional: the definitions move here from generator.source.schema in the restructuring.
+from generator.source.schema import (
     NUMERIC_UNITS,
     Kind,
     Level,

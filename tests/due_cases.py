@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
-from generator import schema as spec
 from generator.deadlines.parse import parse_limit
 from generator.domain.model import Limit
 from generator.domain.resolve import limit as resolved_limit
+from generator.source import schema as spec
 
 CASES_FILE = Path(__file__).resolve().parent / "data" / "due-cases.yaml"
 

@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synth import FALLBACK_TEMPLATES, synthesise  # noqa: E402
-from generator.validate import check_knowledge_base  # noqa: E402
+from generator.pipeline import check_policies  # noqa: E402
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -26,7 +26,7 @@ def test_synthetic_knowledge_base_passes_the_checker(tmp_path: Path, templates: 
     out = tmp_path / "policies"
     manifest = synthesise(15, out, seed=7, templates_root=templates)
 
-    kb, report = check_knowledge_base(out)
+    kb, report = check_policies(out)
 
     assert report.errors == []
     assert kb is not None
@@ -45,7 +45,7 @@ def test_synthetic_knowledge_base_passes_the_checker(tmp_path: Path, templates: 
 def test_documents_vary(tmp_path: Path) -> None:
     out = tmp_path / "policies"
     synthesise(40, out, seed=11)
-    kb, report = check_knowledge_base(out)
+    kb, report = check_policies(out)
     assert kb is not None, [d.format() for d in report.errors]
     assert len({d.spec.jurisdiction for d in kb.documents}) > 30
     assert len({d.spec.title for d in kb.documents}) > 20  # some real titles name no place

@@ -20,7 +20,7 @@ import pytest
 from generator import export
 from generator.domain.model import KnowledgeBase
 from generator.pipeline import load_knowledge_base
-from generator.schema import json_schema
+from generator.source.schema import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

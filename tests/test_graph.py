@@ -14,7 +14,7 @@ from generator.domain.graph import KnowledgeGraph, Reason, build_graph
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import CheckedDocument, resolve
 from generator.pipeline import load_knowledge_base
-from generator.schema import ActorType, Document, Jurisdiction, Topic
+from generator.source.schema import ActorType, Document, Jurisdiction, Topic
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "kb-mini"
 

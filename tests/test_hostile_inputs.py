@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.load import load_text
-from generator.validate import check_knowledge_base
+from generator.pipeline import check_policies
+from generator.source.yaml_loader import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid-kb"
@@ -55,7 +55,7 @@ def write_sample(root: Path, old: str, new: str) -> None:
 
 
 def check_lines(only: list[Path] | None = None) -> list[str]:
-    _, report = check_knowledge_base(Path("policies"), only)
+    _, report = check_policies(Path("policies"), only)
     return [d.format().split("\n")[0] for d in report.sorted()]
 
 
@@ -99,7 +99,7 @@ def test_04_impossible_date(kb_dir: Path) -> None:
 
 def test_05_empty_required_field(kb_dir: Path) -> None:
     write_sample(kb_dir, "    what: 组织培训", "    what:")
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert [d.format().split("\n")[0] for d in report.sorted()] == [
         f"{S}:71:5: error[PK102] field 'what' is required"
     ]
@@ -128,7 +128,8 @@ def test_07_deep_nesting_in_a_subprocess(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     script = (
-        "import sys, time\nfrom pathlib import Path\nfrom generator.load import load_file\n"
+        "import sys, time\nfrom pathlib import Path\n"
+        "from generator.source.yaml_loader import load_file\n"
         "started = time.process_time()\n"
         "_, found = load_file(Path(sys.argv[1]), 'deep.yaml')\n"
         "elapsed = time.process_time() - started\n"
@@ -162,7 +163,7 @@ def test_08_ten_megabytes_refused_before_parsing(kb_dir: Path) -> None:
 
 def test_09_gbk_file(kb_dir: Path) -> None:
     (kb_dir / "documents" / "gbk.yaml").write_bytes("部门: 办公室\n".encode("gbk"))
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     (d,) = report.sorted()
     assert d.format() == (
         "policies/documents/gbk.yaml:1:1: error[PK002] not valid UTF-8 (byte 0xb2); the file "
@@ -174,7 +175,7 @@ def test_09_gbk_file(kb_dir: Path) -> None:
 
 def test_10_bom_loads_normally(kb_dir: Path) -> None:
     (kb_dir / "documents" / "sample.yaml").write_bytes(b"\xef\xbb\xbf" + SAMPLE_TEXT.encode())
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert report.sorted() == [] and kb is not None
     assert kb.document_by_id["sample"].spec.title == "金湖县镇街与县级部门执法协作机制"
 
@@ -334,7 +335,7 @@ def test_30_traditional_characters_warn_and_the_check_passes(
     kb_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_sample(kb_dir, "title: 金湖县镇街与县级部门执法协作机制", "title: 關於加強管理工作的通知")
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert [d.format().split("\n")[0] for d in report.sorted()] == [
         f"{S}:2:8: warning[PK301] traditional characters 關 於 強"
     ]
@@ -404,7 +405,7 @@ def test_no_mutation_of_a_valid_document_crashes_the_checker(
             continue
         changed += 1
         target.write_text("\n".join([*source[:i], mutated, *source[i + 1:]]), encoding="utf-8")
-        kb, report = check_knowledge_base(Path("policies"))
+        kb, report = check_policies(Path("policies"))
         for d in report.sorted():
             assert d.format() and d.hint, d
             assert d.location.path.startswith("policies/")

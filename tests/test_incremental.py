@@ -27,7 +27,7 @@ from conftest import (
 
 from generator.diagnostics import CODES_BY_NAME
 from generator.dot import render_all_svgs
-from generator.pipeline import load_knowledge_base
+from generator.pipeline import check_policies, load_knowledge_base
 from generator.publish import incremental as incremental_module
 from generator.publish.ownership import SITE_MARK
 from generator.render import Diagram, RenderedSite
@@ -36,7 +36,6 @@ from generator.render.site import _files_of as _render_files_of
 from generator.render.site import render_site
 from generator.runtime import workers
 from generator.runtime.cache import BuildCache, content_key
-from generator.validate import check_knowledge_base
 
 JINHU = "documents/jinhu-mini.yaml"
 
@@ -86,12 +85,12 @@ def test_prune_keeps_only_what_this_run_used(tmp_path: Path) -> None:
 def test_checking_again_reuses_every_unchanged_file(tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     first_cache = BuildCache(cache_dir)
-    first, report = check_knowledge_base(KB_MINI, cache=first_cache)
+    first, report = check_policies(KB_MINI, cache=first_cache)
     assert first is not None and report.ok
     assert first_cache.hits == 0
 
     again = BuildCache(cache_dir)
-    second, report2 = check_knowledge_base(KB_MINI, cache=again)
+    second, report2 = check_policies(KB_MINI, cache=again)
     assert second is not None
     assert again.hits == len(first.documents) == 3 and again.misses == 0
     assert [d.spec for d in second.documents] == [d.spec for d in first.documents]
@@ -101,12 +100,12 @@ def test_checking_again_reuses_every_unchanged_file(tmp_path: Path) -> None:
 def test_a_changed_file_is_checked_again_and_its_errors_reported(tmp_path: Path) -> None:
     project = make_project(tmp_path / "p")
     cache = BuildCache(tmp_path / "cache")
-    assert check_knowledge_base(project.policies, cache=cache)[0] is not None
+    assert check_policies(project.policies, cache=cache)[0] is not None
     path = project.policies / JINHU
     path.write_text(path.read_text(encoding="utf-8").replace("id: jinhu-mini", "id: Bad Id", 1),
                     encoding="utf-8")
     again = BuildCache(tmp_path / "cache")
-    kb, report = check_knowledge_base(project.policies, cache=again)
+    kb, report = check_policies(project.policies, cache=again)
     assert kb is None and again.misses == 1 and again.hits == 2
     assert any(d.location.path.endswith("jinhu-mini.yaml") for d in report.errors)
 
@@ -115,10 +114,10 @@ def test_parallel_checking_gives_the_sequential_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POLICYKB_WORKERS", "1")
-    sequential, report1 = check_knowledge_base(KB_MINI)
+    sequential, report1 = check_policies(KB_MINI)
     monkeypatch.setenv("POLICYKB_WORKERS", "2")
     monkeypatch.setattr(workers, "PARALLEL_FROM", 1)
-    parallel, report2 = check_knowledge_base(KB_MINI)
+    parallel, report2 = check_policies(KB_MINI)
     assert sequential is not None and parallel is not None
     assert [d.spec for d in parallel.documents] == [d.spec for d in sequential.documents]
     assert report1.sorted() == report2.sorted()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from generator.load import (
+from generator.source.yaml_loader import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_REPORTS_PER_CODE,

@@ -18,16 +18,15 @@ if str(ROOT) not in sys.path:
 from benchmarks.synth import synthesise  # noqa: E402
 from generator.domain.graph import build_graph  # noqa: E402
 from generator.domain.model import KnowledgeBase  # noqa: E402
-from generator.domain.resolve import CheckedDocument, resolve  # noqa: E402
+from generator.domain.resolve import resolve  # noqa: E402
 from generator.domain.wording import comparable_hours, limit_text  # noqa: E402
 from generator.dot import render_svgs  # noqa: E402
-from generator.pipeline import load_knowledge_base  # noqa: E402
+from generator.pipeline import check_policies, load_knowledge_base  # noqa: E402
 from generator.render import RenderedSite, diagram_placeholder  # noqa: E402
 from generator.render.context import RenderContext  # noqa: E402
 from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noqa: E402
 from generator.render.site import render_site  # noqa: E402
 from generator.render.topic import LOOSEST, STRICTEST, TopicPages  # noqa: E402
-from generator.validate import check_knowledge_base  # noqa: E402
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "admonition",
               "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"]
@@ -133,9 +132,9 @@ def _clock_limits(kb: KnowledgeBase, jurisdictions: list[str]) -> list[tuple[flo
 
 @SLOW
 def test_split_is_deterministic(synthetic_root: Path, synthetic_site: RenderedSite) -> None:
-    checked, _ = check_knowledge_base(synthetic_root)
+    checked, _ = check_policies(synthetic_root)
     assert checked is not None
-    shuffled = resolve([CheckedDocument(d.spec, d.path) for d in reversed(checked.documents)],
+    shuffled = resolve(list(reversed(checked.documents)),
                        reversed(checked.jurisdictions), reversed(checked.actor_types),
                        reversed(checked.topics))
     again = render_site(shuffled)

@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import astuple
 from pathlib import Path
 
 import pytest
 
-from generator.model import KnowledgeBase, PolicyDocument, walk_provisions
-from generator.validate import check_knowledge_base
+from generator.domain.model import Document, KnowledgeBase
+from generator.pipeline import load_knowledge_base
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "data" / "seeds"
@@ -49,35 +50,35 @@ def core(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def kb() -> KnowledgeBase:
-    knowledge_base, report = check_knowledge_base(ROOT / "policies")
+    knowledge_base, report = load_knowledge_base(ROOT / "policies")
     assert knowledge_base is not None, "\n".join(d.format() for d in report.sorted())
     return knowledge_base
 
 
-def seed_documents(kb: KnowledgeBase) -> list[PolicyDocument]:
-    return [d for d in kb.documents if d.spec.source.seed]
+def seed_documents(kb: KnowledgeBase) -> list[Document]:
+    return [d for d in kb.documents if d.source.seed]
 
 
-def full_text(doc: PolicyDocument) -> str:
+def full_text(doc: Document) -> str:
     return "".join(
         (p.number or "") + (p.heading or "") + (p.text or "")
-        for _, p in walk_provisions(doc.spec.provisions)
+        for p in doc.all_provisions()
     )
 
 
 def test_all_five_seeds_are_encoded(kb: KnowledgeBase) -> None:
-    encoded = {d.spec.source.seed for d in seed_documents(kb)}
+    encoded = {d.source.seed for d in seed_documents(kb)}
     assert encoded == {p.name for p in SEEDS.glob("*.txt")}
 
 
 def test_every_source_sentence_is_in_the_encoded_text(kb: KnowledgeBase) -> None:
     missing: list[str] = []
     for doc in seed_documents(kb):
-        source = (SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8")
-        encoded = core(doc.spec.title) + core(full_text(doc))
-        dates = [d.isoformat() for d in doc.spec.dates.model_dump().values() if d]
-        metadata = core(" ".join(filter(None, [doc.spec.title, doc.spec.notice_title,
-                                               doc.spec.doc_number, *dates, *doc.spec.notes])))
+        source = (SEEDS / str(doc.source.seed)).read_text(encoding="utf-8")
+        encoded = core(doc.title) + core(full_text(doc))
+        dates = [d.isoformat() for d in astuple(doc.dates) if d]
+        metadata = core(" ".join(filter(None, [doc.title, doc.notice_title,
+                                               doc.doc_number, *dates, *doc.notes])))
         for sentence in source_sentences(source):
             piece = core(sentence)
             if len(piece) >= 6 and piece not in encoded and piece not in metadata:
@@ -88,8 +89,8 @@ def test_every_source_sentence_is_in_the_encoded_text(kb: KnowledgeBase) -> None
 def test_no_provision_text_is_invented(kb: KnowledgeBase) -> None:
     invented: list[str] = []
     for doc in seed_documents(kb):
-        source = core((SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8"))
-        for _, p in walk_provisions(doc.spec.provisions):
+        source = core((SEEDS / str(doc.source.seed)).read_text(encoding="utf-8"))
+        for p in doc.all_provisions():
             for part in (p.heading, p.text):
                 for sentence in re.split(r"[。；;\n]", part or ""):
                     piece = core(sentence)
@@ -102,16 +103,15 @@ def test_every_time_limit_and_quantity_is_captured(kb: KnowledgeBase) -> None:
     uncaptured: list[str] = []
     for doc in kb.documents:
         quotes: dict[str, list[str]] = {}
-        for c in doc.spec.clocks:
-            quotes.setdefault(c.provision, []).append(c.quote)
+        for c in doc.clocks:
+            quotes.setdefault(c.provision.id, []).append(c.quote)
             for v in c.variants:
-                quotes.setdefault(v.provision or c.provision, []).append(v.quote)
+                quotes.setdefault(v.provision.id, []).append(v.quote)
             if c.extension is not None:
-                ext = c.extension
-                quotes.setdefault(ext.provision or c.provision, []).append(ext.quote)
-        for q in doc.spec.quotas:
-            quotes.setdefault(q.provision, []).append(q.quote)
-        for _, p in walk_provisions(doc.spec.provisions):
+                quotes.setdefault(c.extension.provision.id, []).append(c.extension.quote)
+        for q in doc.quotas:
+            quotes.setdefault(q.provision.id, []).append(q.quote)
+        for p in doc.all_provisions():
             text = (p.heading or "") + (p.text or "")
             for match in MEASURE.finditer(text):
                 found = match.group(0)
@@ -123,9 +123,9 @@ def test_every_time_limit_and_quantity_is_captured(kb: KnowledgeBase) -> None:
 
 def test_document_numbers_are_printed_in_the_source(kb: KnowledgeBase) -> None:
     for doc in seed_documents(kb):
-        source = (SEEDS / str(doc.spec.source.seed)).read_text(encoding="utf-8")
-        if doc.spec.doc_number is not None:
-            assert doc.spec.doc_number in source, doc.id
-        for citation in doc.spec.citations:
+        source = (SEEDS / str(doc.source.seed)).read_text(encoding="utf-8")
+        if doc.doc_number is not None:
+            assert doc.doc_number in source, doc.id
+        for citation in doc.citations:
             if citation.doc_number is not None:
                 assert citation.doc_number in source, (doc.id, citation.id)

@@ -19,9 +19,10 @@ import pytest
 from broken_trees import materialise
 
 from generator.diagnostics import CHECK_CODES, CODES, Severity
-from generator.schema import RESERVED_IDS
-from generator.typing_pass import explain_id
-from generator.validate import check_knowledge_base, fold_id
+from generator.pipeline import check_policies, model
+from generator.source.raw import fold_id
+from generator.source.schema import RESERVED_IDS
+from generator.source.typing_pass import explain_id
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = FIXTURES / "valid-kb"
@@ -58,7 +59,7 @@ class Tree:
 
     def lines(self, only: list[Path] | None = None) -> list[str]:
         """The first line of every diagnostic, sorted as the CLI prints them."""
-        _, report = check_knowledge_base(Path("policies"), only)
+        _, report = check_policies(Path("policies"), only)
         return [d.format().split("\n")[0] for d in report.sorted()]
 
 
@@ -72,18 +73,20 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Tree:
 
 
 def test_valid_kb_is_clean_and_assembled(tree: Tree) -> None:
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert report.sorted() == []
     assert kb is not None
-    assert [d.id for d in kb.documents] == ["measures", "sample"]
-    assert [t.id for t in kb.topics] == ["case-transfer", "training-guidance"]
-    assert kb.parent_chain("jinhu")[0].id == "cn"
+    assert sorted(d.id for d in kb.documents) == ["measures", "sample"]
+    assert sorted(t.id for t in kb.topics) == ["case-transfer", "training-guidance"]
+    modelled = model(kb)
+    assert [d.id for d in modelled.documents] == ["measures", "sample"]
+    assert modelled.jurisdiction_by_id["jinhu"].chain[0].id == "cn"
 
 
 def test_every_diagnostic_has_a_hint_and_a_known_code(tree: Tree) -> None:
     tree.edit("quote: 应在3个工作日内移送县级部门\nclocks", "quote: 不存在\nclocks")
     tree.edit("kind: mechanism", "kind: mechanisms")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     assert len(report.sorted()) == 2
     for d in report.sorted():
         assert d.code in CODES and d.hint, d
@@ -101,7 +104,7 @@ def test_broken_fixture_reports_exactly_its_lines(
 ) -> None:
     materialise(fixture, tmp_path)
     monkeypatch.chdir(tmp_path)
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     got = "\n".join(d.format() for d in report.sorted()) + "\n"
     if os.environ.get(UPDATE):
         (fixture / "expected.txt").write_text(got, encoding="utf-8")
@@ -289,7 +292,7 @@ def test_unknown_step_in_edges(tree: Tree) -> None:
 
 def test_unknown_reference_hint_suggests_the_closest_id(tree: Tree) -> None:
     tree.edit("    actors: [township]\n    role", "    actors: [townshp]\n    role")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     (d,) = report.sorted()
     assert d.hint == "did you mean 'township'? known actors: county-dept, township"
 
@@ -462,7 +465,7 @@ def test_stray_files_are_warned_about_and_hidden_files_ignored(tree: Tree) -> No
     tree.write("README.md", "# not a policy\n")
     tree.write("document/misplaced.yaml", "id: misplaced\n")
     tree.write("notes/plain.txt", "no yaml here\n")
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [
         "policies/document: warning[PK013] not read: only documents/ and registries/ are read in "
         "the policies folder\n  hint: move the documents into documents/ (is the folder's name "
@@ -498,7 +501,7 @@ def test_symlink_outside_the_policies_folder_is_refused(tree: Tree, tmp_path: Pa
     secret = tmp_path / "secret.yaml"
     secret.write_text("id: SENTINEL-7f3a\ntitle: SENTINEL-7f3a\n", encoding="utf-8")
     os.symlink(secret, tree.root / "documents" / "linked.yaml")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     lines = [d.format() for d in report.sorted()]
     assert [x.split("\n")[0] for x in lines] == [
         "policies/documents/linked.yaml: error[PK012] a link to a file outside the policies folder"
@@ -559,14 +562,14 @@ def test_every_typed_field_of_the_format_is_covered_here() -> None:
 
     from pydantic import BaseModel
 
-    from generator import schema
-    from generator.typing_pass import _fields_by_key
+    from generator.source import schema
+    from generator.source.typing_pass import _fields_by_key
 
     typed = {
         (name, key)
         for name, cls in vars(schema).items()
         if inspect.isclass(cls) and issubclass(cls, BaseModel)
-        and cls.__module__ == "generator.schema"
+        and cls.__module__ == "generator.source.schema"
         for key, (kind, _) in _fields_by_key(cls).items()
         if kind in {"int", "bool", "date", "digits"}
     }
@@ -630,7 +633,7 @@ def test_by_date_limit_accepts_a_month(tree: Tree) -> None:
 def test_yaml_1_1_spellings_stay_text_in_text_fields(tree: Tree) -> None:
     tree.edit("    what: 组织培训", "    what: NO")
     tree.edit("    unit: 学时", "    unit: 1:30")
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert report.sorted() == [] and kb is not None
     quota = kb.document_by_id["sample"].spec.quotas[0]
     assert (quota.what, quota.unit) == ("NO", "1:30")
@@ -662,7 +665,7 @@ def test_a_value_in_chinese_quotation_marks_is_kept_with_a_warning(tree: Tree) -
     """An alias “X” is real text: a warning, and the value reaches the site unchanged."""
     tree.edit("    name: 县级执法业务主管部门\n",
               "    name: 县级执法业务主管部门\n    aliases: [“X”]\n")
-    kb, report = check_knowledge_base(Path("policies"))
+    kb, report = check_policies(Path("policies"))
     assert [d.format().split("\n")[0] for d in report.sorted()] == [
         f"{S}:39:15: warning[PK303] Chinese quotation marks “…” around the whole value; YAML "
         "keeps them as part of the text"
@@ -675,7 +678,7 @@ def test_a_value_in_chinese_quotation_marks_is_kept_with_a_warning(tree: Tree) -
 
 def test_text_that_yaml_read_as_a_list_says_why(tree: Tree) -> None:
     tree.edit("title: 金湖县镇街与县级部门执法协作机制", "title: [试行]")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [
         f"{S}:2:8: error[PK103] title: expected text (got a list)\n  hint: a value starting with "
         "'[' or '{' is read as a list or a mapping: put text that starts with a bracket in "
@@ -685,7 +688,7 @@ def test_text_that_yaml_read_as_a_list_says_why(tree: Tree) -> None:
 
 def test_unknown_field_hint_suggests_the_closest_field(tree: Tree) -> None:
     tree.edit("    what: 组织培训", "    what: 组织培训\n    scop: 每个镇")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     (d,) = report.sorted()
     assert d.format().split("\n")[0] == f"{S}:72:5: error[PK101] unknown field 'scop'"
     assert d.hint.startswith("did you mean 'scope'? allowed here: actors, comparator, id,")
@@ -812,7 +815,7 @@ TODAY = dt.date(2025, 6, 1)
 
 
 def lines_on(today: dt.date) -> list[str]:
-    _, report = check_knowledge_base(Path("policies"), today=today)
+    _, report = check_policies(Path("policies"), today=today)
     return [d.format().split("\n")[0] for d in report.sorted()]
 
 
@@ -877,8 +880,8 @@ def test_dates_are_judged_outside_the_check_cache(tree: Tree, tmp_path: Path) ->
 
     tree.edit("  published: 2021-03-05", "  published: 2025-06-05")
     cache = BuildCache(tmp_path / "cache")
-    _, before = check_knowledge_base(Path("policies"), cache=cache, today=TODAY)
-    _, after = check_knowledge_base(Path("policies"), cache=cache, today=dt.date(2025, 6, 4))
+    _, before = check_policies(Path("policies"), cache=cache, today=TODAY)
+    _, after = check_policies(Path("policies"), cache=cache, today=dt.date(2025, 6, 4))
     assert cache.hits > 0
     assert [d.code for d in before.sorted()] == ["PK107"]
     assert after.sorted() == []
@@ -888,7 +891,7 @@ def test_dates_are_judged_outside_the_check_cache(tree: Tree, tmp_path: Path) ->
 
 
 def test_chart_limits_are_the_constants_of_the_format() -> None:
-    from generator import schema
+    from generator.source import schema
 
     assert (schema.MAX_PROCEDURE_STEPS, schema.MAX_STEP_LABEL, schema.MAX_EDGE_CONDITION) == (
         60, 20, 30)
@@ -994,7 +997,7 @@ def test_quote_minimum(tree: Tree, quote: str, ok: bool) -> None:
 
 
 def test_quote_minimum_counts_letters_and_digits() -> None:
-    from generator.quotes import too_short
+    from generator.source.quotes import too_short
 
     assert too_short("ab1") and not too_short("ab12") and not too_short("GB/T2260")
     assert too_short("县") and not too_short("县级") and too_short("，。；") and too_short("")
@@ -1046,7 +1049,7 @@ def test_non_ascii_digits(tree: Tree, old: str, new: str, expected: str) -> None
 
 def test_non_ascii_digits_hint_gives_the_ascii_spelling(tree: Tree) -> None:
     tree.edit("code: \"320831\"", "code: \"３２０８３१\"", "registries/jurisdictions.yaml")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [
         f"{J}:4:66: error[PK108] jurisdictions.2.code: full-width and Devanagari digits in "
         "'３２０８３१'\n  hint: write ASCII digits: '320831' (switch the input method to "
@@ -1061,7 +1064,7 @@ def test_registry_with_a_bad_entry_does_not_make_its_ids_unknown(tree: Tree) -> 
     tree.edit("    question: 谁负责培训，有多少学时要求？\n", "", "registries/topics.yaml")
     tree.edit("    topic: case-transfer\n    what: 移送违法线索",
               "    topic: dispute\n    what: 移送违法线索")
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [
         f"{S}:44:12: error[PK202] unknown topic 'dispute'\n"
         "  hint: registries/topics.yaml has problems (reported with it); fix them first",
@@ -1089,5 +1092,5 @@ def test_registry_without_its_list_gets_a_hint_naming_its_key(
     tree: Tree, content: str, line: str
 ) -> None:
     tree.write("registries/topics.yaml", content)
-    _, report = check_knowledge_base(Path("policies"))
+    _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [line]

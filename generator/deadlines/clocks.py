@@ -7,10 +7,10 @@ what is wrong with a reference that names nothing.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from generator.deadlines.errors import UnknownClock
+from generator.diagnostics import closest
 from generator.domain.model import Clock, KnowledgeBase, Limit
 from generator.domain.wording import limit_text
 
@@ -77,7 +77,7 @@ def clock_limit(
 
 
 def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    if close:
-        return f"；是否要找 {close[0]}？"
+    close = closest(name, sorted(known))
+    if close is not None:
+        return f"；是否要找 {close}？"
     return "；可选：" + "、".join(sorted(known)) if known else ""

@@ -9,10 +9,10 @@ place allowed to do so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-from generator import schema as spec
 from generator.domain import model as m
+from generator.source import schema as spec
+from generator.source.checked import CheckedDocument
 
 #: Top-level provisions without a printed number, named by their role in the text.
 _SPECIAL_PROVISIONS = {"notice": "通知正文", "preamble": "序言", "closing": "落款"}
@@ -21,14 +21,6 @@ _HEADING_CHARS = 10
 
 #: Actor ids → the document's actors.
 _Who = Callable[[Iterable[str]], tuple[m.Actor, ...]]
-
-
-@dataclass(frozen=True)
-class CheckedDocument:
-    """One document as the check stage hands it over: the validated spec and its file."""
-
-    spec: spec.Document
-    path: str
 
 
 def resolve(

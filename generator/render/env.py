@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from generator.render import escape
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
 class UnescapedValueError(TypeError):

@@ -10,7 +10,6 @@ the cross-checks in ``validate`` can run on them.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import types
 import typing
@@ -21,9 +20,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from generator.diagnostics import Diagnostic, diag
-from generator.load import LoadedFile, NodePath
-from generator.schema import ID_MAX_LENGTH, ID_PATTERN, RESERVED_IDS, AsciiDigits, Document
+from generator.diagnostics import Diagnostic, diag, did_you_mean
+from generator.source.schema import ID_MAX_LENGTH, ID_PATTERN, RESERVED_IDS, AsciiDigits, Document
+from generator.source.yaml_loader import LoadedFile, NodePath
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -289,10 +288,8 @@ def translate_errors(
             invisible = [c for c in name if unicodedata.category(c) in {"Cf", "Cc", "Zs"}
                          and c != " "]
             allowed = _allowed_fields(model, loc[:-1])
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hint = f"allowed here: {', '.join(allowed)}" if allowed else "remove the key"
-            if close:
-                hint = f"did you mean {close[0]!r}? " + hint
+            hint = did_you_mean(name, allowed) + (
+                f"allowed here: {', '.join(allowed)}" if allowed else "remove the key")
             extra = ""
             if invisible:
                 c = invisible[0]

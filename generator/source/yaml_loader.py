@@ -32,8 +32,8 @@ from typing import Any
 
 import yaml
 
-from generator.authoring import SUSPECT_FIRST, AuthoringLint
 from generator.diagnostics import CODES_BY_NAME, Diagnostic, SourceLocation, diag
+from generator.source.authoring import SUSPECT_FIRST, AuthoringLint
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 30

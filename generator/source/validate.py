@@ -20,175 +20,43 @@ instead of reporting every reference to it as unknown.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from generator.chinese.script import traditional_characters
-from generator.date_rules import DatedField, implausible_dates
-from generator.diagnostics import Diagnostic, Report, SourceLocation, diag
-from generator.load import LoadedFile, NodePath, load_file, load_text, read_policy_bytes
-from generator.model import KnowledgeBase, PolicyDocument, assemble
-from generator.quotes import ProvisionTexts
-from generator.runtime.cache import BuildCache, code_fingerprint, content_key
-from generator.runtime.workers import cached_map
-from generator.schema import (
+from generator.diagnostics import Diagnostic, SourceLocation, diag, did_you_mean
+from generator.source.checked import CheckedDocument
+from generator.source.date_rules import DatedField
+from generator.source.files import REGISTRY_DIR, REGISTRY_NAMES, display_path
+from generator.source.quotes import ProvisionTexts
+from generator.source.raw import (
+    check_unique,
+    edge_key,
+    fold_id,
+    raw_ids,
+    raw_list,
+    raw_text,
+    walk_raw_provisions,
+)
+from generator.source.registries import KnownIds
+from generator.source.schema import (
     MAX_EDGE_CONDITION,
     MAX_PROCEDURE_STEPS,
     MAX_STEP_LABEL,
-    ActorType,
-    ActorTypeRegistry,
     Document,
-    Jurisdiction,
-    JurisdictionRegistry,
     Limit,
     Procedure,
     Script,
     StepKind,
-    Topic,
-    TopicRegistry,
 )
-from generator.typing_pass import parse_file, partial_document
+from generator.source.typing_pass import parse_file, partial_document
+from generator.source.yaml_loader import LoadedFile, NodePath, load_text
 
-REGISTRY_DIR = "registries"
-DOCUMENT_DIR = "documents"
-REGISTRY_FILES: dict[str, tuple[str, type[BaseModel]]] = {
-    "jurisdictions": ("jurisdictions.yaml", JurisdictionRegistry),
-    "actor_types": ("actor-types.yaml", ActorTypeRegistry),
-    "topics": ("topics.yaml", TopicRegistry),
-}
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def display_path(path: Path) -> str:
-    """Path as the user would type it: relative to the working directory when possible.
-
-    Bytes of a file name that are not UTF-8 (a name saved by a GBK system: 部 is b'\\xb2\\xbf')
-    are shown as escapes such as ``\\xb2\\xbf``, so that the user can tell which file it is and
-    printing or JSON-encoding a diagnostic can never fail.
-    """
-    try:  # abspath, not resolve: a symlink is shown under its own name
-        shown = Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
-    except (ValueError, OSError):
-        shown = path.as_posix()
-    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-# --- pass 2 and 3 helpers ----------------------------------------------------------------------
-
-
-def fold_id(value: str) -> str:
-    """Key under which two ids count as the same (case and Unicode form ignored)."""
-    return unicodedata.normalize("NFKC", value).casefold()
-
-
-_SINGULAR = {
-    "jurisdictions": "jurisdiction", "actor_types": "actor type", "topics": "topic",
-    "actors": "actor", "duties": "duty", "clocks": "clock", "quotas": "quota",
-    "procedures": "procedure", "citations": "citation", "steps": "step",
-}
-
-
-def _item_id(item: Any) -> str | None:
-    value = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
-    return value if isinstance(value, str) else None
-
-
-def check_unique(
-    loaded: LoadedFile,
-    collection: str,
-    items: Iterable[Any],
-    found: list[Diagnostic],
-    base: NodePath = (),
-) -> None:
-    """Report items of ``collection`` whose ids collide once case and width are folded.
-
-    ``items`` are models or raw mappings (raw, so that items with another problem take part).
-    """
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        value = _item_id(item)
-        if value is None:
-            continue
-        key = fold_id(value)
-        if key in first:
-            line = loaded.locate((*base, collection, first[key], "id")).line
-            label = _SINGULAR.get(collection, collection)
-            found.append(
-                diag(
-                    "duplicate-id",
-                    loaded.locate((*base, collection, index, "id")),
-                    f"duplicate {label} id {value!r} (first defined at line {line})",
-                    "ids must differ even when case and width are ignored",
-                )
-            )
-        else:
-            first[key] = index
-
-
-def _edge_key(edge: Any) -> str | None:
-    """'edge a → b (condition)' for an edge mapping, None when it is not one."""
-    if not isinstance(edge, dict):
-        return None
-    source, target, condition = edge.get("from"), edge.get("to"), edge.get("condition")
-    if not (isinstance(source, str) and isinstance(target, str)):
-        return None
-    when = f" ({condition})" if isinstance(condition, str) and condition.strip() else ""
-    return f"edge {source} → {target}{when}"
-
-
-def _raw_list(data: Any, key: str) -> list[Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    return value if isinstance(value, list) else []
-
-
-def _raw_ids(data: Any, key: str) -> set[str]:
-    return {i for i in map(_item_id, _raw_list(data, key)) if i is not None}
-
-
-def _every_raw_id(data: Any) -> set[str]:
-    """Every text value of an ``id`` key anywhere in ``data``."""
-    found: set[str] = set()
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str):
-                found.add(node["id"])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
-
-
-#: The registry (key of ``REGISTRY_FILES``) that defines each kind of reference.
+#: The registry (key of ``REGISTRY_NAMES``) that defines each kind of reference.
 _REGISTRY_OF = {"jurisdiction": "jurisdictions", "actor type": "actor_types", "topic": "topics"}
-
-
-def _raw_text(node: dict[str, Any], key: str) -> str:
-    value = node.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _walk_raw_provisions(data: Any) -> Iterator[tuple[NodePath, dict[str, Any]]]:
-    """Every provision mapping in the file with its path, in document order."""
-    stack: list[tuple[NodePath, Any]] = [
-        (("provisions", i), p) for i, p in reversed(list(enumerate(_raw_list(data, "provisions"))))
-    ]
-    while stack:
-        path, node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        yield path, node
-        children = _raw_list(node, "children")
-        stack.extend(((*path, "children", j), c) for j, c in reversed(list(enumerate(children))))
 
 
 @dataclass
@@ -220,14 +88,12 @@ class _Checker:
     def unknown(self, path: NodePath, kind: str, value: str, known: Iterable[str]) -> None:
         options = sorted(known)
         shown = ", ".join(options[:12]) + (" …" if len(options) > 12 else "")
-        close = difflib.get_close_matches(value, options, n=1)
         hint = f"known {kind}s: {shown}" if options else f"define the {kind} first"
         registry = _REGISTRY_OF.get(kind)
         if registry in self.faulty:
-            hint = (f"{REGISTRY_DIR}/{REGISTRY_FILES[registry][0]} has problems (reported "
+            hint = (f"{REGISTRY_DIR}/{REGISTRY_NAMES[registry]} has problems (reported "
                     "with it); fix them first")
-        if close:
-            hint = f"did you mean {close[0]!r}? " + hint
+        hint = did_you_mean(value, options) + hint
         self.found.append(
             diag("unknown-reference", self.loaded.locate(path), f"unknown {kind} {value!r}", hint)
         )
@@ -235,18 +101,18 @@ class _Checker:
     def run(self) -> None:
         doc, data = self.doc, self.loaded.data
         provisions = ProvisionTexts(
-            (node["id"], _raw_text(node, "heading"), _raw_text(node, "text"))
-            for _, node in _walk_raw_provisions(data) if isinstance(node.get("id"), str)
+            (node["id"], raw_text(node, "heading"), raw_text(node, "text"))
+            for _, node in walk_raw_provisions(data) if isinstance(node.get("id"), str)
         )
-        actors = _raw_ids(data, "actors")
-        clocks = {c["id"]: len(_raw_list(c, "variants")) for c in _raw_list(data, "clocks")
+        actors = raw_ids(data, "actors")
+        clocks = {c["id"]: len(raw_list(c, "variants")) for c in raw_list(data, "clocks")
                   if isinstance(c, dict) and isinstance(c.get("id"), str)}
 
         self._unique_provisions()
         for name in ("actors", "duties", "clocks", "quotas", "procedures", "citations"):
-            check_unique(self.loaded, name, _raw_list(data, name), self.found)
-        for i, procedure in enumerate(_raw_list(data, "procedures")):
-            check_unique(self.loaded, "steps", _raw_list(procedure, "steps"), self.found,
+            check_unique(self.loaded, name, raw_list(data, name), self.found)
+        for i, procedure in enumerate(raw_list(data, "procedures")):
+            check_unique(self.loaded, "steps", raw_list(procedure, "steps"), self.found,
                          ("procedures", i))
         self._empty_provisions()
         self._repeated_entries()
@@ -349,7 +215,7 @@ class _Checker:
     def _unique_provisions(self) -> None:
         """Provision ids are anchors on one page: unique across the whole tree."""
         seen: dict[str, SourceLocation] = {}
-        for path, node in _walk_raw_provisions(self.loaded.data):
+        for path, node in walk_raw_provisions(self.loaded.data):
             value = node.get("id")
             if not isinstance(value, str):
                 continue
@@ -391,28 +257,28 @@ class _Checker:
             return lambda v: f"{prefix} {v!r}" if isinstance(v, str) else None
 
         for name in ("duties", "clocks", "quotas"):
-            for i, fact in enumerate(_raw_list(data, name)):
+            for i, fact in enumerate(raw_list(data, name)):
                 for field_name, what in (("actors", "actor"), ("recipient", "recipient")):
-                    self._repeated((name, i, field_name), _raw_list(fact, field_name),
+                    self._repeated((name, i, field_name), raw_list(fact, field_name),
                                    text(what), "list each actor once")
-        for i, clock in enumerate(_raw_list(data, "clocks")):
+        for i, clock in enumerate(raw_list(data, "clocks")):
             self._repeated(
-                ("clocks", i, "variants"), _raw_list(clock, "variants"),
+                ("clocks", i, "variants"), raw_list(clock, "variants"),
                 lambda v: (f"variant {v['when']!r}"
                            if isinstance(v, dict) and isinstance(v.get("when"), str) else None),
                 "give each condition once: merge the two variants or correct one 'when'",
             )
-        for i, procedure in enumerate(_raw_list(data, "procedures")):
+        for i, procedure in enumerate(raw_list(data, "procedures")):
             path: NodePath = ("procedures", i)
-            self._repeated((*path, "lanes"), _raw_list(procedure, "lanes"), text("lane"),
+            self._repeated((*path, "lanes"), raw_list(procedure, "lanes"), text("lane"),
                            "list each lane once; a second one draws an empty swimlane")
-            self._repeated((*path, "edges"), _raw_list(procedure, "edges"), _edge_key,
+            self._repeated((*path, "edges"), raw_list(procedure, "edges"), edge_key,
                            "delete one; the same edge would be drawn twice")
             self._chart_limits(path, procedure)
 
     def _chart_limits(self, path: NodePath, procedure: dict[str, Any]) -> None:
         """Sizes Graphviz can draw legibly, in seconds (on the raw data: every step counts)."""
-        steps = _raw_list(procedure, "steps")
+        steps = raw_list(procedure, "steps")
         if len(steps) > MAX_PROCEDURE_STEPS:
             self.found.append(diag(
                 "chart-limit", self.loaded.locate((*path, "steps", MAX_PROCEDURE_STEPS)),
@@ -429,7 +295,7 @@ class _Checker:
                     f"step label is {len(label.strip())} characters; at most {MAX_STEP_LABEL}",
                     "shorten the label to the action itself; the quote carries the detail",
                 ))
-        for k, edge in enumerate(_raw_list(procedure, "edges")):
+        for k, edge in enumerate(raw_list(procedure, "edges")):
             condition = edge.get("condition") if isinstance(edge, dict) else None
             if isinstance(condition, str) and len(condition.strip()) > MAX_EDGE_CONDITION:
                 self.found.append(diag(
@@ -466,7 +332,7 @@ class _Checker:
 
     def _empty_provisions(self) -> None:
         """A heading or text made of whitespace only renders as an empty paragraph."""
-        for path, node in _walk_raw_provisions(self.loaded.data):
+        for path, node in walk_raw_provisions(self.loaded.data):
             for key in ("heading", "text"):
                 value = node.get(key)
                 if isinstance(value, str) and not value.strip():
@@ -565,189 +431,6 @@ class _Checker:
                     )
 
 
-# --- the whole knowledge base ------------------------------------------------------------------
-
-
-def find_root(paths: list[Path]) -> Path | None:
-    """The policies folder: the first path (or an ancestor) that holds ``registries/``."""
-    for start in paths:
-        for candidate in [start, *Path(os.path.realpath(start)).parents]:
-            if (candidate / REGISTRY_DIR).is_dir():
-                return candidate
-    return None
-
-
-@dataclass
-class _Registry:
-    """One registry file: its raw ids (None when unreadable) and its typed items when clean."""
-
-    loaded: LoadedFile | None = None
-    ids: set[str] | None = None
-    items: list[Any] = field(default_factory=list)
-    ok: bool = False
-    #: Read, but with format problems: references to it get a hint to fix it first.
-    faulty: bool = False
-
-
-_YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def _is_yaml_name(name: str) -> bool:
-    return name.lower().endswith(_YAML_SUFFIXES) and not name.startswith(".")
-
-
-def _yaml_files_under(folder: Path) -> list[Path]:
-    """YAML files anywhere under ``folder`` (links to folders are not followed), sorted."""
-    try:
-        return sorted(p for p in folder.rglob("*") if _is_yaml_name(p.name))
-    except OSError:  # a folder that vanished or cannot be listed: nothing to report in it
-        return []
-
-
-def _ignored(entry: Path, message: str, hint: str) -> Diagnostic:
-    return diag("ignored-file", SourceLocation(display_path(entry)), message, hint)
-
-
-def _misnamed(entry: Path, wanted: str) -> Diagnostic:
-    """A .yml or upper-case .YAML file that is meant to be read as ``wanted``."""
-    return _ignored(entry, f"not read: named *{entry.suffix}; only files ending in .yaml (lower "
-                           "case) are read", f"rename it to {wanted}")
-
-
-def _stray_documents(folder: Path) -> list[Diagnostic]:
-    """Entries of documents/ that are not read: a .yml, a .YAML, a sub-folder, a backup …"""
-    found = []
-    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if entry.name.startswith(".") or entry.name.endswith(".yaml"):
-            continue
-        if entry.is_dir():
-            inside = _yaml_files_under(entry)
-            found += [_ignored(p, f"not read: inside a sub-folder of {DOCUMENT_DIR}/; only files "
-                                  f"directly in {DOCUMENT_DIR}/ are read",
-                               f"move it to {DOCUMENT_DIR}/{p.stem}.yaml") for p in inside]
-            if not inside:
-                found.append(_ignored(entry, f"not read: a sub-folder of {DOCUMENT_DIR}/",
-                                      "move it out of the policies folder"))
-        elif _is_yaml_name(entry.name):
-            found.append(_misnamed(entry, entry.name[: -len(entry.suffix)] + ".yaml"))
-        else:
-            found.append(_ignored(entry, "not read: policy documents are files named *.yaml",
-                                  "rename it, or move it out of the policies folder"))
-    return found
-
-
-def _stray_registries(folder: Path) -> list[Diagnostic]:
-    """Entries of registries/ other than the registry files (a topics.yml names its mistake)."""
-    names = [n for n, _ in REGISTRY_FILES.values()]
-    by_stem = {n.removesuffix(".yaml").lower(): n for n in names}
-    found = []
-    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if entry.name.startswith(".") or entry.name in names:
-            continue
-        meant = by_stem.get(entry.name.lower().removesuffix(entry.suffix.lower()))
-        if meant is not None and _is_yaml_name(entry.name):
-            found.append(_misnamed(entry, meant))
-        else:
-            found.append(_ignored(entry, "not read: the registries are " + ", ".join(names),
-                                  "rename it, or move it out of the policies folder"))
-    return found
-
-
-def _stray_top_level(root: Path) -> list[Diagnostic]:
-    """YAML files, and folders holding some, at the top of the policies folder (never read)."""
-    found = []
-    for entry in sorted(root.iterdir()) if root.is_dir() else []:
-        if entry.name.startswith(".") or entry.name in (DOCUMENT_DIR, REGISTRY_DIR):
-            continue
-        if entry.is_dir() and _yaml_files_under(entry):
-            found.append(_ignored(entry, f"not read: only {DOCUMENT_DIR}/ and {REGISTRY_DIR}/ "
-                                         "are read in the policies folder",
-                                  f"move the documents into {DOCUMENT_DIR}/ (is the folder's "
-                                  "name misspelt?)"))
-        elif entry.is_file() and _is_yaml_name(entry.name):
-            registry = entry.name in [n for n, _ in REGISTRY_FILES.values()]
-            home = REGISTRY_DIR if registry else DOCUMENT_DIR
-            found.append(_ignored(entry, "not read: a file at the top of the policies folder",
-                                  f"move it to {home}/{entry.name}"))
-    return found
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
-    except (ValueError, OSError):
-        return False
-    return True
-
-
-def _outside_link(name: str) -> Diagnostic:
-    return diag("unreadable-file", SourceLocation(name),
-                "a link to a file outside the policies folder",
-                "copy the file into the policies folder instead of linking to it")
-
-
-def _load(
-    path: Path, root: Path, report: Report, *, first_key: str | None = None
-) -> LoadedFile | None:
-    name = display_path(path)
-    if not _inside(path, root):
-        report.add(_outside_link(name))
-        return None
-    loaded, problems = load_file(path, name, first_key=first_key)
-    report.extend(problems)
-    return loaded
-
-
-def _load_registries(root: Path, report: Report) -> dict[str, _Registry]:
-    registries: dict[str, _Registry] = {}
-    for key, (name, model) in REGISTRY_FILES.items():
-        registry = registries[key] = _Registry()
-        path = root / REGISTRY_DIR / name
-        if not path.exists() and not path.is_symlink():
-            report.add(diag("missing-registry", SourceLocation(display_path(path)),
-                            f"registry file {name} is missing",
-                            f"create {REGISTRY_DIR}/{name}; see docs/reference/format.md"))
-            continue
-        loaded = registry.loaded = _load(path, root, report, first_key=key)
-        if loaded is None:
-            continue
-        check_unique(loaded, key, _raw_list(loaded.data, key), report.diagnostics)
-        parsed = parse_file(loaded, model)
-        report.extend(parsed.problems)
-        if parsed.model is not None:
-            registry.ids = _raw_ids(loaded.data, key)
-            registry.items = list(getattr(parsed.model, key))
-            registry.ok = True
-        else:
-            # a broken registry must not make every reference to it unknown: the ids written
-            # anywhere in it count (an entry under a misspelled key too); none at all means
-            # that nothing can be said, as for an unreadable file
-            registry.ids = _every_raw_id(loaded.data) or None
-            registry.faulty = True
-    report.extend(_stray_registries(root / REGISTRY_DIR))
-    jurisdictions = registries["jurisdictions"]
-    if jurisdictions.loaded is not None:
-        _check_jurisdiction_tree(jurisdictions.loaded, report)
-    return registries
-
-
-@dataclass(frozen=True)
-class KnownIds:
-    """The registry ids a document is checked against (None: that registry is unreadable)."""
-
-    actor_types: frozenset[str] | None
-    topics: frozenset[str] | None
-    jurisdictions: frozenset[str] | None
-    #: Registries (keys of ``REGISTRY_FILES``) read with format problems.
-    faulty: frozenset[str] = frozenset()
-
-    def fingerprint(self) -> str:
-        return content_key(*(
-            "\0".join(sorted(ids)) if ids is not None else "\1unreadable"
-            for ids in (self.actor_types, self.topics, self.jurisdictions)
-        ), "\0".join(sorted(self.faulty)))
-
-
 @dataclass
 class DocumentCheck:
     """Everything checking one document file yields; picklable, so cached and computed anywhere.
@@ -756,7 +439,7 @@ class DocumentCheck:
     """
 
     diagnostics: list[Diagnostic]
-    document: PolicyDocument | None = None
+    document: CheckedDocument | None = None
     raw_id: tuple[str, SourceLocation] | None = None
     cited: list[tuple[SourceLocation, str]] = field(default_factory=list)
     #: The document's dates, judged against today outside the cache (``date_rules``).
@@ -777,7 +460,7 @@ def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
     result.diagnostics.extend(parsed.problems)
     if parsed.model is not None:
         doc, positions = parsed.model, dict[str, list[int]]()
-        result.document = PolicyDocument(doc, loaded.path)
+        result.document = CheckedDocument(doc, loaded.path)
     else:
         doc, positions = partial_document(loaded, parsed.bad_paths)
     checker = _Checker(loaded, doc, _mutable(known.actor_types), _mutable(known.topics),
@@ -794,103 +477,37 @@ def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
     return result
 
 
-def _frozen(ids: set[str] | None) -> frozenset[str] | None:
-    return frozenset(ids) if ids is not None else None
-
-
 def _mutable(ids: frozenset[str] | None) -> set[str] | None:
     return set(ids) if ids is not None else None
 
 
-def _check_documents(
-    paths: list[Path], root: Path, known: KnownIds, cache: BuildCache, report: Report
-) -> list[DocumentCheck]:
-    """Every document file checked: from the cache when unchanged, else on every core."""
-    jobs: list[tuple[str, bytes, KnownIds]] = []
-    for path in paths:
-        name = display_path(path)
-        if not _inside(path, root):
-            report.add(_outside_link(name))
-            continue
-        raw, problems = read_policy_bytes(path, name)
-        report.extend(problems)
-        if raw is not None:
-            jobs.append((name, raw, known))
-    salt = content_key(code_fingerprint(), known.fingerprint())
-    keys = [content_key(salt, name, raw) for name, raw, _ in jobs]
-    return cached_map(check_document_text, jobs, keys, cache, "check")
-
-
-def check_knowledge_base(
-    root: Path,
-    only: list[Path] | None = None,
-    *,
-    cache: BuildCache | None = None,
-    today: dt.date | None = None,
-) -> tuple[KnowledgeBase | None, Report]:
-    """Load, type and cross-check ``root``; the knowledge base is returned only when clean.
-
-    ``only`` limits which document files are reported on; all documents are still loaded so
-    that cross-document references resolve.  Registry problems are always reported.  With a
-    ``cache``, files whose bytes (and the registries' ids, and the generator's code) are
-    unchanged since the cached run are not checked again.  Dates are judged against ``today``
-    (the local date by default), outside the cache.
-    """
-    report = Report()
-    registries = _load_registries(root, report)
-    known = KnownIds(
-        _frozen(registries["actor_types"].ids), _frozen(registries["topics"].ids),
-        _frozen(registries["jurisdictions"].ids),
-        frozenset(key for key, registry in registries.items() if registry.faulty),
-    )
-
-    folder = root / DOCUMENT_DIR
-    paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) \
-        if folder.is_dir() else []
-    report.extend(_stray_documents(folder))
-    report.extend(_stray_top_level(root))
-    checks = _check_documents(paths, root, known, cache or BuildCache(None), report)
-    documents = [c.document for c in checks if c.document is not None]
-    ids = [c.raw_id for c in checks if c.raw_id is not None]
-    cited = [entry for c in checks for entry in c.cited]
-    for check in checks:
-        report.extend(check.diagnostics)
-        report.extend(implausible_dates(check.dates, today or dt.date.today()))
-
-    # document ids: unique across files, checked on the raw id so that 'Policy-A' (invalid)
-    # still collides with 'policy-a'; reported in every file involved
+def cross_check(checks: list[DocumentCheck]) -> list[Diagnostic]:
+    """What only the documents together can show: document ids used twice (checked on the raw
+    id, so that 'Policy-A' (invalid) still collides with 'policy-a'; reported in every file
+    involved) and citations of documents that do not exist."""
+    found: list[Diagnostic] = []
     by_key: dict[str, list[SourceLocation]] = {}
+    ids = [c.raw_id for c in checks if c.raw_id is not None]
     for raw_id, where in ids:
         by_key.setdefault(fold_id(raw_id), []).append(where)
     for key, places in by_key.items():
         if len(places) > 1:
             listed = ", ".join(str(p) for p in places)
-            for where in places:
-                report.add(diag("duplicate-id", where,
-                                f"duplicate document id {key!r}: {listed}",
-                                "every document needs its own id; ids are compared ignoring "
-                                "case and width"))
+            found.extend(diag("duplicate-id", where, f"duplicate document id {key!r}: {listed}",
+                              "every document needs its own id; ids are compared ignoring "
+                              "case and width") for where in places)
     doc_ids = sorted({raw_id for raw_id, _ in ids})
     known_documents = set(doc_ids)
-    for where, target in cited:
+    for where, target in (entry for c in checks for entry in c.cited):
         if target not in known_documents:
-            close = difflib.get_close_matches(target, doc_ids, n=1)
             shown = ", ".join(doc_ids[:12]) + (" …" if len(doc_ids) > 12 else "")
             hint = f"known documents: {shown}" if doc_ids else "define the document first"
-            report.add(diag("unknown-reference", where, f"unknown document {target!r}",
-                            (f"did you mean {close[0]!r}? " if close else "") + hint))
-
-    if only:
-        report.diagnostics = _only(report.diagnostics, folder, only)
-    if not report.ok or not all(r.ok for r in registries.values()):
-        return None, report
-    jurisdictions: list[Jurisdiction] = registries["jurisdictions"].items
-    actor_types: list[ActorType] = registries["actor_types"].items
-    topics: list[Topic] = registries["topics"].items
-    return assemble(documents, jurisdictions, actor_types, topics), report
+            found.append(diag("unknown-reference", where, f"unknown document {target!r}",
+                              did_you_mean(target, doc_ids) + hint))
+    return found
 
 
-def _only(found: list[Diagnostic], folder: Path, only: list[Path]) -> list[Diagnostic]:
+def only_these(found: list[Diagnostic], folder: Path, only: list[Path]) -> list[Diagnostic]:
     """Drop diagnostics about document files outside ``only`` (registry problems always stay)."""
     entries = ({display_path(p): Path(os.path.realpath(p)) for p in folder.iterdir()}
                if folder.is_dir() else {})
@@ -902,40 +519,3 @@ def _only(found: list[Diagnostic], folder: Path, only: list[Path]) -> list[Diagn
     return [d for d in found if d.location.path not in entries or wanted(entries[d.location.path])]
 
 
-def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
-    """Unknown parents and cycles, on the raw registry (each cycle reported once)."""
-    items = [
-        (i, j["id"], j.get("parent")) for i, j in enumerate(_raw_list(loaded.data, "jurisdictions"))
-        if isinstance(j, dict) and isinstance(j.get("id"), str)
-    ]
-    parent_of = {jid: parent for _, jid, parent in items if isinstance(parent, str)}
-    index_of: dict[str, int] = {}
-    for i, jid, _ in items:
-        index_of.setdefault(jid, i)
-    for i, _jid, parent in items:
-        if isinstance(parent, str) and parent not in index_of:
-            close = difflib.get_close_matches(parent, sorted(index_of), n=1)
-            report.add(diag("unknown-reference", loaded.locate(("jurisdictions", i, "parent")),
-                            f"unknown jurisdiction {parent!r}",
-                            (f"did you mean {close[0]!r}? " if close else "")
-                            + "define the parent jurisdiction first"))
-    done: set[str] = set()
-    for _i, jid, _ in items:
-        chain: list[str] = []
-        current: str | None = jid
-        while current is not None and current not in done and current not in chain:
-            chain.append(current)
-            current = parent_of.get(current)
-        done.update(chain)
-        if current is None or current not in chain:
-            continue  # reached the root, or a part of the tree already checked
-        cycle = chain[chain.index(current):]
-        first = min(cycle, key=lambda c: index_of[c])
-        start = cycle.index(first)
-        ordered = [*cycle[start:], *cycle[:start], first]
-        message = (f"jurisdiction {first!r} is its own parent" if len(cycle) == 1
-                   else "parent chain loops: " + " → ".join(ordered))
-        report.add(diag("jurisdiction-cycle",
-                        loaded.locate(("jurisdictions", index_of[first], "parent")),
-                        message, "every chain of parents must end at a jurisdiction with "
-                        "parent: null"))

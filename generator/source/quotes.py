@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.schema import MIN_QUOTE_ALNUM, MIN_QUOTE_HAN
+from generator.source.schema import MIN_QUOTE_ALNUM, MIN_QUOTE_HAN
 
 _WHITESPACE = re.compile(r"\s+")
 #: CJK unified ideographs (the basic block, extensions A to H and the compatibility block).

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic, SourceLocation, diag
-from generator.schema import (
+from generator.source.schema import (
     DEADLINE_AHEAD_YEARS,
     EARLIEST_DATE,
     EFFECTIVE_AHEAD_DAYS,
