@@ -174,7 +174,7 @@ def _provisions(doc: PolicyDocument) -> list[ProvisionView]:
     views = []
     for depth, p in walk_provisions(doc.spec.provisions):
         lead_text = "".join(x for x in ((p.number or "").strip(), (p.heading or "").strip()) if x)
-        paragraphs = escape.md_lines(p.text) if p.text else []
+        paragraphs = escape.html_lines(p.text) if p.text else []
         as_heading = depth == 0 and bool(lead_text)
         views.append(ProvisionView(
             id=escape.html_attr(p.id),
@@ -206,7 +206,7 @@ def document_page(ctx: RenderContext, doc: PolicyDocument) -> DocumentPage:
         title=escape.md_text(s.title),
         front_title=escape.front_matter(s.title),
         anchor=escape.html_attr(links.document_anchor(doc.id)),
-        summary=escape.md_block(s.summary) if s.summary else None,
+        summary=escape.html_block(s.summary) if s.summary else None,
         card=_card(ctx, doc, page),
         cited=cited,
         citing=[ctx.document_link(d, page) for d in ctx.graph.citing(doc.id)],
@@ -290,7 +290,7 @@ def _clauses(ctx: RenderContext, doc: PolicyDocument, provision_ids: set[str],
             views.append(ClauseView(
                 link=ctx.clause_link(doc, p.id, page),
                 lead=escape.md_text(heading) if heading else None,
-                paragraphs=escape.md_lines(p.text) if p.text else [],
+                paragraphs=escape.html_lines(p.text) if p.text else [],
             ))
     return views
 

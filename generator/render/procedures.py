@@ -428,7 +428,7 @@ def procedure_view(ctx: RenderContext, doc: PolicyDocument, proc: Procedure,
     return ProcedureView(
         anchor=escape.html_attr(links.procedure_anchor(proc.id)),
         title=escape.md_text(proc.title),
-        description=escape.md_block(proc.description) if proc.description else None,
+        description=escape.html_block(proc.description) if proc.description else None,
         topic=ctx.topic_link(proc.topic, page),
         lanes=escape.md_text("、".join(doc.actors[a].name for a in proc.lanes)),
         placeholder=Markup(diagram_placeholder(str(escape.url(path)))),
