@@ -15,6 +15,9 @@ fresh child process so that memory peaks belong to that N alone:
    Playwright on a localhost server; every ``/pagefind/`` request counted at its file size);
 4. changes one policy and builds again (the incremental rebuild).
 
+Then it builds the cases at the input limits (``benchmarks/bounds.py``: a provision filling the
+file-size cap, a procedure at the step cap); ``--bounds-only`` runs just those.
+
 A stage whose function does not exist (yet) is reported as ``n/a`` with the reason, never as a
 failure.  Results: ``<out>/results.json``, ``<out>/results.md`` and ``docs/about/performance.md``.
 """
@@ -512,6 +515,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="forget the other sizes of an earlier results.json in --out")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite the Markdown from <out>/results.json")
+    parser.add_argument("--bounds-only", action="store_true",
+                        help="measure only the cases at the input limits (benchmarks/bounds.py)")
+    parser.add_argument("--no-bounds", action="store_true",
+                        help="skip the cases at the input limits")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -525,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks.synth import synthesise, up_to_date
 
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [] if args.bounds_only else [int(s) for s in args.sizes.split(",") if s.strip()]
     out: Path = args.out.resolve()
     if args.report_only:
         payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -551,6 +558,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(data)
         _print_progress(data)
 
+    bounds = None
+    if not args.no_bounds:
+        from benchmarks.bounds import measure_bounds
+
+        print("[benchmark] cases at the input limits …", file=sys.stderr, flush=True)
+        bounds = {"date": dt.date.today().isoformat(),
+                  "cases": measure_bounds(out / "work" / "bounds")}
     meta = {
         "date": dt.date.today().isoformat(),
         "machine": _machine(),
@@ -561,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
     if previous.is_file() and not args.fresh:  # keep the other sizes of an earlier run
         with contextlib.suppress(ValueError, KeyError):
             old = json.loads(previous.read_text(encoding="utf-8"))
+            bounds = bounds or old.get("bounds")
             measured = {r["n"] for r in results}
             results += [r for r in old["results"] if r["n"] not in measured]
             sizes = sorted({*sizes, *(r["n"] for r in old["results"])})
@@ -575,6 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     meta["command"] = command
     results.sort(key=lambda r: int(r["n"]))
     payload = {"meta": meta, "results": results}
+    if bounds:
+        payload["bounds"] = bounds
     (out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     _write_report(payload, out, docs=not args.no_docs)
@@ -582,11 +599,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_report(payload: dict[str, Any], out: Path, *, docs: bool) -> None:
-    from benchmarks.report import render_markdown
+    from benchmarks.report import render_markdown, with_bounds
 
     markdown = render_markdown(payload)
     (out / "results.md").write_text(markdown, encoding="utf-8")
     if docs:
+        if not payload["results"] and PERFORMANCE_PAGE.is_file():
+            # only the input limits were measured here: keep the page's other figures
+            markdown = with_bounds(PERFORMANCE_PAGE.read_text(encoding="utf-8"),
+                                   payload.get("bounds"))
         PERFORMANCE_PAGE.write_text(markdown, encoding="utf-8")
     print(markdown)
 
