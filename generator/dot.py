@@ -143,7 +143,7 @@ def render_svgs(
             elif len(todo) == 1:
                 failed = run.returncode != 0
                 messages = run.messages or [
-                    f"Graphviz exited with status {run.returncode} without a message"]
+                    f"Graphviz ended with {_status(run.returncode)} without a message"]
                 problems += [DotProblem(todo[0].path, m, failed) for m in messages]
                 if not failed:
                     out[todo[0].path] = run.svgs[0]
@@ -224,7 +224,7 @@ def _run(command: Sequence[str], diagrams: Sequence[Diagram], chart_seconds: flo
         selector.register(proc.stderr, selectors.EVENT_READ, err)
         while selector.get_map():
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0:  # a chart over its time, or dot lingering after the last one
                 timed_out = done < len(diagrams)
                 proc.kill()
                 break
@@ -246,18 +246,19 @@ def _run(command: Sequence[str], diagrams: Sequence[Diagram], chart_seconds: flo
     proc.stderr.close()
     svgs = split_svg_stream(out.decode("utf-8", "replace"))[:len(diagrams)]
     messages = _messages(err.decode("utf-8", "replace"))
-    code = proc.returncode
-    stop: str | None = None
+    if len(svgs) == len(diagrams):  # every chart is complete, whatever happened afterwards
+        return _Run(svgs, messages, 0 if proc.returncode == -signal.SIGKILL else proc.returncode)
     if timed_out:
         stop = (f"Graphviz did not finish this chart within {chart_seconds:g} s and was "
                 f"stopped (not retried); {_TOO_BIG}")
-    elif code < 0:
-        stop = f"Graphviz crashed on this chart ({_signal_name(-code)}; not retried); {_TOO_BIG}"
-    elif len(svgs) < len(diagrams):
+    elif proc.returncode < 0:
+        stop = (f"Graphviz crashed on this chart ({_status(proc.returncode)}; not retried); "
+                f"{_TOO_BIG}")
+    else:
         stop = "" if messages else (
-            f"Graphviz stopped on this chart with exit status {code} after writing "
+            f"Graphviz stopped on this chart ({_status(proc.returncode)}) after writing "
             f"{len(svgs)} of {len(diagrams)} charts")
-    return _Run(svgs, messages, code, stop)
+    return _Run(svgs, messages, proc.returncode, stop)
 
 
 _TOO_BIG = "split the procedure into smaller ones or shorten its step labels"
@@ -271,11 +272,14 @@ def _feed(pipe: IO[bytes], data: bytes) -> None:
         pipe.close()
 
 
-def _signal_name(number: int) -> str:
+def _status(returncode: int) -> str:
+    """``SIGSEGV`` for a process killed by a signal, ``exit status 1`` otherwise."""
+    if returncode >= 0:
+        return f"exit status {returncode}"
     try:
-        return signal.Signals(number).name
+        return signal.Signals(-returncode).name
     except ValueError:
-        return f"signal {number}"
+        return f"signal {-returncode}"
 
 
 def _messages(stderr: str) -> list[str]:

@@ -32,6 +32,11 @@ with open(sys.argv[1], "a", encoding="utf-8") as log:
             print(f"Warning: {name} looks odd", file=sys.stderr, flush=True)
         sys.stdout.write(f"<svg><title>{name}</title></svg>\\n")
         sys.stdout.flush()
+        if "linger" in name:
+            time.sleep(600)
+        if "exitsegv" in name:
+            signal.signal(signal.SIGSEGV, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGSEGV)
 """
 #: Long enough for the fake to start on a busy machine; the hanging chart costs it once.
 CHART_SECONDS = 3.0
@@ -103,6 +108,22 @@ def test_two_failures_in_one_batch_are_both_named(fake: FakeDot) -> None:
     assert list(svgs) == ["diagrams/doc/c1.svg"]
     assert [p.path for p in problems] == [f"diagrams/doc/{n}.svg" for n in names if n != "c1"]
     assert fake.started() == Counter(names)
+
+
+def test_dot_lingering_after_the_last_chart_keeps_every_chart(fake: FakeDot) -> None:
+    """Every SVG is complete: stopping a dot that does not exit blames no chart."""
+    svgs, problems = render_svgs(charts("c0", "linger1"), fake.command,
+                                 chart_seconds=CHART_SECONDS)
+    assert (list(svgs), problems) == (["diagrams/doc/c0.svg", "diagrams/doc/linger1.svg"], [])
+    assert fake.started() == Counter(["c0", "linger1"])
+
+
+def test_a_crash_after_the_last_chart_is_named(fake: FakeDot) -> None:
+    svgs, problems = render_svgs(charts("exitsegv0"), fake.command,
+                                 chart_seconds=CHART_SECONDS)
+    assert svgs == {}
+    assert problems == [DotProblem("diagrams/doc/exitsegv0.svg",
+                                   "Graphviz ended with SIGSEGV without a message", True)]
 
 
 def test_a_missing_dot_is_one_problem_without_a_chart(tmp_path: Path) -> None:
