@@ -186,7 +186,7 @@ def test_formulas_are_plain_strings_in_xlsx_and_neutralised_in_csv(
     monkeypatch.setattr(export, "duty_rows", lambda kb: [awkward])
     files = export.export_files(kb)
     book = openpyxl.load_workbook(io.BytesIO(files["data/policykb.xlsx"]))
-    cells = list(book["duties"].iter_rows(min_row=2))[0]
+    (cells,) = book["duties"].iter_rows(min_row=2)
     assert [c.value for c in cells] == awkward
     assert {c.data_type for c in cells} == {"s"}  # strings: no formula, number or link
     sheet = zipfile.ZipFile(io.BytesIO(files["data/policykb.xlsx"])).read(
