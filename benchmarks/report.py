@@ -98,7 +98,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
         f"{r['n']:,} ({_size(r.get('yaml_bytes'))})" for r in results]))
     rows.append(_row("jurisdictions in the registry", "", [
         f"{r.get('manifest', {}).get('jurisdictions', 0):,}" for r in results]))
-    rows.append(_row("load + validate (`check_knowledge_base`)", "", [
+    rows.append(_row("load + validate (`check_policies`)", "", [
         stage_cell(r, "load+validate", rate=True) for r in results]))
     rows.append(_row("model + graph (`build_graph`)", "", [
         stage_cell(r, "model+graph") for r in results]))
@@ -216,6 +216,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
     lines += _goals(by_n)
     lines += _where_the_time_goes(by_n)
     lines += _why_not_met(by_n)
+    lines += bounds_section(payload.get("bounds"))
     if reasons:
         lines += ["", "Not measured (n/a):", ""]
         lines += [f"- {name}: {why}" for name, why in reasons.items()]
@@ -373,3 +374,53 @@ def _why_not_met(by_n: dict[int, dict[str, Any]]) -> list[str]:
             "rebuilt, would make every query fetch index chunks from each shard, against the "
             "goal of under 1 MB for one query.")
     return ["", f"Goals not met, and why (N = {n:,}):", "", *out] if out else []
+
+
+#: The section about the input limits sits between these, so that ``--bounds-only`` can
+#: replace it in a page whose other figures come from an earlier run.
+BOUNDS_BEGIN = "<!-- begin: inputs at the limits (benchmarks/bounds.py) -->"
+BOUNDS_END = "<!-- end: inputs at the limits -->"
+
+
+def bounds_section(bounds: dict[str, Any] | None) -> list[str]:
+    """The build at the input limits (benchmarks/bounds.py): one row per case."""
+    return ["", BOUNDS_BEGIN, *_bounds_lines(bounds), BOUNDS_END]
+
+
+def with_bounds(page: str, bounds: dict[str, Any] | None) -> str:
+    """``page`` (a performance page written earlier) with its section about the input limits
+    replaced by one for ``bounds``; a page without that section gets it before "Versions:"."""
+    section = "\n".join(bounds_section(bounds)[1:])
+    start, end = page.find(BOUNDS_BEGIN), page.find(BOUNDS_END)
+    if 0 <= start < end:
+        return page[:start] + section + page[end + len(BOUNDS_END):]
+    at = page.find("\nVersions: ")
+    at = len(page) if at < 0 else at
+    return page[:at] + "\n" + section + "\n" + page[at:]
+
+
+def _bounds_lines(bounds: dict[str, Any] | None) -> list[str]:
+    out = ["", "## Inputs at the limits", ""]
+    if not bounds or not bounds.get("cases"):
+        return [*out, "Not measured: run `.venv/bin/python -m benchmarks.run --bounds-only`.", ""]
+    out += [
+        f"One document next to the real registries, built from scratch by `build_site` (strict) "
+        f"on {bounds['date']}; `dot` also timed on the document's chart alone. "
+        "Re-run these cases alone with `.venv/bin/python -m benchmarks.run --bounds-only`.",
+        "",
+        "| case | policy file | build_site total | mkdocs | dot, that chart alone | "
+        "document page |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for case in bounds["cases"]:
+        what = case["what"]
+        if case.get("provision_chars"):
+            what += f" ({case['provision_chars']:,} characters)"
+        total = _secs(case.get("total_seconds")) if case.get("ok") else (
+            "failed: " + "; ".join(case.get("errors") or ["?"]))
+        problems = case.get("dot_problems") or []
+        dot = _secs(case.get("dot_seconds")) + (f" ({problems[0]})" if problems else "")
+        out.append(f"| {what} | {case.get('yaml_bytes', 0):,} bytes | {total} | "
+                   f"{_secs((case.get('timings') or {}).get('mkdocs'))} | {dot} | "
+                   f"{_size(case.get('page_bytes'))} |")
+    return [*out, ""]

@@ -6,7 +6,7 @@ For each N the runner synthesises N documents (``benchmarks/synth.py``, fixed se
 fresh child process so that memory peaks belong to that N alone:
 
 1. times the generator stages one by one with the project's own functions —
-   load + validate (``check_knowledge_base``), model + graph (``build_graph``), render
+   load + validate (``check_policies``), model + graph (``model``, ``build_graph``), render
    (``render_site``), dot (``generator.dot``, batched);
 2. runs the whole build (``build_site(policies, docs, site)``) end to end and reads its per-stage
    timings (mkdocs build, search index) when it reports them;
@@ -14,6 +14,9 @@ fresh child process so that memory peaks belong to that N alone:
    and the bytes a browser downloads for one search query (Debian's chromium driven by
    Playwright on a localhost server; every ``/pagefind/`` request counted at its file size);
 4. changes one policy and builds again (the incremental rebuild).
+
+Then it builds the cases at the input limits (``benchmarks/bounds.py``: a provision filling the
+file-size cap, a procedure at the step cap); ``--bounds-only`` runs just those.
 
 A stage whose function does not exist (yet) is reported as ``n/a`` with the reason, never as a
 failure.  Results: ``<out>/results.json``, ``<out>/results.md`` and ``docs/about/performance.md``.
@@ -342,10 +345,16 @@ def touch_one_policy(policies: Path) -> Path:
     return target
 
 
+def _modelled(kb: Any, build_graph: Callable[[Any], Any]) -> Any:
+    """The model stage and the graph the render stage builds from it (both timed)."""
+    build_graph(kb)
+    return kb
+
+
 def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str, Any]:
     """One N, in this (fresh) process."""
+    from generator.pipeline import check_policies, model
     from generator.runtime.gc_policy import few_collections, settle
-    from generator.source.validate import check_knowledge_base
 
     policies = work / "policies"
     docs, site = prepare_project(work)
@@ -354,7 +363,7 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
     m.data["yaml_bytes"] = sum(p.stat().st_size for p in (policies / "documents").glob("*.yaml"))
 
     def load_validate() -> Any:
-        kb, report = check_knowledge_base(policies)
+        kb, report = check_policies(policies)
         if kb is None:
             raise RuntimeError(f"{len(report.errors)} validation errors, e.g. "
                                f"{report.errors[0].format() if report.errors else '?'}")
@@ -362,12 +371,13 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
 
     # the generator stages alone, under the garbage-collector policy the CLI and build_site use
     with few_collections():
-        kb = m.stage("load+validate", load_validate)
+        checked = m.stage("load+validate", load_validate)
         m.data["rss_after_validate_mb"] = _maxrss_mb()
         settle()
-        rendered = None
-        if kb is not None:
-            m.stage("model+graph", lambda: _lookup("generator.graph", "build_graph")(kb))
+        rendered = kb = None
+        if checked is not None:
+            build_graph = _lookup("generator.domain.graph", "build_graph")
+            kb = m.stage("model+graph", lambda: _modelled(model(checked), build_graph))
             settle()
             render_site = _lookup("generator.render.site", "render_site")
             rendered = m.stage("render", lambda: render_site(kb))
@@ -380,7 +390,7 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
             else:
                 m.data["stages"]["dot"] = {"seconds": None, "why": "needs render"}
     m.data["rss_generator_mb"] = _maxrss_mb()
-    kb = rendered = None
+    checked = kb = rendered = None
     gc.collect()
 
     # the whole build, end to end (strict, as the CLI runs it; if the synthetic site trips a
@@ -512,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="forget the other sizes of an earlier results.json in --out")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite the Markdown from <out>/results.json")
+    parser.add_argument("--bounds-only", action="store_true",
+                        help="measure only the cases at the input limits (benchmarks/bounds.py)")
+    parser.add_argument("--no-bounds", action="store_true",
+                        help="skip the cases at the input limits")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -525,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmarks.synth import synthesise, up_to_date
 
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [] if args.bounds_only else [int(s) for s in args.sizes.split(",") if s.strip()]
     out: Path = args.out.resolve()
     if args.report_only:
         payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -551,6 +565,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(data)
         _print_progress(data)
 
+    bounds = None
+    if not args.no_bounds:
+        from benchmarks.bounds import measure_bounds
+
+        print("[benchmark] cases at the input limits …", file=sys.stderr, flush=True)
+        bounds = {"date": dt.date.today().isoformat(),
+                  "cases": measure_bounds(out / "work" / "bounds")}
     meta = {
         "date": dt.date.today().isoformat(),
         "machine": _machine(),
@@ -561,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     if previous.is_file() and not args.fresh:  # keep the other sizes of an earlier run
         with contextlib.suppress(ValueError, KeyError):
             old = json.loads(previous.read_text(encoding="utf-8"))
+            bounds = bounds or old.get("bounds")
             measured = {r["n"] for r in results}
             results += [r for r in old["results"] if r["n"] not in measured]
             sizes = sorted({*sizes, *(r["n"] for r in old["results"])})
@@ -575,6 +597,8 @@ def main(argv: list[str] | None = None) -> int:
     meta["command"] = command
     results.sort(key=lambda r: int(r["n"]))
     payload = {"meta": meta, "results": results}
+    if bounds:
+        payload["bounds"] = bounds
     (out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
                                       encoding="utf-8")
     _write_report(payload, out, docs=not args.no_docs)
@@ -582,11 +606,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write_report(payload: dict[str, Any], out: Path, *, docs: bool) -> None:
-    from benchmarks.report import render_markdown
+    from benchmarks.report import render_markdown, with_bounds
 
     markdown = render_markdown(payload)
     (out / "results.md").write_text(markdown, encoding="utf-8")
     if docs:
+        if not payload["results"] and PERFORMANCE_PAGE.is_file():
+            # only the input limits were measured here: keep the page's other figures
+            markdown = with_bounds(PERFORMANCE_PAGE.read_text(encoding="utf-8"),
+                                   payload.get("bounds"))
         PERFORMANCE_PAGE.write_text(markdown, encoding="utf-8")
     print(markdown)
 

@@ -2,8 +2,11 @@
 
 One process per chart costs about 11 ms; many graphs in one input stream about 0.7 ms each
 (reference/stack-measurements.md).  ``dot`` writes one SVG document per input graph, in order,
-so the output is split at each ``</svg>``.  When ``dot`` fails or prints anything, the batch is
-split in halves until every message is attributed to the chart that caused it.
+so the output is split at each ``</svg>``.  ``dot`` flushes after every graph, so the output
+read so far also tells which chart it is drawing: a chart that crashes ``dot`` or takes longer
+than ``CHART_SECONDS`` is named, the charts before it are kept, and the rest go on in a fresh
+process; no chart is run twice for it.  When a batch prints a warning, it is split in halves
+until every message is attributed to the chart that caused it.
 
 This module also turns Graphviz's SVG into something that can be inlined into a page: no XML
 prolog, doctype or comments, and ids made unique with a per-chart prefix (links that point at a
@@ -12,14 +15,21 @@ page anchor, such as a flowchart step's ``xlink:href="#s3-1"``, are left alone).
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import posixpath
 import re
+import selectors
+import signal
 import subprocess
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from typing import IO
 from urllib.parse import urljoin, urlsplit
 
 from generator.render import Diagram
@@ -35,9 +45,13 @@ DOT_COMMAND = (
     f"-Nfontname={FONT}",
     f"-Efontname={FONT}",
 )
-TIMEOUT_SECONDS = 300
-#: Charts per ``dot`` process: small enough to finish well inside the timeout on a busy
-#: machine (~20 ms per chart), large enough that process start-up does not matter.
+#: No chart may keep ``dot`` busier than this.  A 200-step procedure took 30 s, a 400-step one
+#: crashed after 3.5 minutes; a chart within the check's limits takes well under a second.  The
+#: clock restarts whenever a chart is complete, so a batch of n charts has n times this budget,
+#: and a chart that hits it costs it once: it is named and never run again.
+CHART_SECONDS = 60.0
+#: Charts per ``dot`` process: large enough that process start-up does not matter (~0.7 ms per
+#: chart in a batch, 11 ms for a process of its own).
 BATCH_SIZE = 400
 
 
@@ -54,6 +68,8 @@ def render_all_svgs(
     diagrams: Sequence[Diagram],
     cache: BuildCache | None = None,
     command: Sequence[str] = DOT_COMMAND,
+    *,
+    chart_seconds: float = CHART_SECONDS,
 ) -> tuple[dict[str, str], list[DotProblem]]:
     """``render_svgs`` for a whole site: cached charts reused, the rest in parallel batches.
 
@@ -76,7 +92,9 @@ def render_all_svgs(
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     problems: list[DotProblem] = []
     with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(batches)))) as pool:
-        results = list(pool.map(lambda b: render_svgs([d for d, _ in b], command), batches))
+        results = list(pool.map(
+            lambda b: render_svgs([d for d, _ in b], command, chart_seconds=chart_seconds),
+            batches))
     for batch, (svgs, batch_problems) in zip(batches, results, strict=True):
         problems += batch_problems
         failed = {p.path for p in batch_problems}
@@ -98,66 +116,170 @@ def _graphviz_version(program: str) -> str:
 
 
 def render_svgs(
-    diagrams: Sequence[Diagram], command: Sequence[str] = DOT_COMMAND
+    diagrams: Sequence[Diagram],
+    command: Sequence[str] = DOT_COMMAND,
+    *,
+    chart_seconds: float = CHART_SECONDS,
 ) -> tuple[dict[str, str], list[DotProblem]]:
     """SVG text of every chart, keyed by its path, and the problems Graphviz reported.
 
-    A chart with an error is missing from the result.  Warnings keep the chart.  When a batch
-    fails or prints anything it is split — around the graph dot stopped at, otherwise in
-    halves — and the parts rendered again, down to the single charts that cause the messages.
+    A chart with an error is missing from the result.  Warnings keep the chart.  When ``dot``
+    stops before the end of a batch (a syntax error, a crash, a chart over ``chart_seconds``),
+    the chart it was drawing is named and never run again, the charts before it are kept and a
+    fresh ``dot`` goes on after it.  Messages of a batch that finished are attributed by
+    splitting it in halves, down to the single charts that cause them.
     """
-    if not diagrams:
-        return {}, []
-    stream = "".join(d.dot.rstrip("\n") + "\n" for d in diagrams)
-    ok, svgs, stderr = _run(command, stream, len(diagrams))
-    if ok and not stderr.strip():
-        return {d.path: svg for d, svg in zip(diagrams, svgs, strict=True)}, []
-    messages = _messages(stderr)
-    if len(diagrams) == 1:
-        only = diagrams[0]
-        problems = [DotProblem(only.path, line, error=not ok) for line in messages]
-        if not problems:
-            problems = [DotProblem(only.path, "Graphviz failed without a message", True)]
-        return ({only.path: svgs[0]} if ok else {}), problems
     out: dict[str, str] = {}
-    if not ok and 0 < len(svgs) < len(diagrams):
-        # dot stops at the first graph it cannot parse, after writing the ones before it:
-        # keep those when the error is all it said, and go on after the bad graph.
-        bad = len(svgs)
-        if all(line.startswith("Error:") for line in messages):
-            out.update((d.path, svg) for d, svg in zip(diagrams[:bad], svgs, strict=True))
-            parts = [diagrams[bad : bad + 1], diagrams[bad + 1 :]]
+    problems: list[DotProblem] = []
+    todo = list(diagrams)
+    while todo:
+        run = _run(command, todo, chart_seconds)
+        if run.unavailable is not None:
+            problems.append(DotProblem("", run.unavailable, True))
+            break
+        if run.stop is None:  # dot went through the whole batch
+            if not run.messages and run.returncode == 0:
+                out.update((d.path, svg) for d, svg in zip(todo, run.svgs, strict=True))
+            elif len(todo) == 1:
+                failed = run.returncode != 0
+                messages = run.messages or [
+                    f"Graphviz ended with {_status(run.returncode)} without a message"]
+                problems += [DotProblem(todo[0].path, m, failed) for m in messages]
+                if not failed:
+                    out[todo[0].path] = run.svgs[0]
+            else:
+                for part in (todo[: len(todo) // 2], todo[len(todo) // 2 :]):
+                    part_svgs, part_problems = render_svgs(part, command,
+                                                           chart_seconds=chart_seconds)
+                    out.update(part_svgs)
+                    problems += part_problems
+            break
+        finished, culprit = todo[: len(run.svgs)], todo[len(run.svgs)]
+        said: set[str] = set()
+        if finished and any(not m.startswith("Error:") for m in run.messages):
+            # a warning may come from a chart that finished: they run again (never the culprit)
+            part_svgs, part_problems = render_svgs(finished, command, chart_seconds=chart_seconds)
+            out.update(part_svgs)
+            problems += part_problems
+            said = {p.message for p in part_problems}
         else:
-            parts = [diagrams[:bad], diagrams[bad : bad + 1], diagrams[bad + 1 :]]
-    else:  # warnings (or no output at all): halves, down to the charts that cause them
-        parts = [diagrams[: len(diagrams) // 2], diagrams[len(diagrams) // 2 :]]
-    found: list[DotProblem] = []
-    for part in parts:
-        part_svgs, part_problems = render_svgs(part, command)
-        out.update(part_svgs)
-        found += part_problems
-    return out, found
+            out.update((d.path, svg) for d, svg in zip(finished, run.svgs, strict=True))
+        own = [m for m in run.messages if m not in said]
+        if run.stop or not own:
+            problems.append(DotProblem(culprit.path, run.stop or _NO_MESSAGE, True))
+        problems += [DotProblem(culprit.path, m, True) for m in own]
+        todo = todo[len(run.svgs) + 1 :]
+    return out, problems
 
 
-def _run(command: Sequence[str], stream: str, expected: int) -> tuple[bool, list[str], str]:
+_NO_MESSAGE = "Graphviz stopped on this chart without a message"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One ``dot`` process over a batch.
+
+    ``svgs``: the complete SVG documents, in input order.  ``stop``: why dot stopped at the
+    chart after them (a crash or the time limit; empty when it stopped with an error message of
+    its own), ``None`` when it went through the whole batch.  ``unavailable``: dot could not be
+    started at all.
+    """
+
+    svgs: list[str]
+    messages: list[str]
+    returncode: int
+    stop: str | None = None
+    unavailable: str | None = None
+
+
+#: At most this much of dot's stderr is kept (a flood of warnings must not fill the memory).
+_STDERR_LIMIT = 1 << 20
+_END = b"</svg>"
+
+
+def _run(command: Sequence[str], diagrams: Sequence[Diagram], chart_seconds: float) -> _Run:
+    """Run ``dot`` over ``diagrams``, reading its output as it comes.
+
+    ``dot`` flushes its output after every graph, so the number of complete SVG documents read
+    so far tells which chart it is drawing.  Each chart gets ``chart_seconds`` from the end of
+    the one before; a chart that goes over is stopped and named.
+    """
+    stream = "".join(d.dot.rstrip("\n") + "\n" for d in diagrams).encode("utf-8")
     try:
-        proc = subprocess.run(
-            list(command),
-            input=stream.encode("utf-8"),
-            capture_output=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-    except FileNotFoundError:
-        return False, [], f"Error: {command[0]!r} not found; install Graphviz"
-    except subprocess.TimeoutExpired:
-        return False, [], f"Error: {command[0]} did not finish within {TIMEOUT_SECONDS} s"
-    stderr = proc.stderr.decode("utf-8", "replace")
-    svgs = split_svg_stream(proc.stdout.decode("utf-8", "replace"))
-    ok = proc.returncode == 0 and len(svgs) == expected
-    if proc.returncode == 0 and len(svgs) != expected:
-        stderr += f"\nError: expected {expected} SVG documents from {command[0]}, got {len(svgs)}"
-    return ok, svgs, stderr
+        proc = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+    except OSError as exc:
+        hint = "install Graphviz" if isinstance(exc, FileNotFoundError) else "check Graphviz"
+        return _Run([], [], -1, unavailable=f"cannot run {command[0]!r}: "
+                    f"{exc.strerror or exc}; {hint}")
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    feeder = threading.Thread(target=_feed, args=(proc.stdin, stream), daemon=True)
+    feeder.start()
+    out, err = bytearray(), bytearray()
+    done, scanned = 0, 0
+    deadline = time.monotonic() + chart_seconds
+    timed_out = False
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ, out)
+        selector.register(proc.stderr, selectors.EVENT_READ, err)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:  # a chart over its time, or dot lingering after the last one
+                timed_out = done < len(diagrams)
+                proc.kill()
+                break
+            for key, _ in selector.select(left):
+                data = os.read(key.fd, 1 << 16)
+                if not data:
+                    selector.unregister(key.fileobj)
+                elif key.data is out:
+                    out += data
+                    while (end := out.find(_END, scanned)) >= 0:
+                        done, scanned = done + 1, end + len(_END)
+                        deadline = time.monotonic() + chart_seconds
+                    scanned = max(scanned, len(out) - len(_END))
+                elif len(err) < _STDERR_LIMIT:
+                    err += data
+    proc.wait()
+    feeder.join()
+    proc.stdout.close()
+    proc.stderr.close()
+    svgs = split_svg_stream(out.decode("utf-8", "replace"))[:len(diagrams)]
+    messages = _messages(err.decode("utf-8", "replace"))
+    if len(svgs) == len(diagrams):  # every chart is complete, whatever happened afterwards
+        return _Run(svgs, messages, 0 if proc.returncode == -signal.SIGKILL else proc.returncode)
+    if timed_out:
+        stop = (f"Graphviz did not finish this chart within {chart_seconds:g} s and was "
+                f"stopped (not retried); {_TOO_BIG}")
+    elif proc.returncode < 0:
+        stop = (f"Graphviz crashed on this chart ({_status(proc.returncode)}; not retried); "
+                f"{_TOO_BIG}")
+    else:
+        stop = "" if messages else (
+            f"Graphviz stopped on this chart ({_status(proc.returncode)}) after writing "
+            f"{len(svgs)} of {len(diagrams)} charts")
+    return _Run(svgs, messages, proc.returncode, stop)
+
+
+_TOO_BIG = "split the procedure into smaller ones or shorten its step labels"
+
+
+def _feed(pipe: IO[bytes], data: bytes) -> None:
+    """Write the batch to dot's stdin (a thread: dot's output must be read meanwhile)."""
+    with contextlib.suppress(OSError):  # dot stopped early: broken pipe
+        pipe.write(data)
+    with contextlib.suppress(OSError):
+        pipe.close()
+
+
+def _status(returncode: int) -> str:
+    """``SIGSEGV`` for a process killed by a signal, ``exit status 1`` otherwise."""
+    if returncode >= 0:
+        return f"exit status {returncode}"
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
 
 
 def _messages(stderr: str) -> list[str]:

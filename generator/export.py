@@ -3,10 +3,9 @@
 Field names here are API (documented in docs/reference/export.md); add fields, never rename.
 All output is deterministic: keys in a fixed order, lists sorted by id, no timestamps.
 
-It runs on every build, so it is written for speed (budget ~1 ms per document): two pydantic
-dumps per document instead of one per fact, orjson for the 2-space JSON (byte-identical to
-``json.dumps``), the flat rows built once for CSV and XLSX, a small SpreadsheetML writer instead
-of openpyxl, and the garbage collector paused meanwhile.
+It runs on every build, so it is written for speed: records built straight from the domain
+model, orjson for the 2-space JSON (byte-identical to ``json.dumps``), the flat rows built once
+for CSV and XLSX (the csv module, XlsxWriter), and the garbage collector paused meanwhile.
 """
 
 from __future__ import annotations
@@ -19,11 +18,11 @@ import gc
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
+import xlsxwriter
 
 from generator.domain.model import (
     ActorType,
@@ -275,7 +274,7 @@ _FORMULA_START = frozenset({"=", "+", "-", "@", "\t", "\r"})
 
 
 def _neutralise_formula(cell: str) -> str:
-    """Spreadsheet apps run cells starting with = + - @ as formulas (CSV injection)."""
+    """Spreadsheet apps run CSV cells starting with = + - @ as formulas (CSV injection)."""
     return "'" + cell if cell[:1] in _FORMULA_START else cell
 
 
@@ -287,7 +286,11 @@ _FORMULA_IN_ROW = re.compile("\x00[=+\\-@\t\r]")
 
 
 def _neutralised(header: list[str], rows: Iterable[list[str]]) -> list[list[str]]:
-    """Header plus rows, every cell neutralised; shared by the CSV and the XLSX writer."""
+    """Header plus rows for CSV, every cell neutralised.
+
+    CSV only: a CSV file has no types, so a spreadsheet app guesses them and runs ``=SUM(A1)``.
+    The workbook stores every cell as a string, which no app runs, so it gets the text as is.
+    """
     table = []
     search = _FORMULA_IN_ROW.search
     for row in (header, *rows):
@@ -297,27 +300,11 @@ def _neutralised(header: list[str], rows: Iterable[list[str]]) -> list[list[str]
     return table
 
 
-class _Lines(list[str]):
-    """A csv.writer target that keeps each written line."""
-
-    def write(self, line: str) -> None:
-        self.append(line)
-
-
 def _csv(table: list[list[str]]) -> str:
-    """What ``csv.writer(lineterminator="\n").writerows(table)`` writes, a little faster: a row
-    with no comma, quote, CR, LF or NUL inside a cell is the plain join; csv.writer does the rest.
-    """
-    lines = _Lines()
-    write = csv.writer(lines, lineterminator="\n").writerow
-    for row in table:
-        line = ",".join(row)
-        if (len(row) > 1 and line.count(",") == len(row) - 1 and '"' not in line
-                and "\n" not in line and "\r" not in line and "\x00" not in line):
-            lines.append(line + "\n")
-        else:
-            write(row)
-    return "".join(lines)
+    """The rows as CSV with ``\n`` line ends (quoting only where a cell needs it)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    return out.getvalue()
 
 
 def export_clocks_csv(kb: KnowledgeBase) -> str:
@@ -329,193 +316,54 @@ def export_duties_csv(kb: KnowledgeBase) -> str:
 
 
 def export_xlsx(kb: KnowledgeBase) -> bytes:
-    """Clocks and duties as two sheets; zip entries get a fixed date so bytes are stable."""
+    """Clocks and duties as two sheets of strings, the same bytes for the same input."""
     return xlsx_workbook([
-        ("clocks", _neutralised(CLOCK_COLUMNS, clock_rows(kb))),
-        ("duties", _neutralised(DUTY_COLUMNS, duty_rows(kb))),
+        ("clocks", [CLOCK_COLUMNS, *clock_rows(kb)]),
+        ("duties", [DUTY_COLUMNS, *duty_rows(kb)]),
     ])
 
 
-# --- a minimal SpreadsheetML (XLSX) writer ---------------------------------------------------
-# openpyxl spent ~15 ms per document on cell objects and XML serialisation, XlsxWriter ~5 ms;
-# the format needs only string cells here, so the package is written directly: one shared
-# string table, fixed zip dates and document properties, no styles beyond the default.
-
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
-_DOC_DATE = "2000-01-01T00:00:00Z"
-#: Characters XML 1.0 cannot carry at all (the loader already refuses them in policy files).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+#: Document properties carry this date instead of the clock's; XlsxWriter itself dates every
+#: zip entry 1980-01-01 when it writes in memory.
+_DOC_DATE = dt.datetime(2000, 1, 1)
+#: Characters that neither XML nor Excel's ``_xHHHH_`` escape (which XlsxWriter applies to
+#: control characters) can carry; the loader refuses them in policy files already.
+_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
-def _escape(text: str) -> str:
-    # CR is written as a reference: a literal one would be read back as LF.
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\r", "&#13;"))
-
-
-def _column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-class _ColumnCells(dict[str, str]):
-    """Cell XML by value for one column, with ``#`` standing for the row number.
-
-    A cell refers to its text by shared-string index, so its XML depends on the column, the
-    value and the row only; filling in the row with one ``str.replace`` per row lets a whole
-    row be built by ``map`` and ``join`` in C (~2.5x faster than formatting every cell).  An
-    empty value gives a cell without a value, as openpyxl wrote it (so a row of empty cells
-    still counts as a row).  ``#`` cannot occur otherwise: the sheet holds indices, never text.
-    """
-
-    def __init__(self, letter: str, strings: dict[str, int]) -> None:
-        super().__init__({"": f'<c r="{letter}#"/>'})
-        self.letter = letter
-        self.strings = strings
-
-    def __missing__(self, value: str) -> str:
-        index = self.strings.get(value)
-        if index is None:
-            index = self.strings[value] = len(self.strings)
-        cell = self[value] = f'<c r="{self.letter}#" t="s"><v>{index}</v></c>'
-        return cell
-
-
-def _sheet_xml(table: Sequence[Sequence[str]], strings: dict[str, int]) -> str:
-    """A worksheet whose cells index the shared strings (added to ``strings`` as met)."""
-    width = max((len(row) for row in table), default=1)
-    columns = [_ColumnCells(_column_letter(i), strings) for i in range(width)]
-    cell = dict.__getitem__  # calls _ColumnCells.__missing__ for a value not seen yet
-    rows = [
-        ('<row r="#">' + "".join(map(cell, columns, row)) + "</row>").replace("#", str(number))
-        for number, row in enumerate(table, 1)
-    ]
-    return (f'{_XML_DECL}<worksheet xmlns="{_MAIN_NS}"><dimension ref="A1:{columns[-1].letter}'
-            f'{max(len(table), 1)}"/><sheetData>{"".join(rows)}</sheetData></worksheet>')
-
-
-def _shared_strings_xml(strings: dict[str, int], count: int) -> str:
-    items = [
-        f'<si><t xml:space="preserve">{_escape(s)}</t></si>' if s != s.strip()
-        else f"<si><t>{_escape(s)}</t></si>"
-        for s in strings  # insertion order is index order
-    ]
-    text = "".join(items)
-    bad = _XML_ILLEGAL.search(text)
-    if bad:
-        raise ValueError(f"U+{ord(bad.group()):04X} cannot be stored in an XLSX cell")
-    return (f'{_XML_DECL}<sst xmlns="{_MAIN_NS}" count="{count}" uniqueCount="{len(strings)}">'
-            f"{text}</sst>")
-
-
+@_gc_paused()
 def xlsx_workbook(sheets: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> bytes:
-    """An .xlsx of string-only sheets, the same bytes for the same input (no clock, no seed)."""
-    strings: dict[str, int] = {}
-    parts: list[tuple[str, str]] = []
-    count = 0
-    for number, (_, table) in enumerate(sheets, 1):
-        parts.append((f"xl/worksheets/sheet{number}.xml", _sheet_xml(table, strings)))
-        count += sum(len(row) - row.count("") for row in table)
-    numbers = range(1, len(sheets) + 1)
-    sheet_entries = "".join(
-        f'<sheet name="{_escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
-        for n, (name, _) in zip(numbers, sheets, strict=True)
-    )
-    sheet_rels = "".join(
-        f'<Relationship Id="rId{n}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
-        for n in numbers
-    )
-    sheet_types = "".join(
-        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_CT}.worksheet+xml"/>'
-        for n in numbers
-    )
-    after = len(sheets)
-    package = [
-        ("[Content_Types].xml",
-         f'{_XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-         f'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-         f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>'
-         f"{sheet_types}"
-         f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_CT}.sharedStrings+xml"/>'
-         f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>'
-         f'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-         f'package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType='
-         f'"application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'),
-        ("_rels/.rels",
-         f'{_XML_DECL}<Relationships xmlns="{_PKG_REL_NS}">'
-         f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
-         f'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-         f'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-         f'<Relationship Id="rId3" Type="{_REL_NS}/extended-properties" '
-         f'Target="docProps/app.xml"/></Relationships>'),
-        ("docProps/app.xml",
-         f'{_XML_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-         f'extended-properties"><Application>policykb</Application></Properties>'),
-        ("docProps/core.xml",
-         f'{_XML_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/'
-         f'2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-         f'xmlns:dcterms="http://purl.org/dc/terms/" '
-         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>policykb'
-         f'</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">{_DOC_DATE}</dcterms:created>'
-         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_DOC_DATE}</dcterms:modified>'
-         f"</cp:coreProperties>"),
-        ("xl/_rels/workbook.xml.rels",
-         f'{_XML_DECL}<Relationships xmlns="{_PKG_REL_NS}">{sheet_rels}'
-         f'<Relationship Id="rId{after + 1}" Type="{_REL_NS}/sharedStrings" '
-         f'Target="sharedStrings.xml"/><Relationship Id="rId{after + 2}" '
-         f'Type="{_REL_NS}/styles" Target="styles.xml"/></Relationships>'),
-        ("xl/sharedStrings.xml", _shared_strings_xml(strings, count)),
-        ("xl/styles.xml", _STYLES),
-        ("xl/workbook.xml",
-         f'{_XML_DECL}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews>'
-         f'<workbookView activeTab="0"/></bookViews><sheets>{sheet_entries}</sheets></workbook>'),
-        *parts,
-    ]
-    return _zip([(name, text.encode("utf-8")) for name, text in package])
+    """An .xlsx whose every cell is a string (XlsxWriter), the same bytes for the same input.
 
-
-#: The smallest style sheet Excel accepts without a repair prompt: one font, the two
-#: mandatory fills, one border, the Normal style.
-_STYLES = (
-    f'{_XML_DECL}<styleSheet xmlns="{_MAIN_NS}">'
-    '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-
-
-def _zip(entries: Sequence[tuple[str, bytes]]) -> bytes:
-    """Deflated entries with a fixed date, Unix mode 0644 and no extra fields: stable bytes."""
+    ``=SUM(A1)`` or ``-5个工作日`` is stored as the text it is, never as a formula, number or
+    link.  An empty value is a blank cell, so a row of them still counts as a row.  A cell over
+    Excel's limit of 32,767 characters is cut there (Excel could not open more; the CSV and the
+    JSON keep it whole).
+    """
+    for _, table in sheets:
+        bad = _XML_ILLEGAL.search("".join("".join(row) for row in table))
+        if bad:
+            raise ValueError(f"U+{ord(bad.group()):04X} cannot be stored in an XLSX cell")
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix on every platform, else the header differs on Windows
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=_COMPRESS_LEVEL)
+    book = xlsxwriter.Workbook(out, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    })
+    book.set_properties({"created": _DOC_DATE})
+    blank = book.add_format()
+    for name, table in sheets:
+        sheet = book.add_worksheet(name)
+        text, empty = sheet.write_string, sheet.write_blank
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                if value:
+                    text(r, c, value)
+                else:
+                    empty(r, c, None, blank)
+    book.close()
     return out.getvalue()
-
-
-#: Level 1 deflates the n100 workbook in 13 ms to 470 kB; level 6 takes 54 ms for 370 kB (the
-#: openpyxl file was 840 kB).  Part of the byte-stable output: change it only with intent.
-_COMPRESS_LEVEL = 1
 
 
 @_gc_paused()
@@ -525,12 +373,12 @@ def export_files(kb: KnowledgeBase) -> dict[str, str | bytes]:
     The JSON files come as UTF-8 bytes: they are written that way, and decoding 10 MB only for
     the caller to encode it again costs more than writing it.
     """
-    clocks = _neutralised(CLOCK_COLUMNS, clock_rows(kb))
-    duties = _neutralised(DUTY_COLUMNS, duty_rows(kb))
+    clocks = [CLOCK_COLUMNS, *clock_rows(kb)]
+    duties = [DUTY_COLUMNS, *duty_rows(kb)]
     return {
         "data/policykb.json": _json_bytes(export_data(kb)),
-        "data/clocks.csv": _csv(clocks),
-        "data/duties.csv": _csv(duties),
+        "data/clocks.csv": _csv(_neutralised(clocks[0], clocks[1:])),
+        "data/duties.csv": _csv(_neutralised(duties[0], duties[1:])),
         "data/policykb.xlsx": xlsx_workbook([("clocks", clocks), ("duties", duties)]),
         "data/document.schema.json": _schema_json(),
     }

@@ -21,6 +21,9 @@ What this step does instead (index and query use the same rules, so they cannot 
   end of a block (it also stops Pagefind from appending ". "), ``|`` after an ASCII punctuation
   mark that is full-width on the page (``，`` → ``,|``).  After a simplified character that is
   traditional on the page comes ``U+E000 + k`` (``k``: the pair's place in OpenCC's table).
+  The page's own ``^`` ``|`` backtick, backslash and private-use characters are written after a
+  backslash (``\\^``), which makes them text, never a mark: an excerpt shows every character
+  of the page.
 * The search page (``docs/assets/policykb.js``) folds the query with the same table
   (``pagefind/policykb-t2s.json``, written here: only the pairs whose simplified character
   occurs on the site), splits it the same way, and runs an exact phrase search
@@ -69,9 +72,13 @@ PUA_BASE = 0xE000
 SPACE_MARK = "^"  # the page shows a space here
 BLOCK_MARK = "`"  # end of a block (also stops Pagefind from appending ". ")
 WIDE_MARK = "|"  # after an ASCII punctuation mark: the page has its full-width form (，→ ,|)
-#: The marks as they may occur in a page's text, replaced by their full-width forms (which the
-#: shadow writes as the mark followed by ``WIDE_MARK``).
-_MARK_ESCAPES = str.maketrans({SPACE_MARK: "\uff3e", BLOCK_MARK: "\uff40", WIDE_MARK: "\uff5c"})
+#: Before a character of the page that would otherwise read as a mark (a mark itself, this
+#: escape, a private-use character): the character after it is text.
+ESCAPE_MARK = "\\"
+_MARKED = (SPACE_MARK, BLOCK_MARK, WIDE_MARK, ESCAPE_MARK)
+#: The page's own marks and private-use characters, each written after ``ESCAPE_MARK``.
+_MARK_ESCAPES = {ord(c): ESCAPE_MARK + c for c in _MARKED} | {
+    cp: ESCAPE_MARK + chr(cp) for cp in range(0xE000, 0xF900)}
 TIMEOUT_SECONDS = 1800
 #: Pages read and shadowed at a time.
 SHADOW_BATCH = 2000
@@ -111,7 +118,6 @@ _H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.DOTALL)
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 _SKIP_ELEMENTS = re.compile(r"<(script|style|template|svg)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-_PUA = re.compile("[\ue000-\uf8ff]")
 #: Tags that end a block of text: the text before them gets ``BLOCK_MARK``.
 _BLOCK_TAG = re.compile(
     r"</?(?:p|li|ul|ol|dl|dt|dd|td|th|tr|table|caption|h[1-6]|div|details|summary|blockquote|"
@@ -221,7 +227,7 @@ def _nfkc_table() -> dict[int, str]:
             if word.search(folded):
                 table[cp] = folded
             elif 0xFF01 <= cp <= 0xFF5E and len(folded) == 1 and folded.isascii():
-                table[cp] = folded + WIDE_MARK
+                table[cp] = (ESCAPE_MARK if folded in _MARKED else "") + folded + WIDE_MARK
     return table
 
 
@@ -238,10 +244,10 @@ def shadow_fold(text: str) -> str:
     Only characters that fold to letters, digits or Han characters are normalised; a full-width
     punctuation mark becomes its ASCII form and ``WIDE_MARK`` (Pagefind strips ASCII
     punctuation from words); a traditional character becomes its simplified form followed by
-    its ``PUA_BASE + k`` mark; shown spaces get ``SPACE_MARK``.  ``search_tokens`` of the result
-    equals ``search_tokens(text)``.
+    its ``PUA_BASE + k`` mark; shown spaces get ``SPACE_MARK``; the page's own mark characters
+    follow ``ESCAPE_MARK``.  ``search_tokens`` of the result equals ``search_tokens(text)``.
     """
-    text = _PUA.sub("", text).translate(_MARK_ESCAPES)
+    text = text.translate(_MARK_ESCAPES)
     text = _SHOWN_SPACE.sub(SPACE_MARK + r"\g<0>", text)
     text = _BEFORE_ALNUM.sub(r"\1 ", text.translate(_nfkc_table()))
     return _LEADING_PUNCT.sub(r"\1\2", " " + text.translate(_shadow_table()))[1:]

@@ -91,9 +91,9 @@ def test_xlsx_is_deterministic_and_has_both_sheets(kb: KnowledgeBase) -> None:
     core = archive.read("docProps/core.xml")
     assert b"2000-01-01T00:00:00Z</dcterms:modified>" in core
     assert b"2000-01-01T00:00:00Z</dcterms:created>" in core
-    for info in archive.infolist():
-        assert info.date_time == (2000, 1, 1, 0, 0, 0)
-        assert (info.create_system, info.external_attr >> 16, info.extra) == (3, 0o644, b"")
+    for info in archive.infolist():  # XlsxWriter's fixed entry date when it writes in memory
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        assert (info.create_system, info.external_attr >> 16, info.extra) == (3, 0o600, b"")
 
 
 def test_xlsx_bytes_do_not_depend_on_hash_seed(kb: KnowledgeBase) -> None:
@@ -136,16 +136,19 @@ def _openpyxl_xlsx(sheets: list[tuple[str, list[list[str]]]]) -> bytes:
 
 
 def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -> None:
-    """Reading the workbook back gives the CSV's header and cells (empty cells read as None)
-    and exactly what the former openpyxl-built workbook gave."""
+    """Reading the workbook back gives the CSV's header and cells before the CSV's formula
+    defence (empty cells read as None) and exactly what an openpyxl-built workbook gives."""
     sheets = _read_xlsx(export.export_xlsx(kb))
     assert list(sheets) == ["clocks", "duties"]
     tables = []
-    for title, text in [("clocks", export.export_clocks_csv(kb)),
-                        ("duties", export.export_duties_csv(kb))]:
+    for title, text, rows in [
+        ("clocks", export.export_clocks_csv(kb), export.clock_rows(kb)),
+        ("duties", export.export_duties_csv(kb), export.duty_rows(kb)),
+    ]:
         table = list(csv.reader(io.StringIO(text)))
-        assert sheets[title] == [[cell or None for cell in row] for row in table]
-        tables.append((title, table))
+        assert table == export._neutralised(table[0], rows)
+        assert sheets[title] == [[cell or None for cell in row] for row in [table[0], *rows]]
+        tables.append((title, [table[0], *rows]))
     assert sheets["clocks"][0] == export.CLOCK_COLUMNS
     assert len(sheets["duties"]) - 1 == sum(len(d.duties) for d in kb.documents)
     assert _read_xlsx(_openpyxl_xlsx(tables)) == sheets
@@ -160,25 +163,45 @@ AWKWARD = [
 ]
 
 
-def test_xlsx_keeps_awkward_cells_and_neutralises_formulas() -> None:
-    table = export._neutralised(["h1", "h2", "h3", "h4", "h5", "h6"], AWKWARD)
-    assert table[1][:5] == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tTAB"]
+def test_xlsx_keeps_awkward_cells_as_strings() -> None:
+    table = [["h1", "h2", "h3", "h4", "h5", "h6"], *AWKWARD]
     data = export.xlsx_workbook([("one", table), ("two", table[:2])])
     expected = [[cell or None for cell in row] for row in table]
     assert _read_xlsx(data) == {"one": expected, "two": expected[:2]}
     assert _read_xlsx(_openpyxl_xlsx([("one", table), ("two", table[:2])])) == _read_xlsx(data)
-    # CR survives (openpyxl's own writer turned it into LF)
-    assert _read_xlsx(export.xlsx_workbook([("s", [["a\rb"]])])) == {"s": [["a\rb"]]}
+    # CR survives, in Excel's own escape for it (openpyxl's writer turned it into LF, and its
+    # reader leaves the escape as it is)
+    shared = zipfile.ZipFile(io.BytesIO(export.xlsx_workbook([("s", [["a\rb", "x\x01"]])])))
+    assert b"<t>a_x000D_b</t>" in shared.read("xl/sharedStrings.xml")
+    assert b"<t>x_x0001_</t>" in shared.read("xl/sharedStrings.xml")
 
 
-def test_column_letters() -> None:
-    assert [export._column_letter(i) for i in (0, 14, 25, 26, 701, 702)] == [
-        "A", "O", "Z", "AA", "ZZ", "AAA"]
+def test_formulas_are_plain_strings_in_xlsx_and_neutralised_in_csv(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ' defence against formulas belongs to CSV, which a spreadsheet app types by
+    guessing; the workbook stores text as text, so it gets no ' in front."""
+    awkward = ["doc", "jinhu", "d1", "case-transfer", "-5个工作日", "=SUM(A1)", "+86 110",
+               "@所有人", "移送", "'原文'"]
+    monkeypatch.setattr(export, "duty_rows", lambda kb: [awkward])
+    files = export.export_files(kb)
+    book = openpyxl.load_workbook(io.BytesIO(files["data/policykb.xlsx"]))
+    (cells,) = book["duties"].iter_rows(min_row=2)
+    assert [c.value for c in cells] == awkward
+    assert {c.data_type for c in cells} == {"s"}  # strings: no formula, number or link
+    sheet = zipfile.ZipFile(io.BytesIO(files["data/policykb.xlsx"])).read(
+        "xl/worksheets/sheet2.xml")
+    assert b"<f>" not in sheet and b"<f " not in sheet
+    text = files["data/duties.csv"]
+    assert isinstance(text, str)
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[4:8] == ["'-5个工作日", "'=SUM(A1)", "'+86 110", "'@所有人"]
+    assert row[9] == "'原文'"
 
 
-def test_xlsx_refuses_characters_xml_cannot_hold() -> None:
-    with pytest.raises(ValueError, match="U\\+0001"):
-        export.xlsx_workbook([("s", [["ok", "bad\x01"]])])
+def test_xlsx_refuses_characters_neither_xml_nor_excel_can_hold() -> None:
+    with pytest.raises(ValueError, match="U\\+FFFF"):
+        export.xlsx_workbook([("s", [["ok", "bad\uffff"]])])
 
 
 def test_neutralised_matches_the_cell_rule() -> None:

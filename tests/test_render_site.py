@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import posixpath
 import random
@@ -202,6 +203,35 @@ def test_hostile_document_is_literal(site: RenderedSite) -> None:
     assert html.unescape(meta["title"]) == HOSTILE_LITERALS[0]
     h1 = re.search(r'<h1 id="([^"]+)">', to_html(page))
     assert h1 and h1.group(1) == "doc--hostile-mini"
+
+
+def _inline_matches(page: str) -> int:
+    """Inline-pattern matches Python-Markdown makes on ``page``: each rebuilds its paragraph."""
+    md = markdown.Markdown(extensions=MKDOCS_EXTENSIONS)
+    md.convert(FRONT_MATTER.sub("", page, count=1))
+    return len(md.treeprocessors["inline"].stashed_nodes)  # type: ignore[attr-defined]
+
+
+def test_long_punctuation_costs_no_markdown_work(tmp_path: Path, site: RenderedSite) -> None:
+    """Provision text, summaries and the clauses on a procedure page are raw HTML blocks: a
+    paragraph of 5,000 ASCII marks adds no inline match (each made mkdocs copy the paragraph
+    once: 44 s for 151 KB) and reads back literally, on the document and the procedure page."""
+    marks = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" * 160
+    shutil.copytree(FIXTURE, tmp_path / "kb")
+    path = tmp_path / "kb" / "documents" / "jinhu-mini.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):  # the summary, one sub-clause and one heading's own text
+        key, _, value = line.partition(": ")
+        if key.strip() in ("summary", "text") and value.startswith(("节选", "镇街", "发生")):
+            lines[i] = f"{key}: {json.dumps(value + chr(10) + marks, ensure_ascii=False)}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    long_site = pipeline.render(load(tmp_path / "kb"))
+    for page in ("documents/jinhu-mini.md", "documents/jinhu-mini/transfer-flow.md",
+                 "documents/jinhu-mini/dispute-flow.md"):
+        matches, plain = _inline_matches(long_site.pages[page]), _inline_matches(site.pages[page])
+        assert matches == plain, f"{page}: {matches} inline matches, {plain} without the marks"
+        shown = html.unescape(to_html(long_site.pages[page]))
+        assert shown.count(marks) == {"documents/jinhu-mini.md": 3}.get(page, 1), page
 
 
 def test_no_page_has_active_content(site: RenderedSite) -> None:

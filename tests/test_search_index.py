@@ -16,6 +16,7 @@ import pytest
 
 from generator.search import (
     BLOCK_MARK,
+    ESCAPE_MARK,
     PUA_BASE,
     SPACE_MARK,
     WIDE_MARK,
@@ -52,10 +53,16 @@ def shown(word: str, table: dict[str, str]) -> str:
     i = 0
     while i < len(chars):
         c = chars[i]
+        text = c == ESCAPE_MARK and i + 1 < len(chars)
+        if text:
+            i += 1
+            c = chars[i]
         nxt = chars[i + 1] if i + 1 < len(chars) else ""
         if nxt == WIDE_MARK and "!" <= c <= "~" and not c.isalnum():
             out += chr(ord(c) + 0xFEE0)
             i += 1
+        elif text:
+            out += c
         elif c in table:
             out = out[:-1] + table[c]
         elif c in (SPACE_MARK, BLOCK_MARK):
@@ -88,9 +95,16 @@ def test_shadow_shows_the_original_text_again(text: str) -> None:
     assert shown_text(shadow_fold(text)) == text
 
 
-def test_the_mark_characters_in_a_page_are_shown_full_width() -> None:
-    """^ ` | are the marks: in a page's text they are stored (and shown) as ＾ ｀ ｜."""
-    assert shown_text(shadow_fold("a^b `c` x|y ＾｀｜")) == "a＾b ｀c｀ x｜y ＾｀｜"
+@pytest.mark.parametrize("text", [
+    "a^b `c` x|y ＾｀｜ ^`| ＼\\ \\^",  # the marks, the escape, their full-width forms
+    "\ue000私用\uf8fc区 規\ue000 规\ue001",  # private-use characters, also after a Han one
+    "C:\\ ，| ,| |， a\\|b",  # a mark next to a full-width and an ASCII comma
+])
+def test_the_mark_characters_of_a_page_are_shown_as_they_are(text: str) -> None:
+    """^ ` | are marks and a private-use character after a Han one is a traditional mark: in a
+    page's own text they (and the escape, \\) are written after the escape, and shown as is."""
+    assert shown_text(shadow_fold(text)) == text
+    assert search_tokens(shadow_fold(text)) == search_tokens(text)
 
 
 def test_full_width_letters_and_digits_are_folded_for_the_index() -> None:

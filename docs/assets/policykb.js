@@ -10,9 +10,10 @@
  *
  * Excerpts are built here, not by Pagefind: the stored text of a page carries marks (a
  * traditional character's private-use mark after its simplified form, ^ for a space of the page,
- * a backtick at the end of a block, | after a punctuation mark that is full-width on the page),
- * so the excerpt shows the page's own text around the first place the phrase occurs, and each
- * further section that contains it links to its anchor.
+ * a backtick at the end of a block, | after a punctuation mark that is full-width on the page;
+ * a backslash before a character of the page that would read as a mark), so the excerpt shows
+ * the page's own text around the first place the phrase occurs, and each further section that
+ * contains it links to its anchor.
  */
 (function () {
   "use strict";
@@ -24,6 +25,7 @@
   var SPACE_MARK = "^"; // marks in the stored text, as generator/search.py writes them
   var BLOCK_MARK = "`";
   var WIDE_MARK = "|";
+  var ESCAPE_MARK = "\\"; // the character after it is the page's own, never a mark
   var PAGE_SIZE = 5; // results whose text is fetched at a time ("显示更多结果" loads the next)
   var BEFORE = 16; // words (about characters) shown before the phrase in an excerpt
   var AFTER = 44; // and after its start
@@ -146,16 +148,24 @@
   /* ---- excerpts in the page's own script ------------------------------------------------ */
 
   /* One stored word as the page shows it: marks decoded (see generator/search.py), a
-   * traditional character put back, a full-width punctuation mark widened again. */
+   * traditional character put back, a full-width punctuation mark widened again, a character
+   * after ESCAPE_MARK taken as it is. */
   function showWord(word, marks) {
     var chars = Array.from(word);
     var out = "";
     for (var i = 0; i < chars.length; i++) {
       var c = chars[i];
-      var original = marks.get(c);
+      var text = c === ESCAPE_MARK && i + 1 < chars.length;
+      if (text) {
+        i += 1;
+        c = chars[i];
+      }
+      var original = text ? undefined : marks.get(c);
       if (chars[i + 1] === WIDE_MARK && /[!-~]/.test(c) && !/[0-9A-Za-z]/.test(c)) {
         out += String.fromCharCode(c.charCodeAt(0) + 0xfee0);
         i += 1;
+      } else if (text) {
+        out += c;
       } else if (original !== undefined) {
         out = Array.from(out).slice(0, -1).join("") + original;
       } else if (c === SPACE_MARK || c === BLOCK_MARK) {

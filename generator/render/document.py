@@ -174,7 +174,7 @@ def _provisions(doc: Document) -> list[ProvisionView]:
     for p in doc.all_provisions():
         depth = p.depth
         lead_text = "".join(x for x in ((p.number or "").strip(), (p.heading or "").strip()) if x)
-        paragraphs = escape.md_lines(p.text) if p.text else []
+        paragraphs = escape.html_lines(p.text) if p.text else []
         as_heading = depth == 0 and bool(lead_text)
         views.append(ProvisionView(
             id=escape.html_attr(p.id),
@@ -206,7 +206,7 @@ def document_page(ctx: RenderContext, doc: Document) -> DocumentPage:
         title=escape.md_text(s.title),
         front_title=escape.front_matter(s.title),
         anchor=escape.html_attr(links.document_anchor(doc.id)),
-        summary=escape.md_block(s.summary) if s.summary else None,
+        summary=escape.html_block(s.summary) if s.summary else None,
         card=_card(ctx, doc, page),
         cited=cited,
         citing=[ctx.document_link(d, page) for d in ctx.graph.citing(doc.id)],
@@ -290,7 +290,7 @@ def _clauses(ctx: RenderContext, doc: Document, provisions: set[Provision],
             views.append(ClauseView(
                 link=ctx.clause_link(doc, p, page),
                 lead=escape.md_text(heading) if heading else None,
-                paragraphs=escape.md_lines(p.text) if p.text else [],
+                paragraphs=escape.html_lines(p.text) if p.text else [],
             ))
     return views
 

@@ -58,7 +58,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         text=escape.md_text,
         cell=escape.md_cell,
-        block=escape.md_block,
+        block=escape.html_block,
         url=escape.url,
         external_url=_external,
         attr=escape.html_attr,

@@ -10,6 +10,15 @@ Markdown contexts use HTML character references rather than backslash escapes: `
 snippet line, ``&#58;smile&#58;`` is not an emoji, and Jinja or a macros plugin never sees ``{{``.
 Python-Markdown passes character references through untouched and the browser shows the literal
 character, so the reader sees exactly the text of the policy.
+
+Body text (provisions, summaries, descriptions) goes into raw HTML ``<p>`` blocks instead of
+Markdown paragraphs.  Why: Python-Markdown replaces every inline match (each ``&#42;``) by a
+placeholder by rebuilding the whole paragraph string, so a paragraph with k escaped marks costs k
+times its length — a 151 KB provision of ASCII punctuation spent 44 s in mkdocs.  A raw HTML
+block is stashed whole, once, and needs only ``& < >`` escaped (plus ``{ }``, for a macros plugin
+or Jinja that reads the page source before Markdown does): 1 MB of punctuation then costs about
+a second.  Inline contexts (table cells, headings, link text) stay Markdown, so their cost still
+grows with length times escaped marks: those fields are short.
 """
 
 from __future__ import annotations
@@ -30,6 +39,12 @@ _MD_TABLE = str.maketrans(
     {c: f"&#{ord(c)};" for c in _MARKDOWN_SPECIAL}
     | {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 )
+
+#: Text inside a raw HTML block: Markdown never reads it (Python-Markdown stashes the block before
+#: any inline pattern runs, and its block processors see only the placeholder), so only HTML's own
+#: characters are escaped, and the braces that a template engine reading the page would take.
+_HTML_BLOCK = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;",
+                             "}": "&#125;"})
 
 #: Every way a text can break a line; Python-Markdown only knows ``\n`` but browsers and
 #: ``str.splitlines`` know more.
@@ -69,19 +84,24 @@ def md_cell(text: str) -> Markup:
     return Markup("<br>".join(_md(line) for line in _lines(text) if line))
 
 
-def md_block(text: str) -> Markup:
-    """Body text: every non-empty line becomes its own paragraph."""
-    return Markup("\n\n".join(_md(line) for line in _lines(text) if line))
+def html_block(text: str) -> Markup:
+    """Body text: every non-empty line its own ``<p>``, a raw HTML block (see the module
+    docstring).  The template must start it on a line of its own, at the top level or inside
+    an HTML element marked ``markdown``; never inside a list or a ``>`` quote, where the ``<p>``
+    would be inline HTML and its text Markdown again."""
+    return Markup("\n\n".join(f"<p>{line}</p>" for line in html_lines(text)))
 
 
-def md_lines(text: str) -> list[Markup]:
-    """The non-empty lines of ``text``, each escaped as inline Markdown."""
-    return list(_md_lines(text))
+def html_lines(text: str) -> list[Markup]:
+    """The non-empty lines of ``text``, escaped for the body of a ``<p>`` block that the
+    template writes (same rules as ``html_block``); used where the first line shares its
+    paragraph with an anchor or a bold lead."""
+    return list(_html_lines(text))
 
 
 @lru_cache(maxsize=1 << 12)
-def _md_lines(text: str) -> tuple[Markup, ...]:
-    return tuple(Markup(_md(line)) for line in _lines(text) if line)
+def _html_lines(text: str) -> tuple[Markup, ...]:
+    return tuple(Markup(line.translate(_HTML_BLOCK)) for line in _lines(text) if line)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -430,7 +430,7 @@ def procedure_view(ctx: RenderContext, proc: Procedure, page: str) -> ProcedureV
     return ProcedureView(
         anchor=escape.html_attr(links.procedure_anchor(proc.id)),
         title=escape.md_text(proc.title),
-        description=escape.md_block(proc.description) if proc.description else None,
+        description=escape.html_block(proc.description) if proc.description else None,
         topic=ctx.topic_link(proc.topic.id, page),
         lanes=escape.md_text("、".join(a.name for a in proc.lanes)),
         placeholder=Markup(diagram_placeholder(str(escape.url(path)))),

@@ -438,7 +438,7 @@ class TopicPages:
                                             else f"专题：{topic.name}"),
             anchor=escape.html_attr(f"topic--{topic.id}"),
             question=escape.md_text(topic.question),
-            description=escape.md_block(topic.description)
+            description=escape.html_block(topic.description)
             if topic.description and not part.key else None,
             trail=self._trail(part.key, page) if part.key else None,
             summary=summary,
