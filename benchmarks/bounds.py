@@ -140,9 +140,15 @@ def case_document(name: str) -> tuple[bytes, dict[str, Any]]:
 
 def measure_case(name: str, work: Path) -> dict[str, Any]:
     """Build one case from scratch and time it; ``dot`` is also timed on its chart alone."""
-    from benchmarks.run import _build_call, _build_ok, _build_timings, _errors, prepare_project
-    from generator.dot import render_svgs
+    from benchmarks.project import (
+        build_call,
+        build_errors,
+        build_ok,
+        build_timings,
+        prepare_project,
+    )
     from generator.pipeline import load_knowledge_base
+    from generator.publish.graphviz import render_svgs
     from generator.render.site import render_site
 
     root = work / name
@@ -156,11 +162,11 @@ def measure_case(name: str, work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"case": name, "what": CASES[name], "yaml_bytes": len(data),
                            **described}
     started = time.perf_counter()
-    result = _build_call(policies, docs, site, cache_dir=None)()
+    result = build_call(policies, docs, site, cache_dir=None)()
     out["total_seconds"] = time.perf_counter() - started
-    out["ok"] = _build_ok(result)
-    out["errors"] = _errors(result)[:3]
-    out["timings"] = _build_timings(result)
+    out["ok"] = build_ok(result)
+    out["errors"] = build_errors(result)[:3]
+    out["timings"] = build_timings(result)
     page = site / "documents" / DOCUMENT_ID / "index.html"
     out["page_bytes"] = page.stat().st_size if page.is_file() else None
     kb, _report = load_knowledge_base(policies)

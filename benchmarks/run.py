@@ -7,7 +7,7 @@ fresh child process so that memory peaks belong to that N alone:
 
 1. times the generator stages one by one with the project's own functions —
    load + validate (``check_policies``), model + graph (``model``, ``build_graph``), render
-   (``render_site``), dot (``generator.dot``, batched);
+   (``render_site``), dot (``generator.publish.graphviz``, batched);
 2. runs the whole build (``build_site(policies, docs, site)``) end to end and reads its per-stage
    timings (mkdocs build, search index) when it reports them;
 3. measures the built site: number and size of HTML pages, the largest page, the Pagefind index,
@@ -30,21 +30,18 @@ import datetime as dt
 import functools
 import gc
 import http.server
-import importlib
-import inspect
 import json
 import os
 import platform
 import re
 import resource
-import shutil
 import socketserver
 import subprocess
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +49,17 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from benchmarks.project import (  # noqa: E402
+    build_call,
+    build_errors,
+    build_ok,
+    build_timings,
+    prepare_project,
+)
+
 DEFAULT_SIZES = (100, 1000, 3000)
 DEFAULT_OUT = REPO / "benchmarks" / "out"
 PERFORMANCE_PAGE = REPO / "docs" / "about" / "performance.md"
-#: docs/ subtrees written by ``policykb build``; everything else in docs/ is hand-written.
-GENERATED_DOCS = ("index.md", "documents", "topics", "training", "jurisdictions", "indexes",
-                  "data", "diagrams")
 QUERIES = ("案件移送", "首问负责", "24小时", "規範")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -77,19 +79,6 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - started
-
-
-def _lookup(module: str, *names: str) -> Callable[..., Any]:
-    """The first of ``names`` in ``module``; NotAvailable when the module or names are missing."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        raise NotAvailable(f"{module} not found ({exc.name})") from None
-    for name in names:
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    raise NotAvailable(f"{module} has none of {', '.join(names)}")
 
 
 # --- the stages ---------------------------------------------------------------------------------
@@ -124,75 +113,16 @@ def _dot_stage(rendered: Any) -> Callable[[], Any]:
     diagrams = list(getattr(rendered, "diagrams", []) or [])
 
     def run() -> Any:
-        fn = _lookup("generator.dot", "render_all_svgs", "render_svgs")
-        return fn(diagrams)
+        from generator.publish.graphviz import render_all_svgs
+
+        return render_all_svgs(diagrams)
 
     return run
-
-
-def _build_call(policies: Path, docs: Path, site: Path, **extra: Any) -> Callable[[], Any]:
-    def run() -> Any:
-        build_site = _lookup("generator.build", "build_site")
-        accepted = inspect.signature(build_site).parameters
-        kwargs = {k: v for k, v in extra.items() if k in accepted}
-        with _cwd(docs.parent):
-            return build_site(policies, docs, site, **kwargs)
-
-    return run
-
-
-@contextlib.contextmanager
-def _cwd(path: Path) -> Iterator[None]:
-    old = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
-
-
-def _build_timings(result: Any) -> dict[str, float]:
-    """Per-stage seconds from a BuildResult, whatever the attribute is called."""
-    for name in ("timings", "stage_seconds", "durations", "stages", "times"):
-        value = getattr(result, name, None)
-        if isinstance(value, dict) and value:
-            return {str(k): float(v) for k, v in value.items() if isinstance(v, (int, float))}
-    return {}
 
 
 def _pick(timings: dict[str, float], *words: str) -> float | None:
     found = [v for k, v in timings.items() if any(w in k.lower() for w in words)]
     return sum(found) if found else None
-
-
-def _build_ok(result: Any) -> bool:
-    if hasattr(result, "ok"):
-        return bool(result.ok)
-    report = getattr(result, "report", None)
-    return bool(getattr(report, "ok", True)) if report is not None else True
-
-
-def _errors(result: Any) -> list[str]:
-    report = getattr(result, "report", None)
-    return [e.format().split("\n")[0] for e in getattr(report, "errors", [])]
-
-
-def prepare_project(work: Path) -> tuple[Path, Path]:
-    """A copy of mkdocs.yml and the hand-written docs/ under ``work/project``."""
-    project = work / "project"
-    if project.exists():
-        shutil.rmtree(project)
-    docs = project / "docs"
-    docs.mkdir(parents=True)
-    shutil.copyfile(REPO / "mkdocs.yml", project / "mkdocs.yml")
-    for item in sorted((REPO / "docs").iterdir()):
-        if item.name in GENERATED_DOCS:
-            continue
-        if item.is_dir():
-            shutil.copytree(item, docs / item.name)
-        else:
-            shutil.copyfile(item, docs / item.name)
-    return docs, project / "site"
 
 
 def site_metrics(site: Path) -> dict[str, Any]:
@@ -376,10 +306,10 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
         settle()
         rendered = kb = None
         if checked is not None:
-            build_graph = _lookup("generator.domain.graph", "build_graph")
+            from generator.domain.graph import build_graph
             kb = m.stage("model+graph", lambda: _modelled(model(checked), build_graph))
             settle()
-            render_site = _lookup("generator.render.site", "render_site")
+            from generator.render.site import render_site
             rendered = m.stage("render", lambda: render_site(kb))
             if rendered is not None:
                 m.data["rendered_pages"] = len(getattr(rendered, "pages", {}) or {})
@@ -396,19 +326,19 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
     # the whole build, end to end (strict, as the CLI runs it; if the synthetic site trips a
     # strict check the failure is recorded and the build is measured again without --strict)
     strict = True
-    result = m.stage("total", _build_call(policies, docs, site))
-    if result is not None and not _build_ok(result):
-        errors = _errors(result)
+    result = m.stage("total", build_call(policies, docs, site))
+    if result is not None and not build_ok(result):
+        errors = build_errors(result)
         m.data["strict_failure"] = errors
         m.data["notes"].append(f"strict build failed ({len(errors)} errors, e.g. "
                                f"{errors[0] if errors else '?'}); measured with strict=False")
         strict = False
-        result = m.stage("total", _build_call(policies, docs, site, strict=False))
-    if result is not None and not _build_ok(result):
+        result = m.stage("total", build_call(policies, docs, site, strict=False))
+    if result is not None and not build_ok(result):
         m.data["stages"]["total"] = {"seconds": None, "why": "build reported errors: "
-                                     + "; ".join(_errors(result)[:3])}
+                                     + "; ".join(build_errors(result)[:3])}
         result = None
-    m.data["build_timings"] = _build_timings(result) if result is not None else {}
+    m.data["build_timings"] = build_timings(result) if result is not None else {}
     bt = m.data["build_timings"]
     for name, words in (("mkdocs", ("mkdocs", "site")), ("search", ("search", "pagefind"))):
         value = _pick(bt, *words)
@@ -434,17 +364,15 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
         if incremental:
             touched = touch_one_policy(policies)
             m.data["touched"] = touched.name
-            with contextlib.suppress(NotAvailable, TypeError, ValueError):
-                accepted = inspect.signature(_lookup("generator.build", "build_site")).parameters
-                m.data["incremental_mode"] = "incremental" in accepted
-            again = m.stage("incremental", _build_call(policies, docs, site, strict=strict,
-                                                       incremental=True))
+            m.data["incremental_mode"] = True
+            again = m.stage("incremental", build_call(policies, docs, site, strict=strict,
+                                                      incremental_build=True))
             if again is not None:
-                m.data["incremental_timings"] = _build_timings(again)
-                if not _build_ok(again):
+                m.data["incremental_timings"] = build_timings(again)
+                if not build_ok(again):
                     m.data["stages"]["incremental"] = {
                         "seconds": None,
-                        "why": "rebuild reported errors: " + "; ".join(_errors(again)[:3])}
+                        "why": "rebuild reported errors: " + "; ".join(build_errors(again)[:3])}
     return m.data
 
 

@@ -293,7 +293,7 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     from generator.reference_docs import expected_pages
 
     stale = []
-    for path, text in expected_pages().items():
+    for path, text in expected_pages(build_parser()).items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
         if current != text:
             stale.append(path)

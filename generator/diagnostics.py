@@ -73,6 +73,8 @@ _CODE_LIST = [
     Code("PK108", "non-ascii-digit", "a date, number or code written with non-ASCII digits"),
     Code("PK109", "chart-limit",
          "a procedure with too many steps, or a label or condition too long for its chart"),
+    Code("PK110", "text-too-long",
+         "a quote or a short text longer than the format allows"),
     # references between facts (validate.py)
     Code("PK201", "duplicate-id", "two things share an id (case-insensitive, NFKC)"),
     Code("PK202", "unknown-reference", "a reference to an id that does not exist"),

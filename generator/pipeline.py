@@ -22,17 +22,17 @@ from typing import Literal
 from generator.diagnostics import Report, Severity, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
-from generator.dot import render_all_svgs
 from generator.export import EXPORTED_FILES, export_files
 from generator.publish import docs, incremental, linkcheck, mkdocs, staging
+from generator.publish.graphviz import render_all_svgs
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
+from generator.publish.search import build_search_index
 from generator.render import RenderedSite
 from generator.render.charts import place_charts
 from generator.render.site import render_site
 from generator.runtime.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.runtime.gc_policy import settle
 from generator.runtime.workers import cached_map
-from generator.search import build_search_index
 from generator.source.checked import CheckedPolicies
 from generator.source.date_rules import implausible_dates
 from generator.source.files import (

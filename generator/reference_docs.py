@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.diagnostics import CODES
-from generator.search import LOWRANK_MARKER
+from generator.render.search_marks import LOWRANK_MARKER
 from generator.source import schema
 
 FORMAT_PAGE = Path("docs/reference/format.md")
@@ -74,13 +74,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-#: Pages about the site rank below the policies' own pages in search (generator.search).
+#: Pages about the site rank below the policies' own pages in search (generator.publish.search).
 LOWRANK = f"<div {LOWRANK_MARKER} hidden></div>"
 
 
 def format_reference() -> str:
     lines = [
-        "<!-- DO NOT EDIT: generated from generator/schema.py by `policykb reference --write` -->",
+        "<!-- DO NOT EDIT: generated from generator/source/schema.py by "
+        "`policykb reference --write` -->",
         "# 数据格式 · File format reference",
         "",
         LOWRANK,
@@ -151,10 +152,9 @@ def _fixed_width(prog: str) -> argparse.HelpFormatter:
     return argparse.HelpFormatter(prog, width=100)
 
 
-def expected_pages() -> dict[Path, str]:
-    from generator.cli import build_parser
-
-    parser = build_parser()
+def expected_pages(parser: argparse.ArgumentParser) -> dict[Path, str]:
+    """The reference pages as they must read: the format from the schema, the commands from
+    ``parser`` (the CLI's own, passed in: this module does not import the CLI)."""
     parser.formatter_class = _fixed_width
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):

@@ -32,16 +32,17 @@ from conftest import (
     tree,
 )
 
-from generator.dot import id_prefix, inline_svg, rebase_links, render_svgs, split_svg_stream
 from generator.pipeline import BuildResult, _dates, load_knowledge_base
 from generator.pipeline import build as build_site
+from generator.publish.graphviz import render_svgs, split_svg_stream
 from generator.publish.linkcheck import check_site
 from generator.publish.mkdocs import source_date_epoch
 from generator.publish.ownership import STAGING_MARK
+from generator.publish.search import fold, fold_html, search_tokens, shadow_page
 from generator.publish.staging import JOURNAL, STAGING_PREFIX, recover_interrupted_builds
 from generator.render import Diagram, RenderedSite, diagram_placeholder
+from generator.render.charts import id_prefix, inline_svg, rebase_links
 from generator.render.links import GENERATED_ROOTS, page_url
-from generator.search import fold, fold_html, search_tokens, shadow_page
 
 
 def codes(result: BuildResult) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.dot import DotProblem, render_all_svgs, render_svgs
+from generator.publish.graphviz import DotProblem, render_all_svgs, render_svgs
 from generator.render import Diagram
 
 FAKE_DOT = """\

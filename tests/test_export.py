@@ -19,6 +19,8 @@ import pytest
 
 from generator import export
 from generator.domain.model import KnowledgeBase
+from generator.export import contract as export_contract
+from generator.export import tables as export_tables
 from generator.pipeline import load_knowledge_base
 from generator.source.schema import json_schema
 
@@ -76,9 +78,9 @@ def test_csv_rows_match_facts(kb: KnowledgeBase) -> None:
 
 
 def test_formula_cells_are_neutralised() -> None:
-    assert export._neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert export._neutralise_formula("@SUM") == "'@SUM"
-    assert export._neutralise_formula("3个工作日内") == "3个工作日内"
+    assert export_tables._neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert export_tables._neutralise_formula("@SUM") == "'@SUM"
+    assert export_tables._neutralise_formula("3个工作日内") == "3个工作日内"
 
 
 def test_xlsx_is_deterministic_and_has_both_sheets(kb: KnowledgeBase) -> None:
@@ -146,7 +148,7 @@ def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -
         ("duties", export.export_duties_csv(kb), export.duty_rows(kb)),
     ]:
         table = list(csv.reader(io.StringIO(text)))
-        assert table == export._neutralised(table[0], rows)
+        assert table == export_tables.neutralised(table[0], rows)
         assert sheets[title] == [[cell or None for cell in row] for row in [table[0], *rows]]
         tables.append((title, [table[0], *rows]))
     assert sheets["clocks"][0] == export.CLOCK_COLUMNS
@@ -206,15 +208,15 @@ def test_xlsx_refuses_characters_neither_xml_nor_excel_can_hold() -> None:
 
 def test_neutralised_matches_the_cell_rule() -> None:
     rows = [*AWKWARD, ["a\x00=b", "\x00", "=", "\r", "x-y", "a=b"]]
-    expected = [[export._neutralise_formula(c) for c in row] for row in [["h"], *rows]]
-    assert export._neutralised(["h"], rows) == expected
+    expected = [[export_tables._neutralise_formula(c) for c in row] for row in [["h"], *rows]]
+    assert export_tables.neutralised(["h"], rows) == expected
 
 
 def test_csv_writer_matches_csv_module() -> None:
     rows = [*AWKWARD, ["a\rb", "nul\x00", "q\"", "comma,", "new\nline", " "], [""], ["", ""]]
     reference = io.StringIO()
     csv.writer(reference, lineterminator="\n").writerows(rows)
-    assert export._csv(rows) == reference.getvalue()
+    assert export_tables.csv_text(rows) == reference.getvalue()
 
 
 def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
@@ -228,7 +230,7 @@ def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
     ]
     for sample in samples:
         expected = json.dumps(sample, ensure_ascii=False, indent=2) + "\n"
-        assert export._json_bytes(sample) == expected.encode("utf-8")
+        assert export_contract.json_bytes(sample) == expected.encode("utf-8")
 
 
 def test_export_files_agree_with_the_single_exports(kb: KnowledgeBase) -> None:

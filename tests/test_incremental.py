@@ -26,9 +26,9 @@ from conftest import (
 )
 
 from generator.diagnostics import CODES_BY_NAME
-from generator.dot import render_all_svgs
 from generator.pipeline import check_policies, load_knowledge_base
 from generator.publish import incremental as incremental_module
+from generator.publish.graphviz import render_all_svgs
 from generator.publish.ownership import SITE_MARK
 from generator.render import Diagram, RenderedSite
 from generator.render import site as render_site_module

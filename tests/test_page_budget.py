@@ -20,8 +20,8 @@ from generator.domain.graph import build_graph  # noqa: E402
 from generator.domain.model import KnowledgeBase  # noqa: E402
 from generator.domain.resolve import resolve  # noqa: E402
 from generator.domain.wording import comparable_hours, limit_text  # noqa: E402
-from generator.dot import render_svgs  # noqa: E402
 from generator.pipeline import check_policies, load_knowledge_base  # noqa: E402
+from generator.publish.graphviz import render_svgs  # noqa: E402
 from generator.render import RenderedSite, diagram_placeholder  # noqa: E402
 from generator.render.context import RenderContext  # noqa: E402
 from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noqa: E402

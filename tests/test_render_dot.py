@@ -17,8 +17,8 @@ import yaml
 
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
-from generator.dot import render_svgs
 from generator.pipeline import load_knowledge_base
+from generator.publish.graphviz import render_svgs
 from generator.render import Diagram
 from generator.render.procedures import wrap_label
 from generator.render.site import render_site

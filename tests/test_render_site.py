@@ -29,9 +29,10 @@ from generator import pipeline
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
-from generator.dot import id_prefix, inline_svg, render_svgs
 from generator.pipeline import check_policies
+from generator.publish.graphviz import render_svgs
 from generator.render import RenderedSite, diagram_placeholder, jurisdiction, links, paging
+from generator.render.charts import id_prefix, inline_svg
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.topic import LOOSEST, STRICTEST, mark_extremes

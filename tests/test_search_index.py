@@ -1,4 +1,4 @@
-"""generator/search.py: the shadow Pagefind indexes, its marks, and the query-side table.
+"""generator/publish/search.py: the shadow Pagefind indexes, its marks, and the query-side table.
 
 The shadow must give Pagefind exactly the words ``search_tokens`` finds in the page (what the
 browser tests' oracle assumes) and carry enough to show the page's own text again:
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import (
+from generator.publish.search import (
     BLOCK_MARK,
     ESCAPE_MARK,
     PUA_BASE,

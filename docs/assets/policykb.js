@@ -1,12 +1,12 @@
 /* policykb: search box in the header, the search page, sortable and filterable tables.
  *
  * Search runs on Pagefind's JavaScript API (pagefind/pagefind.js, written by `policykb build`).
- * The index is built from a folded copy of every page (generator/search.py): traditional →
+ * The index is built from a folded copy of every page (generator/publish/search.py): traditional →
  * simplified one character at a time, full-width letters and digits → half-width, a space
  * before every Han character.  Queries are folded here with the same table
  * (pagefind/policykb-t2s.json) and split the same way; an exact phrase search decides which
  * pages contain the query and an ordinary search over the same characters ranks them.  Keep
- * fold() in step with generator/search.py.
+ * fold() in step with generator/publish/search.py.
  *
  * Excerpts are built here, not by Pagefind: the stored text of a page carries marks (a
  * traditional character's private-use mark after its simplified form, ^ for a space of the page,
@@ -22,7 +22,7 @@
   var TOKEN = new RegExp("[" + HAN + "]|[0-9a-z]+", "gu");
   var WORD_CHAR = new RegExp("[" + HAN + "0-9A-Za-z]", "u");
   var PUA = /[\ue000-\uf8ff]/g;
-  var SPACE_MARK = "^"; // marks in the stored text, as generator/search.py writes them
+  var SPACE_MARK = "^"; // marks in the stored text, as generator/publish/search.py writes them
   var BLOCK_MARK = "`";
   var WIDE_MARK = "|";
   var ESCAPE_MARK = "\\"; // the character after it is the page's own, never a mark
@@ -100,7 +100,7 @@
     });
   }
 
-  /* The query-side twin of generator.search.fold: tokens of one space-separated word. */
+  /* The query-side twin of generator.publish.search.fold: tokens of one space-separated word. */
   function fold(word, t2s) {
     var text = Array.from(word.normalize("NFKC"), function (c) {
       return t2s.get(c) || c;
@@ -147,7 +147,7 @@
 
   /* ---- excerpts in the page's own script ------------------------------------------------ */
 
-  /* One stored word as the page shows it: marks decoded (see generator/search.py), a
+  /* One stored word as the page shows it: marks decoded (see generator/publish/search.py), a
    * traditional character put back, a full-width punctuation mark widened again, a character
    * after ESCAPE_MARK taken as it is. */
   function showWord(word, marks) {

@@ -1,5 +1,9 @@
 """Charts into pages: each ``diagram_placeholder`` becomes the inline SVG Graphviz drew for it.
 
+Graphviz's SVG is made inlinable here: no XML prolog, doctype or comments, and ids made unique
+with a per-chart prefix (links that point at a page anchor, such as a flowchart step's
+``xlink:href="#s3-1"``, are left alone).
+
 Why inline: flowchart nodes are links to clauses, and only an SVG in the page keeps them
 clickable (and printable, and readable offline); the standalone SVG file stays beside the pages
 with its links rebased to the page that shows it.  Inlining and rebasing are pure text work on
@@ -9,11 +13,12 @@ SVG that is the same on every build, so their results are kept in the build cach
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from functools import cache
+from urllib.parse import unquote, urljoin, urlsplit
 
-from generator.dot import id_prefix, inline_svg, rebase_links
 from generator.render import RenderedSite, diagram_placeholder
 from generator.render.links import page_url
 from generator.runtime.cache import BuildCache, content_key
@@ -68,3 +73,81 @@ def place_charts(site: RenderedSite, svgs: dict[str, str], cache: BuildCache) ->
                                  own)
             placed.files[diagram.path] = svg.encode("utf-8")
     return placed
+
+
+# --- making an SVG document inlinable -----------------------------------------------------------
+
+_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>[]*(\[[^\]]*\])?[^>]*>|<!--.*?-->", re.DOTALL)
+_ID = re.compile(r'\bid="([^"]*)"')
+_HREF = re.compile(r'\b((?:xlink:)?href)="([^"]*)"')
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+
+
+def _unescaped(value: str) -> str:
+    return html.unescape(value) if "&" in value else value
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """The ``<svg>`` element alone, ids prefixed with ``prefix``, on lines with no blank line.
+
+    ``prefix`` must be a plain ASCII slug (``id_prefix``).  Graphviz writes "-" in ids as
+    "&#45;" but links as given, so ids are compared unescaped and rewritten as written.
+    """
+    body = _PROLOG.sub("", svg)
+    start = body.find("<svg")
+    if start < 0:
+        return ""
+    body = body[start:]
+    defined = {_unescaped(v) for v in _ID.findall(body)}
+    body = _ID.sub(f'id="{prefix}-\\1"', body)
+
+    def href(m: re.Match[str]) -> str:
+        attr, value = m.group(1), m.group(2)
+        if value.startswith("#") and _unescaped(value[1:]) in defined:
+            return f'{attr}="#{prefix}-{value[1:]}"'
+        return m.group(0)
+
+    body = _HREF.sub(href, body)
+    body = _URL_REF.sub(
+        lambda m: f"url(#{prefix}-{m.group(1)})" if _unescaped(m.group(1)) in defined
+        else m.group(0),
+        body,
+    )
+    return "\n".join(line.rstrip() for line in body.splitlines() if line.strip())
+
+
+def id_prefix(path: str) -> str:
+    """``diagrams/a/b.svg`` → ``dg-a-b``: a prefix that is unique per chart."""
+    stem = path.removeprefix("diagrams/").removesuffix(".svg")
+    return "dg-" + re.sub(r"[^A-Za-z0-9-]+", "-", stem).strip("-")
+
+
+def rebase_links(svg: str, from_url: str, to_url: str) -> str:
+    """Rewrite relative links written for the page at ``from_url`` for a file at ``to_url``.
+
+    Both are site-relative URLs (``documents/x/``, ``diagrams/x/p.svg``).  Used for the
+    standalone ``.svg`` file of a chart that is inlined into a page.
+    """
+    own_ids = {_unescaped(v) for v in _ID.findall(svg)}
+    base = posixpath.dirname("/" + to_url)
+    page = posixpath.relpath("/" + from_url, base) + ("/" if from_url.endswith("/") else "")
+    page = "" if page == "./" else page
+
+    @cache
+    def rebased(value: str) -> str | None:
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith("/"):
+            return None
+        if value.startswith("#"):
+            return None if _unescaped(value[1:]) in own_ids else page + value
+        target = urlsplit(urljoin("/" + from_url, value))
+        rel = posixpath.relpath(target.path, base)
+        if target.path.endswith("/") and not rel.endswith("/"):
+            rel += "/"
+        return rel + ("#" + target.fragment if target.fragment else "")
+
+    def fix(m: re.Match[str]) -> str:
+        new = rebased(m.group(2))
+        return m.group(0) if new is None else f'{m.group(1)}="{new}"'
+
+    return _HREF.sub(fix, svg)

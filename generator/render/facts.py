@@ -22,7 +22,7 @@ from generator.domain.wording import (
 )
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.search import IGNORE_MARKER
+from generator.render.search_marks import IGNORE_MARKER
 from generator.vocabulary import Unit
 
 BR = Markup("<br>")

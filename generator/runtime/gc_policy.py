@@ -36,3 +36,18 @@ def settle() -> None:
     """Everything made so far lives until the run ends: later collections skip it (and forked
     workers keep sharing its memory pages instead of copying them to update GC headers)."""
     gc.freeze()
+
+
+@contextmanager
+def paused_collections() -> Iterator[None]:
+    """No collection at all in the block (a decorator too): for work that allocates ~10^4
+    containers per document and frees them by reference count, making no cycles (the export).
+    The allocations would otherwise start full collections that walk the whole knowledge base:
+    at 1,000 documents they made the export 1.6x slower."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -21,6 +20,18 @@ from pydantic import (
     StringConstraints,
     field_validator,
     model_validator,
+)
+
+from generator.vocabulary import (
+    NUMERIC_UNITS,
+    Kind,
+    Level,
+    Period,
+    Role,
+    Script,
+    Status,
+    StepKind,
+    Unit,
 )
 
 #: ASCII slug used for every id that may become a file name or an anchor.
@@ -56,6 +67,29 @@ def _check_text(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_text)]
+
+#: Characters per quote.  Quotes and short texts are printed in table cells, headings and link
+#: text, which Python-Markdown parses in time quadratic in their length (a 2,000-character cell
+#: of punctuation took 20 ms, one of 32,000 characters 8.4 s); provision text and descriptions
+#: are raw HTML blocks and have no such cap.
+MAX_QUOTE = 500
+#: Characters per short text: titles, headings, names, what a duty or quota is, a clock's
+#: trigger and action, a variant's condition.
+MAX_SHORT_TEXT = 200
+TOO_LONG = "text too long"
+
+
+def _at_most(limit: int) -> AfterValidator:
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{TOO_LONG}: {len(value)} characters; at most {limit}")
+        return value
+
+    return AfterValidator(check)
+
+
+Quote = Annotated[Text, _at_most(MAX_QUOTE)]
+ShortText = Annotated[Text, _at_most(MAX_SHORT_TEXT)]
 
 
 class AsciiDigits:
@@ -117,14 +151,6 @@ class Strict(BaseModel):
 # --- registries -------------------------------------------------------------------------------
 
 
-class Level(StrEnum):
-    COUNTRY = "country"
-    PROVINCE = "province"
-    PREFECTURE = "prefecture"  # 地级市, 盟, 自治州
-    COUNTY = "county"  # 县, 县级市, 区, 旗
-    TOWNSHIP = "township"  # 镇, 乡, 苏木, 街道
-
-
 class Jurisdiction(Strict):
     """One administrative division; the tree is built from ``parent``."""
 
@@ -171,56 +197,6 @@ class TopicRegistry(Strict):
 # --- documents ---------------------------------------------------------------------------------
 
 
-class Kind(StrEnum):
-    MECHANISM = "mechanism"  # 工作机制 / 协调联动机制
-    IMPLEMENTING_OPINION = "implementing-opinion"  # 实施意见
-    GUIDING_OPINION = "guiding-opinion"  # 指导意见
-    WORK_REPORT = "work-report"  # 工作报道 / 经验材料
-
-
-class Status(StrEnum):
-    TRIAL = "trial"  # 试行
-    IN_FORCE = "in-force"  # 有效
-    SUPERSEDED = "superseded"
-    UNKNOWN = "unknown"
-
-
-class Script(StrEnum):
-    SIMPLIFIED = "simplified"
-    TRADITIONAL = "traditional"
-
-
-class Role(StrEnum):
-    LEAD = "lead"  # 牵头
-    RESPONSIBLE = "responsible"  # 负责 / 应当
-    COOPERATES = "cooperates"  # 配合
-    SUPPORTS = "supports"  # 支持 / 保障
-    SUPERVISES = "supervises"  # 监督 / 考核
-    INFORMED = "informed"  # 被告知 / 抄送
-
-
-class Unit(StrEnum):
-    WORKING_DAYS = "working_days"
-    CALENDAR_DAYS = "calendar_days"
-    HOURS = "hours"
-    SAME_DAY = "same_day"  # 当日
-    IMMEDIATELY = "immediately"  # 立即
-    TIMELY = "timely"  # 及时 / 适时: no number given
-    PERIODIC = "periodic"  # 定期: recurring, but the period is not stated
-    RECURRING = "recurring"  # every period, value times
-    BY_DATE = "by_date"  # a fixed deadline such as 2016年9月前
-
-
-class Period(StrEnum):
-    YEAR = "year"
-    HALF_YEAR = "half_year"
-    QUARTER = "quarter"
-    MONTH = "month"
-
-
-NUMERIC_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS})
-
-
 class Limit(Strict):
     """How long a clock may run: a number with a unit, a word such as 立即, or a recurrence."""
 
@@ -264,9 +240,10 @@ class Fact(Strict):
     """Anything taken from the text: it names its provision and quotes it verbatim."""
 
     provision: Id = Field(description="Id of the provision the fact comes from")
-    quote: Text = Field(
+    quote: Quote = Field(
         description="Verbatim excerpt of that provision's heading or text (whitespace aside); "
-        f"at least {MIN_QUOTE_HAN} Chinese characters or {MIN_QUOTE_ALNUM} letters and digits"
+        f"at least {MIN_QUOTE_HAN} Chinese characters or {MIN_QUOTE_ALNUM} letters and digits, "
+        f"at most {MAX_QUOTE} characters"
     )
 
 
@@ -275,7 +252,9 @@ class Provision(Strict):
 
     id: Id = Field(description="Stable anchor id, e.g. s3-2 for 三、（二）")
     number: str | None = Field(None, description="The number as printed: 一、 （二） 3.")
-    heading: str | None = Field(None, description="Heading text as printed, without the number")
+    heading: Annotated[str, _at_most(MAX_SHORT_TEXT)] | None = Field(
+        None, description=f"Heading text as printed, without the number (at most {MAX_SHORT_TEXT} "
+        "characters)")
     text: str | None = Field(None, description="Body text; paragraphs separated by newlines")
     children: list[Provision] = Field(default_factory=list, description="Sub-provisions")
 
@@ -287,7 +266,7 @@ class Provision(Strict):
 
 
 class Issuer(Strict):
-    name: Text = Field(description="Issuing body as printed, e.g. 金湖县人民政府办公室")
+    name: ShortText = Field(description="Issuing body as printed, e.g. 金湖县人民政府办公室")
     jurisdiction: Id | None = Field(None, description="Jurisdiction id of the issuer")
 
 
@@ -321,7 +300,7 @@ class Actor(Strict):
     """A party as the document names it, mapped to a shared actor type."""
 
     id: Id = Field(description="Id local to the document, e.g. county-dept")
-    name: Text = Field(description="The document's own wording")
+    name: ShortText = Field(description="The document's own wording")
     type: Id = Field(description="Actor type id from actor-types.yaml")
     aliases: list[Text] = Field(default_factory=list, description="Other wordings in the text")
     note: str | None = Field(None, description="Editorial note on the mapping")
@@ -333,27 +312,27 @@ class Duty(Fact):
     role: Role = Field(description="lead 牵头, responsible 负责, cooperates 配合, supports 支持, "
                        "supervises 监督, informed 被告知")
     topic: Id = Field(description="Topic id from topics.yaml")
-    what: Text = Field(description="The duty in a short phrase, in the document's language")
+    what: ShortText = Field(description="The duty in a short phrase, in the document's language")
 
 
 class Variant(Strict):
     """A different limit under a condition (情况紧急, 违法行为正在进行)."""
 
-    when: Text = Field(description="The condition as printed, e.g. 情况紧急")
+    when: ShortText = Field(description="The condition as printed, e.g. 情况紧急")
     limit: Limit = Field(description="The limit under that condition")
     action: str | None = Field(None, description="A different action, when the text gives one")
     provision: Id | None = Field(None, description="Defaults to the clock's provision")
-    quote: Text = Field(description="Verbatim excerpt stating the variant")
+    quote: Quote = Field(description="Verbatim excerpt stating the variant")
 
 
 class Extension(Strict):
     """How a clock may be extended (事先告知, 最长不超过10个工作日)."""
 
-    condition: Text = Field(description="When an extension is allowed")
+    condition: ShortText = Field(description="When an extension is allowed")
     max: Limit | None = Field(None, description="Cap on the extended total, when stated")
     requires: str | None = Field(None, description="What must be done to extend, e.g. 事先告知")
     provision: Id | None = Field(None, description="Defaults to the clock's provision")
-    quote: Text = Field(description="Verbatim excerpt stating the extension")
+    quote: Quote = Field(description="Verbatim excerpt stating the extension")
 
 
 class Clock(Fact):
@@ -363,8 +342,8 @@ class Clock(Fact):
     topic: Id = Field(description="Topic id from topics.yaml")
     actors: list[Id] = Field(min_length=1, description="Who must act")
     recipient: list[Id] = Field(default_factory=list, description="To whom the action is directed")
-    trigger: Text = Field(description="What starts the clock, e.g. 发现违法行为属于对方管辖")
-    action: Text = Field(description="What must be done before it runs out")
+    trigger: ShortText = Field(description="What starts the clock, e.g. 发现违法行为属于对方管辖")
+    action: ShortText = Field(description="What must be done before it runs out")
     limit: Limit = Field(description="The normal limit")
     variants: list[Variant] = Field(default_factory=list, description="Urgent / in-progress limits")
     extension: Extension | None = Field(None, description="How the limit may be extended")
@@ -378,20 +357,13 @@ class Quota(Fact):
     id: Id = Field(description="Id local to the document")
     topic: Id = Field(description="Topic id from topics.yaml")
     actors: list[Id] = Field(default_factory=list, description="Who must meet the quantity")
-    what: Text = Field(description="What is counted, in the text's words")
+    what: ShortText = Field(description="What is counted, in the text's words")
     comparator: str = Field("at_least", pattern=r"^(at_least|at_most|exactly)$",
                             description="at_least 不少于, at_most 不超过, exactly")
     value: Annotated[int, Field(ge=0)] = Field(description="The number")
     unit: Text = Field(description="Counted thing as printed: 学时, 人, 次, 个")
     per: Period | None = Field(None, description="Period for a recurring quantity (每年)")
     scope: str | None = Field(None, description="To whom it applies, e.g. 每个镇")
-
-
-class StepKind(StrEnum):
-    START = "start"
-    TASK = "task"
-    DECISION = "decision"
-    END = "end"
 
 
 class Step(Fact):
@@ -421,7 +393,7 @@ class Procedure(Strict):
     """Steps in actor lanes with conditional edges; escalation chains are procedures too."""
 
     id: Id = Field(description="Id local to the document; names the flowchart file")
-    title: Text = Field(description="Chinese title of the flowchart")
+    title: ShortText = Field(description="Chinese title of the flowchart")
     topic: Id = Field(description="Topic id from topics.yaml")
     description: str | None = Field(None, description="One sentence shown under the chart")
     lanes: list[Id] = Field(min_length=1, description="Actor ids, one lane each, in order")
@@ -436,7 +408,7 @@ class Citation(Fact):
     """A document the policy cites; resolved to a knowledge-base document when present."""
 
     id: Id = Field(description="Id local to the document")
-    title: Text = Field(description="Title as printed, without 《》")
+    title: ShortText = Field(description="Title as printed, without 《》")
     doc_number: str | None = Field(None, description="文号 as printed, null when not printed")
     issuer: str | None = Field(None, description="Issuer as printed")
     document: Id | None = Field(None, description="Id of the cited document in this knowledge base")
@@ -446,7 +418,7 @@ class Document(Strict):
     """One policy document with its full text and every fact in it."""
 
     id: Id = Field(description="Stable ASCII slug; names the page, e.g. jinhu-2021-coordination")
-    title: Text = Field(description="Title as printed (in the document's script)")
+    title: ShortText = Field(description="Title as printed (in the document's script)")
     notice_title: str | None = Field(None, description="Title of the 通知 that issued it, if any")
     doc_number: str | None = Field(description="文号 as printed, or null when the text has none")
     issuers: list[Issuer] = Field(min_length=1, description="Issuing bodies as printed")

@@ -21,7 +21,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.diagnostics import Diagnostic, diag, did_you_mean
-from generator.source.schema import ID_MAX_LENGTH, ID_PATTERN, RESERVED_IDS, AsciiDigits, Document
+from generator.source.schema import (
+    ID_MAX_LENGTH,
+    ID_PATTERN,
+    RESERVED_IDS,
+    TOO_LONG,
+    AsciiDigits,
+    Document,
+)
 from generator.source.yaml_loader import LoadedFile, NodePath
 
 M = TypeVar("M", bound=BaseModel)
@@ -310,7 +317,13 @@ def translate_errors(
             )
             continue
         location = loaded.locate(path, key=not present)
-        if kind == "string_pattern_mismatch" and field_name == "date":
+        if kind == "value_error" and TOO_LONG in message:
+            found.append(diag(
+                "text-too-long", location,
+                f"field {field_name!r}: {message.split('Value error, ', 1)[-1]}",
+                "keep only the words that prove the fact (a quote) or name it (a title, a "
+                "phrase); the full text belongs in the provision"))
+        elif kind == "string_pattern_mismatch" and field_name == "date":
             found.append(
                 diag("invalid-date", location, f"invalid date {value!r}",
                      "a by_date limit is written YYYY-MM or YYYY-MM-DD")

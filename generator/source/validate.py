@@ -49,11 +49,10 @@ from generator.source.schema import (
     Document,
     Limit,
     Procedure,
-    Script,
-    StepKind,
 )
 from generator.source.typing_pass import parse_file, partial_document
 from generator.source.yaml_loader import LoadedFile, NodePath, load_text
+from generator.vocabulary import Script, StepKind
 
 #: The registry (key of ``REGISTRY_NAMES``) that defines each kind of reference.
 _REGISTRY_OF = {"jurisdiction": "jurisdictions", "actor type": "actor_types", "topic": "topics"}

@@ -54,6 +54,7 @@ def test_clicking_a_flowchart_step_lands_on_its_clause(
         step.click()
         page.wait_for_function(
             f"location.pathname.endsWith({'/' + document!r}) && location.hash === {anchor!r}")
+        page.wait_for_load_state("domcontentloaded")
         target = page.locator(f"[id={anchor[1:]!r}]")
         assert target.count() == 1
         box = target.bounding_box()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import Project, Server
 
-from generator.search import search_tokens, shadow_page
+from generator.publish.search import search_tokens, shadow_page
 
 pytestmark = pytest.mark.browser
 

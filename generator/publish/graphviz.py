@@ -7,18 +7,12 @@ read so far also tells which chart it is drawing: a chart that crashes ``dot`` o
 than ``CHART_SECONDS`` is named, the charts before it are kept, and the rest go on in a fresh
 process; no chart is run twice for it.  When a batch prints a warning, it is split in halves
 until every message is attributed to the chart that caused it.
-
-This module also turns Graphviz's SVG into something that can be inlined into a page: no XML
-prolog, doctype or comments, and ids made unique with a per-chart prefix (links that point at a
-page anchor, such as a flowchart step's ``xlink:href="#s3-1"``, are left alone).
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import os
-import posixpath
 import re
 import selectors
 import signal
@@ -30,14 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import IO
-from urllib.parse import urljoin, urlsplit
 
 from generator.render import Diagram
+from generator.render.procedures import FONT
 from generator.runtime.cache import BuildCache, content_key
 from generator.runtime.workers import worker_count
 
-#: CJK labels need a CJK font for correct widths (fonts-noto-cjk).
-FONT = "Noto Sans CJK SC"
 DOT_COMMAND = (
     "dot",
     "-Tsvg",
@@ -301,81 +293,3 @@ def split_svg_stream(text: str) -> list[str]:
     parts = text.split("</svg>")
     return [_ANONYMOUS_TITLE.sub("", _BATCH_ID.sub(r"\1", p.strip())) + "\n</svg>\n"
             for p in parts[:-1]]
-
-
-# --- making an SVG document inlinable -----------------------------------------------------------
-
-_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>[]*(\[[^\]]*\])?[^>]*>|<!--.*?-->", re.DOTALL)
-_ID = re.compile(r'\bid="([^"]*)"')
-_HREF = re.compile(r'\b((?:xlink:)?href)="([^"]*)"')
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-
-
-def _unescaped(value: str) -> str:
-    return html.unescape(value) if "&" in value else value
-
-
-def inline_svg(svg: str, prefix: str) -> str:
-    """The ``<svg>`` element alone, ids prefixed with ``prefix``, on lines with no blank line.
-
-    ``prefix`` must be a plain ASCII slug (``id_prefix``).  Graphviz writes "-" in ids as
-    "&#45;" but links as given, so ids are compared unescaped and rewritten as written.
-    """
-    body = _PROLOG.sub("", svg)
-    start = body.find("<svg")
-    if start < 0:
-        return ""
-    body = body[start:]
-    defined = {_unescaped(v) for v in _ID.findall(body)}
-    body = _ID.sub(f'id="{prefix}-\\1"', body)
-
-    def href(m: re.Match[str]) -> str:
-        attr, value = m.group(1), m.group(2)
-        if value.startswith("#") and _unescaped(value[1:]) in defined:
-            return f'{attr}="#{prefix}-{value[1:]}"'
-        return m.group(0)
-
-    body = _HREF.sub(href, body)
-    body = _URL_REF.sub(
-        lambda m: f"url(#{prefix}-{m.group(1)})" if _unescaped(m.group(1)) in defined
-        else m.group(0),
-        body,
-    )
-    return "\n".join(line.rstrip() for line in body.splitlines() if line.strip())
-
-
-def id_prefix(path: str) -> str:
-    """``diagrams/a/b.svg`` → ``dg-a-b``: a prefix that is unique per chart."""
-    stem = path.removeprefix("diagrams/").removesuffix(".svg")
-    return "dg-" + re.sub(r"[^A-Za-z0-9-]+", "-", stem).strip("-")
-
-
-def rebase_links(svg: str, from_url: str, to_url: str) -> str:
-    """Rewrite relative links written for the page at ``from_url`` for a file at ``to_url``.
-
-    Both are site-relative URLs (``documents/x/``, ``diagrams/x/p.svg``).  Used for the
-    standalone ``.svg`` file of a chart that is inlined into a page.
-    """
-    own_ids = {_unescaped(v) for v in _ID.findall(svg)}
-    base = posixpath.dirname("/" + to_url)
-    page = posixpath.relpath("/" + from_url, base) + ("/" if from_url.endswith("/") else "")
-    page = "" if page == "./" else page
-
-    @cache
-    def rebased(value: str) -> str | None:
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc or value.startswith("/"):
-            return None
-        if value.startswith("#"):
-            return None if _unescaped(value[1:]) in own_ids else page + value
-        target = urlsplit(urljoin("/" + from_url, value))
-        rel = posixpath.relpath(target.path, base)
-        if target.path.endswith("/") and not rel.endswith("/"):
-            rel += "/"
-        return rel + ("#" + target.fragment if target.fragment else "")
-
-    def fix(m: re.Match[str]) -> str:
-        new = rebased(m.group(2))
-        return m.group(0) if new is None else f'{m.group(1)}="{new}"'
-
-    return _HREF.sub(fix, svg)

@@ -52,17 +52,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.chinese.script import to_simplified
+from generator.render.search_marks import IGNORE_MARKER, LOWRANK_MARKER, NOINDEX_MARKER
 from generator.runtime.cache import BuildCache, code_fingerprint, content_key
 from generator.runtime.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
-NOINDEX_MARKER = "data-pk-noindex"
-#: Pages carrying this attribute (the hand-written pages about the site itself) are indexed with
-#: a low weight, so that the policies' own pages come before them in the results.
-LOWRANK_MARKER = "data-pk-lowrank"
+#: Weight of the pages marked ``LOWRANK_MARKER``.
 LOWRANK_WEIGHT = "0.1"
-IGNORE_MARKER = "data-pagefind-ignore"
 #: Marks in the shadow (see the module docstring).  Pagefind keeps them in the stored text and
 #: drops them from words: ASCII punctuation is stripped from a word without a trace, any other
 #: symbol would make it index the word a second time with the symbol.
