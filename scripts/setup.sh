@@ -21,8 +21,9 @@ fi
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
   || { echo "setup: Python 3.11 or newer is required" >&2; exit 2; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install -q -e '.[dev]'
+.venv/bin/python -m pip install -q --upgrade pip
+# exact versions from constraints.txt: every machine installs the same packages
+.venv/bin/python -m pip install -q -c constraints.txt -e '.[dev]'
 
 .venv/bin/policykb build
 echo

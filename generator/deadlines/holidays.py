@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from generator.deadlines import statutory
+import generator.deadlines.statutory as statutory
 from generator.deadlines.errors import OutsideCoverage
 
 #: chinese-calendar's ``Holiday`` members by name → the festival's Chinese name.

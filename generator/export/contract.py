@@ -184,8 +184,8 @@ def json_bytes(data: Any) -> bytes:
     """``json.dumps(data, ensure_ascii=False, indent=2) + "\\n"`` in UTF-8, byte for byte, ~20x
     faster.
 
-    orjson writes the same 2-space layout and escapes (checked in tests/test_export.py) for the
-    str/int/None/bool/list/dict values the contract holds.  It refuses what json accepts
+    orjson writes the same 2-space layout and escapes (checked in tests/export/test_export.py)
+    for the str/int/None/bool/list/dict values the contract holds.  It refuses what json accepts
     (integers beyond 64 bits, lone surrogates, non-str keys); those take the slow path.  Floats
     would differ (orjson ``1e16`` vs json ``1e+16``): the contract has none.
     """

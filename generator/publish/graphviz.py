@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import IO
 
+import graphviz
+
 from generator.render import Diagram
 from generator.render.procedures import FONT
 from generator.runtime.cache import BuildCache, content_key
@@ -70,7 +72,7 @@ def render_all_svgs(
     message must come again on the next build).
     """
     cache = cache or BuildCache(None)
-    salt = content_key(_graphviz_version(command[0]), *command)
+    salt = content_key(_graphviz_version(), *command)
     keys = [content_key(salt, d.dot) for d in diagrams]
     out: dict[str, str] = {}
     todo: list[tuple[Diagram, str]] = []
@@ -99,12 +101,13 @@ def render_all_svgs(
 
 
 @cache
-def _graphviz_version(program: str) -> str:
+def _graphviz_version() -> str:
+    """The installed Graphviz's version (the Python ``graphviz`` package asks ``dot -V``): a new
+    Graphviz may lay a chart out differently, so it is part of every chart's cache key."""
     try:
-        proc = subprocess.run([program, "-V"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
+        return ".".join(map(str, graphviz.version()))
+    except (graphviz.ExecutableNotFound, subprocess.CalledProcessError, RuntimeError):
         return "unknown"
-    return (proc.stdout + proc.stderr).decode("utf-8", "replace").strip()
 
 
 def render_svgs(

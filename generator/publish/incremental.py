@@ -2,9 +2,10 @@
 
 A rebuild whose configuration, generator code and package versions (``build_state``) are those
 of the live site's build runs ``mkdocs build --dirty`` on a hard-linked copy of the previous
-site; ``tests/test_incremental.py`` proves the result equals a clean build.  The record of each
-build (``SITE_MARK`` in the site: the build state and a hash of every docs file) is written into
-the staging site and swapped in with it, so it always describes the site beside it.
+site; ``tests/publish/test_incremental.py`` proves the result equals a clean build.  The
+record of each build (``SITE_MARK`` in the site: the build state and a hash of every docs file)
+is written into the staging site and swapped in with it, so it always describes the site beside
+it.
 """
 
 from __future__ import annotations

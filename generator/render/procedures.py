@@ -321,7 +321,7 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
     # These edges have weight 0 (they do not pull nodes sideways), and none joins two steps that
     # a real edge joins (dot would draw the pair as a bundle, bending the real one).  Checked
     # against every procedure in policies/ and random charts of up to 10 lanes, whatever order
-    # dot happens to see the clusters in (tests/test_render_dot.py).
+    # dot happens to see the clusters in (tests/render/test_render_dot.py).
     joined = {(escape.dot_id(f"n{number[e.source.id]}"), escape.dot_id(f"n{number[e.target.id]}"))
               for e in proc.edges}
     joined |= {(b, a) for a, b in joined}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel
 
 from generator.diagnostics import Report, SourceLocation, diag, did_you_mean
@@ -136,17 +137,9 @@ def _check_jurisdiction_tree(loaded: LoadedFile, report: Report) -> None:
                             f"unknown jurisdiction {parent!r}",
                             did_you_mean(parent, sorted(index_of))
                             + "define the parent jurisdiction first"))
-    done: set[str] = set()
-    for _i, jid, _ in items:
-        chain: list[str] = []
-        current: str | None = jid
-        while current is not None and current not in done and current not in chain:
-            chain.append(current)
-            current = parent_of.get(current)
-        done.update(chain)
-        if current is None or current not in chain:
-            continue  # reached the root, or a part of the tree already checked
-        cycle = chain[chain.index(current):]
+    tree = nx.DiGraph((jid, parent) for jid, parent in parent_of.items() if parent in index_of)
+    # a child has one parent, so the cycles never share a node: each is reported once
+    for cycle in nx.simple_cycles(tree):
         first = min(cycle, key=lambda c: index_of[c])
         start = cycle.index(first)
         ordered = [*cycle[start:], *cycle[:start], first]

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from generator.chinese.script import traditional_characters
 from generator.diagnostics import Diagnostic, SourceLocation, diag, did_you_mean
 from generator.source.checked import CheckedDocument
@@ -385,13 +387,9 @@ class _Checker:
                      "mark the final step(s) with kind: end")
             )
         if len(starts) == 1:
-            reached = {starts[0].id}
-            frontier = [starts[0].id]
-            while frontier:
-                for nxt in outgoing[frontier.pop()]:
-                    if nxt not in reached:
-                        reached.add(nxt)
-                        frontier.append(nxt)
+            flow = nx.DiGraph((a, b) for a, targets in outgoing.items() for b in targets)
+            flow.add_nodes_from(outgoing)
+            reached = {starts[0].id, *nx.descendants(flow, starts[0].id)}
             for sid, (j, _step) in sorted(steps.items(), key=lambda kv: kv[1][0]):
                 if sid not in reached:
                     self.found.append(

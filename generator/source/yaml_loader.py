@@ -309,34 +309,163 @@ _SequenceStart = yaml.SequenceStartEvent
 _CollectionEnds = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
-def _fold_events(
-    path: str, text: str, first_key: str | None = None
-) -> tuple[LoadedFile | None, list[Diagnostic]]:
-    """Fold the event stream into plain data; one loop, no recursion, a fast path for scalars.
+class _Folder:
+    """Folds the libyaml event stream of one file into plain data, with a location per node.
 
-    ``first_key`` is a registry's list key (``topics``): the hints for a file without data
-    name it instead of a document's ``id:``.
+    One loop over the events (``fold``), no recursion; each kind of event has its handler, and
+    scalars, most of the events, take the shortest path.
     """
-    loaded = LoadedFile(path, None)
-    values, keys, refused = loaded.values, loaded.keys, loaded.refused
-    problems: list[Diagnostic] = []
-    stack: list[_Frame] = []
-    documents = 0
-    root_set = False
-    placeholders = False
-    lint = AuthoringLint(path, text)
-    # hoisted: the checks below run for every scalar and are almost always False
-    wants_spans, odd_keys, comment_lines = lint.wants_spans, lint.odd_keys, lint.comment_lines
 
-    def place(value: Any, where: SourceLocation) -> NodePath | None:
+    def __init__(self, path: str, text: str, first_key: str | None) -> None:
+        self.path, self.text, self.first_key = path, text, first_key
+        self.loaded = LoadedFile(path, None)
+        self.problems: list[Diagnostic] = []
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.root_set = False
+        #: Placeholders were left for duplicate keys or aliases (removed at the end).
+        self.placeholders = False
+        self.lint = AuthoringLint(path, text)
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def fold(self) -> tuple[LoadedFile | None, list[Diagnostic]]:
+        scalar = self.scalar  # bound once: it runs for most events
+        try:
+            for event in yaml.parse(self.text, Loader=_Loader):
+                cls = type(event)
+                if cls is _ScalarEvent:
+                    scalar(event)
+                elif cls is _MappingStart or cls is _SequenceStart:
+                    if not self.start_collection(event, cls is _MappingStart):
+                        return None, self.problems
+                elif cls in _CollectionEnds:
+                    self.stack.pop()
+                elif cls is yaml.AliasEvent:
+                    self.alias(event)
+                elif cls is yaml.DocumentStartEvent and not self.start_document(event):
+                    break
+                # stream start and end, document end: nothing to do
+        except yaml.MarkedYAMLError as exc:
+            self.syntax_error(exc)
+            return None, self.problems
+        except yaml.YAMLError as exc:
+            self.problems.append(diag("yaml-syntax", SourceLocation(self.path),
+                                      f"invalid YAML: {exc}",
+                                      "check the file in an editor that shows YAML errors"))
+            return None, self.problems
+        return self.finish()
+
+    # --- events -----------------------------------------------------------------------------
+
+    def scalar(self, event: Any) -> None:
+        mark = event.start_mark
+        where = SourceLocation(self.path, mark.line + 1, mark.column + 1)
+        tag = event.tag
+        tagged = tag is not None and tag != "!"
+        if tagged or event.anchor is not None:
+            self.refuse_decorations(event, where)
+        style = event.style
+        raw: str = event.value
+        lint = self.lint
+        if style and lint.wants_spans:
+            lint.verbatim(mark.index, event.end_mark.index)
+        if style == '"' and _BAD_IN_VALUE.search(raw):
+            # escapes such as "\0", "\e", "\N", "\u200b" bypass the raw-text scan
+            self.problems.extend(
+                _character_problem(m.group(), where, _excerpt(raw, 1), escaped=True)
+                for m in _out_of_context(_BAD_IN_VALUE, raw)
+            )
+        frame = self.stack[-1] if self.stack else None
+        if frame is not None and frame.is_map and frame.pending_key is None:
+            self.key(frame, raw, style, where, mark)
+            return
+        value = None if not style and raw in _NULL_WORDS else raw
+        node_path = self.place(value, where)
+        named = not style and not raw.isascii() and (  # every mistake holds non-ASCII
+            raw[0] in SUSPECT_FIRST or raw[0] < "\x80"
+            or (lint.comment_lines and event.end_mark.line in lint.comment_lines)
+        ) and lint.plain_value(raw, mark, event.end_mark)
+        if (tagged or named) and node_path is not None:
+            self.loaded.refused.add(node_path)
+
+    def key(self, frame: _Frame, key: str, style: str | None, where: SourceLocation,
+            mark: Any) -> None:
+        """A mapping key: merge keys refused, duplicates reported with both lines."""
+        refused = self.loaded.refused
+        if not style and key == "<<":
+            self.problems.append(diag("anchor-alias", where, "merge key '<<' is not allowed",
+                                      "write the merged keys out in full"))
+            refused.add((*frame.node_path, key))
+        first = frame.key_marks.get(key)
+        if first is not None:
+            self.problems.append(
+                diag("duplicate-key", where,
+                     f"duplicate key {key!r} (first defined at line {first})",
+                     "delete one of the two; YAML would silently keep the last")
+            )
+            key = f"\0duplicate:{key}:{where.line}"
+            self.placeholders = True
+        else:
+            frame.key_marks[key] = where.line
+        frame.pending_key = key
+        self.loaded.keys[(*frame.node_path, key)] = where
+        if self.lint.odd_keys and not style and self.lint.plain_key(key, mark):
+            refused.add((*frame.node_path, key))
+            self.loaded.mistyped_keys.add((*frame.node_path, key))
+
+    def start_collection(self, event: Any, mapping: bool) -> bool:
+        """A mapping or list begins; False when the file cannot be read on (too deep, a
+        collection used as a key)."""
+        where = _loc(self.path, event.start_mark)
+        tagged = self.refuse_decorations(event, where) or event.tag not in (None, "!")
+        if len(self.stack) >= MAX_DEPTH:
+            self.problems.append(_too_deep(where))
+            return False
+        if self.stack and self.stack[-1].is_map and self.stack[-1].pending_key is None:
+            self.problems.append(diag("yaml-syntax", where, "a mapping or list used as a key",
+                                      "keys must be plain text"))
+            return False
+        new: dict[str, Any] | list[Any] = {} if mapping else []
+        node_path = self.place(new, where)
+        if tagged and node_path is not None:
+            self.loaded.refused.add(node_path)
+        self.stack.append(_Frame(new, node_path if node_path is not None else ()))
+        return True
+
+    def alias(self, event: Any) -> None:
+        where = _loc(self.path, event.start_mark)
+        self.refuse_decorations(event, where)
+        # an alias stands for a node: keep the structure with a placeholder
+        if self.stack and self.stack[-1].is_map and self.stack[-1].pending_key is None:
+            self.stack[-1].pending_key = "\0alias"
+            self.placeholders = True
+        else:
+            node_path = self.place(None, where)
+            if node_path is not None:
+                self.loaded.refused.add(node_path)
+
+    def start_document(self, event: Any) -> bool:
+        """False at a second YAML document (one document per file)."""
+        self.documents += 1
+        if self.documents > 1:
+            self.problems.append(diag("yaml-syntax", _loc(self.path, event.start_mark),
+                                      "more than one YAML document in the file",
+                                      "remove the '---' separator; one document per file"))
+            return False
+        return True
+
+    # --- nodes ------------------------------------------------------------------------------
+
+    def place(self, value: Any, where: SourceLocation) -> NodePath | None:
         """Attach a finished node to its parent; returns its path (None when it is a key)."""
-        nonlocal root_set
-        if not stack:
-            loaded.data = value
+        values = self.loaded.values
+        if not self.stack:
+            self.loaded.data = value
             values[()] = where
-            root_set = True
+            self.root_set = True
             return ()
-        frame = stack[-1]
+        frame = self.stack[-1]
         container: Any = frame.container
         if not frame.is_map:
             node_path = (*frame.node_path, len(container))
@@ -351,25 +480,25 @@ def _fold_events(
         values[node_path] = where
         return node_path
 
-    def refuse_decorations(event: Any, where: SourceLocation) -> bool:
+    def refuse_decorations(self, event: Any, where: SourceLocation) -> bool:
         """Report an alias, anchor or explicit tag; True when the event is an alias."""
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
-            problems.append(
+            self.problems.append(
                 diag("anchor-alias", where, f"alias *{anchor} is not allowed",
                      "write the value out in full (anchors and aliases are disabled); text that "
                      "starts with '*' goes in quotes")
             )
             return True
         if anchor is not None:
-            problems.append(
+            self.problems.append(
                 diag("anchor-alias", where, f"anchor &{anchor} is not allowed",
                      "remove the anchor (anchors and aliases are disabled); text that starts "
                      "with '&' goes in quotes")
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            problems.append(
+            self.problems.append(
                 diag("tagged-value", where,
                      f"explicit tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
                      "remove the tag (values are typed by the format, not by YAML tags); text "
@@ -377,158 +506,68 @@ def _fold_events(
             )
         return False
 
-    try:
-        events: Iterator[Any] = yaml.parse(text, Loader=_Loader)
-        for event in events:
-            cls = type(event)
-            if cls is _ScalarEvent:
-                mark = event.start_mark
-                where = SourceLocation(path, mark.line + 1, mark.column + 1)
-                tag = event.tag
-                tagged = tag is not None and tag != "!"
-                if tagged or event.anchor is not None:
-                    refuse_decorations(event, where)
-                style = event.style
-                raw: str = event.value
-                if style and wants_spans:
-                    lint.verbatim(mark.index, event.end_mark.index)
-                if style == '"' and _BAD_IN_VALUE.search(raw):
-                    # escapes such as "\0", "\e", "\N", "\u200b" bypass the raw-text scan
-                    problems.extend(
-                        _character_problem(m.group(), where, _excerpt(raw, 1), escaped=True)
-                        for m in _out_of_context(_BAD_IN_VALUE, raw)
-                    )
-                frame = stack[-1] if stack else None
-                if frame is not None and frame.is_map and frame.pending_key is None:
-                    key = raw
-                    if not style and key == "<<":
-                        problems.append(
-                            diag("anchor-alias", where, "merge key '<<' is not allowed",
-                                 "write the merged keys out in full")
-                        )
-                        refused.add((*frame.node_path, key))
-                    first = frame.key_marks.get(key)
-                    if first is not None:
-                        problems.append(
-                            diag("duplicate-key", where,
-                                 f"duplicate key {key!r} (first defined at line {first})",
-                                 "delete one of the two; YAML would silently keep the last")
-                        )
-                        key = f"\0duplicate:{key}:{where.line}"
-                        placeholders = True
-                    else:
-                        frame.key_marks[key] = where.line
-                    frame.pending_key = key
-                    keys[(*frame.node_path, key)] = where
-                    if odd_keys and not style and lint.plain_key(key, mark):
-                        refused.add((*frame.node_path, key))
-                        loaded.mistyped_keys.add((*frame.node_path, key))
-                    continue
-                value = None if not style and raw in _NULL_WORDS else raw
-                node_path = place(value, where)
-                named = not style and not raw.isascii() and (  # every mistake holds non-ASCII
-                    raw[0] in SUSPECT_FIRST or raw[0] < "\x80"
-                    or (comment_lines and event.end_mark.line in comment_lines)
-                ) and lint.plain_value(raw, mark, event.end_mark)
-                if (tagged or named) and node_path is not None:
-                    refused.add(node_path)
-                continue
-            if cls is _MappingStart or cls is _SequenceStart:
-                where = _loc(path, event.start_mark)
-                tagged = refuse_decorations(event, where) or event.tag not in (None, "!")
-                if len(stack) >= MAX_DEPTH:
-                    problems.append(
-                        diag("too-deep", where, f"nesting deeper than {MAX_DEPTH}",
-                             "flatten the structure; no field of the format nests this deep")
-                    )
-                    return None, problems
-                if stack and stack[-1].is_map and stack[-1].pending_key is None:
-                    problems.append(
-                        diag("yaml-syntax", where, "a mapping or list used as a key",
-                             "keys must be plain text")
-                    )
-                    return None, problems
-                new: dict[str, Any] | list[Any] = {} if cls is _MappingStart else []
-                node_path = place(new, where)
-                if tagged and node_path is not None:
-                    refused.add(node_path)
-                stack.append(_Frame(new, node_path if node_path is not None else ()))
-                continue
-            if cls in _CollectionEnds:
-                stack.pop()
-                continue
-            if cls is yaml.AliasEvent:
-                refuse_decorations(event, _loc(path, event.start_mark))
-                # an alias stands for a node: keep the structure with a placeholder
-                if stack and stack[-1].is_map and stack[-1].pending_key is None:
-                    stack[-1].pending_key = "\0alias"
-                    placeholders = True
-                else:
-                    node_path = place(None, _loc(path, event.start_mark))
-                    if node_path is not None:
-                        refused.add(node_path)
-                continue
-            if cls is yaml.DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    problems.append(
-                        diag("yaml-syntax", _loc(path, event.start_mark),
-                             "more than one YAML document in the file",
-                             "remove the '---' separator; one document per file")
-                    )
-                    break
-            # stream start and end, document end: nothing to do
-    except yaml.MarkedYAMLError as exc:
+    # --- the end ----------------------------------------------------------------------------
+
+    def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
+        """libyaml stopped: name the authoring mistake behind it when one is found."""
         mark = exc.problem_mark or exc.context_mark
-        location = _loc(path, mark) if mark is not None else SourceLocation(path)
+        location = _loc(self.path, mark) if mark is not None else SourceLocation(self.path)
         problem = exc.problem or "invalid YAML"
         if "maximum nesting depth" in problem:
             # libyaml (bundled with PyYAML >= 6.0.2) scans a run of '[' or '{' ahead of the
             # events, so its own cap of 1000 levels can fire before ours does
+            self.problems.append(_too_deep(location))
+            return
+        mistakes, explained = self.lint.finish(exc)
+        taken = {d.location for d in self.problems}  # an alias already reported there, say
+        self.problems.extend(d for d in mistakes if d.location not in taken)
+        if not explained:
+            self.problems.append(
+                diag("yaml-syntax", location,
+                     f"invalid YAML: {problem}" + (f" ({exc.context})" if exc.context else ""),
+                     "check indentation and quoting near this position")
+            )
+
+    def finish(self) -> tuple[LoadedFile | None, list[Diagnostic]]:
+        """The data, once the stream ended: a mapping at the top, or why the file holds none."""
+        problems, loaded, first_key = self.problems, self.loaded, self.first_key
+        problems.extend(self.lint.finish()[0])
+        if self.placeholders:
+            _drop_marked_keys(loaded.data)
+        if not self.root_set or loaded.data is None:
+            what = "the file is empty" if not self.text.strip() else "the file holds no data"
             problems.append(
-                diag("too-deep", location, f"nesting deeper than {MAX_DEPTH}",
-                     "flatten the structure; no field of the format nests this deep")
+                diag("not-a-mapping", SourceLocation(self.path), what,
+                     "a policy file is a mapping of fields such as 'id:' and 'title:'"
+                     if first_key is None else
+                     f"a registry file holds one list under '{first_key}:'; start the file with "
+                     f"'{first_key}:' and list the entries under it")
             )
             return None, problems
-        mistakes, explained = lint.finish(exc)
-        taken = {d.location for d in problems}  # an alias already reported there, say
-        problems.extend(d for d in mistakes if d.location not in taken)
-        if not explained:
+        if not isinstance(loaded.data, dict):
             problems.append(
-                diag(
-                    "yaml-syntax",
-                    location,
-                    f"invalid YAML: {problem}" + (f" ({exc.context})" if exc.context else ""),
-                    "check indentation and quoting near this position",
-                )
+                diag("not-a-mapping", loaded.values[()], "the top level must be a mapping",
+                     "start the file with fields such as 'id:'" if first_key is None else
+                     f"start the file with '{first_key}:' and indent the entries under it")
             )
-        return None, problems
-    except yaml.YAMLError as exc:
-        problems.append(diag("yaml-syntax", SourceLocation(path), f"invalid YAML: {exc}",
-                             "check the file in an editor that shows YAML errors"))
-        return None, problems
+            return None, problems
+        return loaded, problems
 
-    problems.extend(lint.finish()[0])
-    if placeholders:
-        _drop_marked_keys(loaded.data)
-    if not root_set or loaded.data is None:
-        what = "the file is empty" if not text.strip() else "the file holds no data"
-        problems.append(
-            diag("not-a-mapping", SourceLocation(path), what,
-                 "a policy file is a mapping of fields such as 'id:' and 'title:'"
-                 if first_key is None else
-                 f"a registry file holds one list under '{first_key}:'; start the file with "
-                 f"'{first_key}:' and list the entries under it")
-        )
-        return None, problems
-    if not isinstance(loaded.data, dict):
-        problems.append(
-            diag("not-a-mapping", values[()], "the top level must be a mapping",
-                 "start the file with fields such as 'id:'" if first_key is None else
-                 f"start the file with '{first_key}:' and indent the entries under it")
-        )
-        return None, problems
-    return loaded, problems
+
+def _too_deep(where: SourceLocation) -> Diagnostic:
+    return diag("too-deep", where, f"nesting deeper than {MAX_DEPTH}",
+                "flatten the structure; no field of the format nests this deep")
+
+
+def _fold_events(
+    path: str, text: str, first_key: str | None = None
+) -> tuple[LoadedFile | None, list[Diagnostic]]:
+    """Fold the event stream into plain data (see ``_Folder``).
+
+    ``first_key`` is a registry's list key (``topics``): the hints for a file without data
+    name it instead of a document's ``id:``.
+    """
+    return _Folder(path, text, first_key).fold()
 
 
 def _drop_marked_keys(data: Any) -> None:
