@@ -12,26 +12,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.diagnostics import Report, Severity, SourceLocation, diag
+from generator.diagnostics import Report, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
 from generator.export import EXPORTED_FILES, export_files
-from generator.publish import docs, incremental, linkcheck, mkdocs, staging
-from generator.publish.graphviz import render_all_svgs
+from generator.publish import mkdocs, staging
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
-from generator.publish.search import build_search_index
+from generator.publish.site import Target, publish_site
 from generator.render import RenderedSite
-from generator.render.charts import place_charts
 from generator.render.site import render_site
 from generator.runtime.cache import CACHE_DIR_NAME, BuildCache, code_fingerprint, content_key
 from generator.runtime.gc_policy import settle
+from generator.runtime.stopwatch import Stopwatch
 from generator.runtime.workers import cached_map
 from generator.source.checked import CheckedPolicies
 from generator.source.date_rules import implausible_dates
@@ -178,7 +176,7 @@ def build(
     previous build of the same configuration, mkdocs renders only the pages that changed.
     """
     result = BuildResult()
-    report, stopwatch = result.report, _Stopwatch(result.timings)
+    report, stopwatch = result.report, Stopwatch(result.timings)
     docs_dir, site_dir = docs_dir.absolute(), site_dir.absolute()
     config_file = (config_file or docs_dir.parent / "mkdocs.yml").absolute()
     if cache_dir == "default":
@@ -196,7 +194,6 @@ def build(
     except OSError as error:
         result.refused = f"cannot create {error.filename}: {error.strerror}"
         return result
-    warned = Severity.ERROR if strict else Severity.WARNING
 
     with staging.locked(parents):
         with stopwatch("recover"):
@@ -223,83 +220,10 @@ def build(
                             "pass config_file= or create mkdocs.yml next to docs/"))
             return result
 
-        stage: staging.Staging | None = None
-        try:
-            with staging.Staging(docs_dir, site_dir) as stage:
-                with stopwatch("diagrams"):
-                    svgs, problems = render_all_svgs(rendered.diagrams, cache)
-                    for problem in problems:
-                        report.add(diag(
-                            "diagram-failed" if problem.error else "site-warning",
-                            SourceLocation(problem.path or "diagrams"), problem.message,
-                            severity=None if problem.error else warned))
-                    placed = place_charts(rendered, svgs, cache)
-                    for page, path in placed.unknown:
-                        report.add(diag("render-failed", SourceLocation(page),
-                                        f"placeholder for an unknown chart {path!r}"))
-                if not report.ok:
-                    return result
-
-                with stopwatch("write"):
-                    changed = docs.write_generated(stage.docs, placed.files, report,
-                                                   previous=docs_dir)
-                    docs.copy_hand_written(docs_dir, stage.docs)
-                    sources = stage.source_digests()
-                if not report.ok:
-                    return result
-                result.counts["changed_files"] = changed
-
-                with stopwatch("mkdocs"):
-                    epoch = mkdocs.source_date_epoch(policies, _dates(kb))
-                    state = incremental.build_state(config_file, strict)
-                    dirty = incremental_build and cache.enabled and \
-                        incremental.prepare_dirty_site(state, site_dir, stage, sources)
-                    result.counts["dirty"] = int(dirty)
-                    ran = mkdocs.run_mkdocs(stage.config(config_file), stage.site,
-                                            stage.root / "mkdocs-log.jsonl", epoch=epoch,
-                                            dirty=dirty)
-                    for message in ran.messages:
-                        where = SourceLocation(f"{docs_dir.name}/{message.page}" if message.page
-                                               else str(config_file))
-                        report.add(diag("site-warning" if message.level == "WARNING"
-                                        else "mkdocs-failed", where, f"mkdocs: {message.text}",
-                                        severity=warned if message.level == "WARNING" else None))
-                    if ran.failure:
-                        report.add(diag("mkdocs-failed", SourceLocation(str(config_file)),
-                                        ran.failure))
-                if not report.ok:
-                    return result
-
-                with stopwatch("search"):
-                    found = build_search_index(stage.site, stage.root / "search", cache)
-                for message_text in found.errors:
-                    report.add(diag("search-index-failed", SourceLocation("pagefind"),
-                                    message_text))
-                result.counts.update(search_pages=found.pages_indexed,
-                                     search_files=found.files, search_bytes=found.bytes)
-                if not report.ok:
-                    return result
-
-                with stopwatch("links"):
-                    report.extend(linkcheck.site_diagnostics(
-                        stage.site, site_dir.name, cache,
-                        root_path=mkdocs.site_root_path(config_file), severity=warned))
-                result.counts["html_pages"] = sum(1 for _ in stage.site.rglob("*.html"))
-                if not report.ok:
-                    return result
-
-                with stopwatch("swap"):
-                    incremental.write_record(stage.site, state, sources)
-                    stage.swap()
-                result.written = True
-                for kind in ("check", "svg", "inline", "shadow", "links"):
-                    cache.prune(kind)
-        except OSError as error:
-            failed_at = stage.public_path(error.filename) if stage is not None else None
-            report.add(diag("output-failed", SourceLocation(str(failed_at or site_dir)),
-                            f"could not write the output: {error.strerror or error}",
-                            "check the free space and the permissions of that folder; the "
-                            "previous site is unchanged"))
+        result.written = publish_site(
+            rendered, Target(docs_dir, site_dir, config_file, strict, incremental_build),
+            epoch=mkdocs.source_date_epoch(policies, _dates(kb)), cache=cache, report=report,
+            counts=result.counts, stopwatch=stopwatch)
     return result
 
 
@@ -332,19 +256,6 @@ def _render(kb: KnowledgeBase, renderer: Renderer, report: Report) -> RenderedSi
         report.add(diag("render-failed", location, f"{type(error).__name__}: {error}",
                         "fix the template or renderer; the previous site is unchanged"))
         return None
-
-
-class _Stopwatch:
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-
-    @contextlib.contextmanager
-    def __call__(self, stage: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 def _short_path(filename: str) -> str:
