@@ -4,7 +4,7 @@ at the check's step and label caps.
     .venv/bin/python -m benchmarks.run --bounds-only    # these cases alone, about a minute
 
 Each case is one synthetic document next to the real registries (``policies/registries``),
-built end to end by ``build_site`` (strict, as the CLI builds) in a throw-away project of its
+built end to end by ``pipeline.build`` (strict, as the CLI builds) in a throw-away project of its
 own.  A baseline — the same document with a one-line provision and a three-step procedure —
 shows what the limits add to a build of the same shape.
 

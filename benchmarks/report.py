@@ -12,7 +12,7 @@ GOAL_INCREMENTAL = 0.10
 
 #: The generator's own (Python) stages; dot is Graphviz and reported beside them.
 GENERATOR_STAGES = ("load+validate", "model+graph", "render")
-#: build_site stages that make up the generator in a rebuild (graph is inside render there).
+#: pipeline.build stages that make up the generator in a rebuild (graph is inside render there).
 REBUILD_GENERATOR = ("check", "render", "diagrams")
 BUILD_LABELS = {
     "recover": "recover interrupted builds",
@@ -124,7 +124,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
     rows.append(_row("**generator, first build** (load + validate, model + graph, render)",
                      f"≥ {GOAL_POLICIES_PER_SECOND} policies/s", gen_cells))
     rows.append(_row("generator and dot, first build", "", with_dot_cells))
-    rows.append(_row("**generator in a rebuild** (cache warm: `build_site` check + render + "
+    rows.append(_row("**generator in a rebuild** (cache warm: `pipeline.build` check + render + "
                      "dot, one policy changed)", f"≥ {GOAL_POLICIES_PER_SECOND} policies/s",
                      warm_cells))
     keys: list[str] = []
@@ -133,14 +133,14 @@ def render_markdown(payload: dict[str, Any]) -> str:
     if keys:
         for key in keys:
             label = BUILD_LABELS.get(key, key)
-            rows.append(_row(f"build_site: {label}", "", [
+            rows.append(_row(f"pipeline.build: {label}", "", [
                 _secs(r["build_timings"].get(key)) if r.get("build_timings") else "n/a"
                 for r in results]))
     else:
         rows.append(_row("mkdocs build", "", [stage_cell(r, "mkdocs") for r in results]))
         rows.append(_row("search index (Pagefind)", "", [stage_cell(r, "search")
                                                          for r in results]))
-    rows.append(_row("**total** (`build_site`, end to end)", "3,000 ≤ 3.3 × 1,000",
+    rows.append(_row("**total** (`pipeline.build`, end to end)", "3,000 ≤ 3.3 × 1,000",
                      [stage_cell(r, "total") for r in results]))
     rows.append(_row("peak memory: generator / whole build process / largest child", "", [
         " / ".join(f"{r[k]:,.0f} MB" if r.get(k) else "n/a"
@@ -206,7 +206,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
         "with clock values, dates, wording and text varied and citations added. Each figure is "
         "one run on a virtual machine with nothing else running; repeated runs there differ "
         "by 10–20 %, and the generator stages, run once in isolation and again inside "
-        "`build_site`, differ by up to 1.5×, so read every figure as ±30 %.",
+        "`pipeline.build`, differ by up to 1.5×, so read every figure as ±30 %.",
         "",
         *header,
         *rows,
@@ -404,11 +404,11 @@ def _bounds_lines(bounds: dict[str, Any] | None) -> list[str]:
     if not bounds or not bounds.get("cases"):
         return [*out, "Not measured: run `.venv/bin/python -m benchmarks.run --bounds-only`.", ""]
     out += [
-        f"One document next to the real registries, built from scratch by `build_site` (strict) "
+        f"One document next to the real registries, built from scratch by `pipeline.build` (strict) "
         f"on {bounds['date']}; `dot` also timed on the document's chart alone. "
         "Re-run these cases alone with `.venv/bin/python -m benchmarks.run --bounds-only`.",
         "",
-        "| case | policy file | build_site total | mkdocs | dot, that chart alone | "
+        "| case | policy file | build total | mkdocs | dot, that chart alone | "
         "document page |",
         "|---|---:|---:|---:|---:|---:|",
     ]

@@ -8,7 +8,7 @@ fresh child process so that memory peaks belong to that N alone:
 1. times the generator stages one by one with the project's own functions —
    load + validate (``check_policies``), model + graph (``model``, ``build_graph``), render
    (``render_site``), dot (``generator.publish.graphviz``, batched);
-2. runs the whole build (``build_site(policies, docs, site)``) end to end and reads its per-stage
+2. runs the whole build (``pipeline.build(policies, docs, site)``) end to end and reads its per-stage
    timings (mkdocs build, search index) when it reports them;
 3. measures the built site: number and size of HTML pages, the largest page, the Pagefind index,
    and the bytes a browser downloads for one search query (Debian's chromium driven by
@@ -299,7 +299,7 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
                                f"{report.errors[0].format() if report.errors else '?'}")
         return kb
 
-    # the generator stages alone, under the garbage-collector policy the CLI and build_site use
+    # the generator stages alone, under the garbage-collector policy the CLI and pipeline.build use
     with few_collections():
         checked = m.stage("load+validate", load_validate)
         m.data["rss_after_validate_mb"] = _maxrss_mb()
@@ -343,10 +343,10 @@ def measure(n: int, work: Path, *, browser: bool, incremental: bool) -> dict[str
     for name, words in (("mkdocs", ("mkdocs", "site")), ("search", ("search", "pagefind"))):
         value = _pick(bt, *words)
         if value is not None:
-            m.data["stages"][name] = {"seconds": value, "source": "build_site timings"}
+            m.data["stages"][name] = {"seconds": value, "source": "pipeline.build timings"}
         elif result is not None:
             m.data["stages"][name] = {"seconds": None,
-                                      "why": "build_site reports no timing for this stage"}
+                                      "why": "pipeline.build reports no timing for this stage"}
         else:
             why = m.data["stages"]["total"].get("why", "build failed")
             m.data["stages"][name] = {"seconds": None, "why": why}
