@@ -178,8 +178,11 @@ def json_text(value: object) -> str:
 
 
 def json_attr(value: object) -> Markup:
-    """A JSON value for a ``data-`` attribute (``data-pk-due="{&quot;k&quot;:…}"``)."""
-    return html_attr(json_text(value))
+    """A JSON value for a double-quoted ``data-`` attribute, also where Markdown reads it (a
+    table cell: Markdown splits a row at ``|`` and makes code of backticks even inside a tag):
+    every character HTML or Markdown gives a meaning to is a character reference, which the
+    browser decodes in the attribute value (``{&quot;key&quot;&#58;…``)."""
+    return Markup(_md(json_text(value)))
 
 
 def json_script(name: str, value: object, key: str | None = None) -> str:

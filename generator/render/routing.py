@@ -76,9 +76,7 @@ class Entry:
 
 def entries(proc: Procedure) -> list[Entry]:
     """Start steps first (in file order), then hand-overs (in edge order)."""
-    targets = {e.target.id for e in proc.edges}
-    starts = [s for s in proc.steps if s.kind is StepKind.START] or \
-        [s for s in proc.steps if s.id not in targets] or list(proc.steps[:1])
+    starts = [s for s in proc.steps if s.kind is StepKind.START]  # one: the format checks it
     found = [Entry(proc, s, None, s.label) for s in starts]
     starting = {s.actor.id for s in starts}
     seen: set[tuple[str, str]] = set()
