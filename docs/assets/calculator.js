@@ -223,7 +223,8 @@
     });
     result.textContent = "正在加载节假日数据…";
     loadEngine().then(update, function (error) { showError(result, error); });
-    return { focus: function () { (radios[0] || limitInput || dateInput).focus(); } };
+    var checked = radios.filter(function (r) { return r.checked; })[0];
+    return { focus: function () { (checked || limitInput || dateInput).focus(); } };
   }
 
   function showError(result, error) {
