@@ -17,8 +17,9 @@
  * The button's visible text comes from the stylesheet (tools.css) and its name from aria-label,
  * so a table's text (what policykb.js filters and sorts on) never includes it.
  *
- * window.PolicykbCalculator: siteRoot(), loadScript(url), attach(root), button(data, option)
- * (used by assets/route.js for the limits of its answers).
+ * window.PolicykbCalculator: siteRoot(), loadScript(url), attach(root), button(data, option),
+ * el(tag, attrs, children), uid(prefix): used by assets/route.js, which this file loads where a
+ * page asks for it ([data-pk-load], the 案件去向 page).
  */
 (function () {
   "use strict";
@@ -348,8 +349,20 @@
     });
   }
 
+  /** Scripts a page asks for by [data-pk-load] (from the site root): generated pages may not
+   * carry <script> elements, and the 案件去向 page's script is not needed anywhere else. */
+  function loadRequested() {
+    var asking = document.querySelectorAll("[data-pk-load]");
+    Array.prototype.forEach.call(asking, function (node) {
+      loadScript(siteRoot() + node.getAttribute("data-pk-load")).catch(function (error) {
+        node.appendChild(el("p", { className: "pk-calc__error", text: error.message }));
+      });
+    });
+  }
+
   function start() {
     attach(document);
+    loadRequested();
     var mounts = document.querySelectorAll("[data-pk-calculator]");
     Array.prototype.forEach.call(mounts, function (mount) {
       mount.textContent = "";

@@ -23,6 +23,8 @@ from generator.vocabulary import Unit
 ROUTE_PAGE = links.ROUTE_PAGE
 DUE_PAGE = links.DUE_PAGE
 ABOUT_PAGE = "about/tools.md"  # hand-written
+#: The guide's script, loaded on its page only (by calculator.js, which is on every page).
+ROUTE_SCRIPT = "assets/route.js"
 
 #: The rules in the order a reader meets them.
 RULES: tuple[Rule, ...] = (
@@ -78,6 +80,7 @@ class RoutePage:
     title: Markup
     front_title: Markup
     index_script: Markup
+    script: Markup
     due_link: Markup
     jurisdictions_link: Markup
     documents_link: Markup
@@ -144,6 +147,7 @@ def route_page(ctx: RenderContext) -> RoutePage:
         title=escape.md_text("案件去向"),
         front_title=escape.front_matter("案件去向"),
         index_script=escape.html_attr(INDEX_SCRIPT),
+        script=escape.html_attr(ROUTE_SCRIPT),
         due_link=_link(page, "期限计算", DUE_PAGE),
         jurisdictions_link=_link(page, "地区", links.JURISDICTIONS_INDEX),
         documents_link=_link(page, "文件", links.DOCUMENTS_INDEX),

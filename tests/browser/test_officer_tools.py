@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Project, Server, _shared_build, make_project, serve_directory
+from conftest import (
+    Project,
+    Server,
+    _shared_build,
+    make_project,
+    recording_page,
+    serve_directory,
+)
 from routing_kb import routing_policies
 
 pytestmark = pytest.mark.browser
@@ -29,13 +36,8 @@ def phone(browser: Any) -> Iterator[Any]:
     """A touch screen 390 px wide that records console errors and uncaught exceptions."""
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
                                   accept_downloads=True)
-    tab = context.new_page()
-    tab.console_problems = []
-    tab.on("console", lambda m: tab.console_problems.append(f"{m.type}: {m.text}")
-           if m.type in ("error", "warning") else None)
-    tab.on("pageerror", lambda e: tab.console_problems.append(f"pageerror: {e}"))
     try:
-        yield tab
+        yield recording_page(context)
     finally:
         context.close()
 
