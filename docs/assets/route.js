@@ -500,6 +500,10 @@
     }
     var groups = applicable(place);
     view.appendChild(coverage(place, groups));
+    if (!groups.length) {
+      focus(moveFocus, "pk-route-place");
+      return Promise.resolve();
+    }
     return loadDocuments(groups).then(function () {
       var topics = situations(groups);
       view.appendChild(situationSection(state, groups, topics));

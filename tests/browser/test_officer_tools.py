@@ -222,6 +222,7 @@ def test_a_place_without_documents_says_so_and_points_below(
     box = page.locator(".pk-route__coverage")
     box.wait_for()
     assert "本站没有收录适用于淮安市的文件" in box.inner_text()
+    assert page.locator("#pk-route-situation").count() == 0  # nothing to choose from
     box.get_by_role("link", name="金湖县").tap()
     page.wait_for_selector("#pk-route-situation")
     assert "金湖县有本级文件" in page.locator(".pk-route__coverage").inner_text()
