@@ -168,13 +168,16 @@ def html_attr(text: str) -> Markup:
 #: Characters that end a ``<script>`` or a JavaScript line (ES2017 does not allow U+2028 and
 #: U+2029 in string literals), or that ``html_attr`` would read as a line break, written as JSON
 #: escapes instead: the value stays the same JSON.
-_JSON_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u0085", "\\u0085"),
+                ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
 
 def json_text(value: object) -> str:
     """Compact JSON that is safe inside a ``<script>``, a script file and an HTML attribute."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_JSON_UNSAFE)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_UNSAFE:  # str.replace: far faster than translate on long text
+        text = text.replace(char, escaped)
+    return text
 
 
 def json_attr(value: object) -> Markup:

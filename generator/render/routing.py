@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.domain.model import Actor, Clock, Document, Edge, Procedure, Provision, Step
-from generator.domain.wording import LEVEL_LABEL, limit_text
+from generator.domain.wording import limit_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.due_control import clock_data, computable, options
@@ -375,7 +375,7 @@ def index_data(ctx: RenderContext) -> dict[str, Any]:
     return {
         "topics": [{"id": t.id, "name": t.name, "question": t.question}
                    for t in kb.topics if t in covered],
-        "jurisdictions": [{"id": j.id, "name": j.name, "level": LEVEL_LABEL[j.level],
+        "jurisdictions": [{"id": j.id, "name": j.name,
                            "parent": position[j.parent.id] if j.parent is not None else None,
                            "documents": docs_of.get(j.id, [])} for j in places],
         "documents": [{"id": d.id, "title": d.title, "short": ctx.document_short_name(d),
