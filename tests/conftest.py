@@ -130,6 +130,8 @@ def fake_site(
         "data/index.md": "# 数据下载\n",
         "jurisdictions/index.md": "# 地区\n",
         "indexes/index.md": "# 索引\n",
+        "tools/case-routing.md": "# 案件去向\n",
+        "tools/due-dates.md": "# 期限计算\n",
     }
     charts = list(diagrams) if diagrams is not None else []
     for doc in documents:
@@ -277,16 +279,22 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser page that records console errors and uncaught exceptions."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def recording_page(context: Any) -> Any:
+    """A new page of ``context`` that records console errors and uncaught exceptions in
+    ``console_problems``."""
     tab = context.new_page()
     tab.console_problems = []
     tab.on("console", lambda m: tab.console_problems.append(f"{m.type}: {m.text}")
            if m.type in ("error", "warning") else None)
     tab.on("pageerror", lambda e: tab.console_problems.append(f"pageerror: {e}"))
+    return tab
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page that records console errors and uncaught exceptions."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        yield tab
+        yield recording_page(context)
     finally:
         context.close()

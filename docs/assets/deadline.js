@@ -6,6 +6,8 @@
  * of tests/data/due-cases.yaml).  `holidays` is window.PolicykbHolidays, the script that
  * generator/deadlines/browser_data.py writes from the same table the Python engine reads.
  * PolicykbDeadline.toICS(result, options) makes an RFC 5545 calendar event of a result.
+ * PolicykbDeadline.parseLimit(text) reads a limit as written (5个工作日内, 二十四小时) like
+ * generator/deadlines/parse.py and numerals.py (tests/data/limit-cases.yaml holds both to it).
  *
  * Dates are day numbers (days since 1970-01-01) and times minutes since midnight, Beijing time;
  * no Date object ever applies the browser's own time zone.
@@ -205,6 +207,94 @@
     }
   }
 
+  // --- limits as written (generator/deadlines/parse.py, numerals.py) -------------------------
+
+  var NUMERAL_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+    "八": 8, "九": 9
+  };
+  var NUMERAL_UNITS = { "十": 10, "百": 100, "千": 1000 };
+  var NUMERAL_CHARS = "〇零一二两三四五六七八九十百千";
+  var WRITE_DIGITS = "零一二三四五六七八九";
+  var MAX_NUMERAL = 9999;
+  var MAX_LIMIT_VALUE = 10000;
+  var LIMIT_UNITS = { "工作日": "working_days", "小时": "hours", "自然日": "calendar_days",
+    "日": "calendar_days", "天": "calendar_days" };
+  var LIMIT_WORDS = { "立即": "immediately", "及时": "timely", "当日": "same_day",
+    "当天": "same_day", "定期": "periodic" };
+  var LIMIT_PATTERN = new RegExp("^([0-9" + NUMERAL_CHARS + "]+)" +
+    "(?:个?(工作日|小时|自然日)|(日|天))(?:内|以内|之内)?$");
+  var LIMIT_HINT = "可写作 3个工作日、5个工作日内、24小时、二十四小时、10日、三日内、7天、立即、当日";
+
+  /** 24 → 二十四, 10 → 十, 105 → 一百零五 (numerals.to_chinese). */
+  function toChinese(value) {
+    if (value === 0) return "零";
+    var parts = [], rest = value, pendingZero = false;
+    [[1000, "千"], [100, "百"], [10, "十"]].forEach(function (unit) {
+      var digit = Math.floor(rest / unit[0]);
+      rest = rest % unit[0];
+      if (digit) {
+        if (pendingZero) parts.push("零");
+        parts.push(WRITE_DIGITS[digit] + unit[1]);
+        pendingZero = false;
+      } else if (parts.length) {
+        pendingZero = true;
+      }
+    });
+    if (rest) {
+      if (pendingZero) parts.push("零");
+      parts.push(WRITE_DIGITS[rest]);
+    }
+    var text = parts.join("");
+    return text.indexOf("一十") === 0 ? text.slice(1) : text;
+  }
+
+  /** A quantity (numerals.parse_number with digit_strings=False); null when not well formed. */
+  function parseQuantity(text) {
+    if (/^[0-9]+$/.test(text)) return parseInt(text, 10);
+    var chars = Array.from(text);
+    if (!chars.every(function (c) { return c in NUMERAL_DIGITS || c in NUMERAL_UNITS; })) {
+      return null;
+    }
+    var hasUnit = chars.some(function (c) { return c in NUMERAL_UNITS; });
+    if (!hasUnit) return chars.length === 1 ? NUMERAL_DIGITS[chars[0]] : null;
+    var total = 0, digit = 0;
+    chars.forEach(function (c) {
+      if (c in NUMERAL_DIGITS) {
+        digit = NUMERAL_DIGITS[c];
+      } else {
+        total += (digit || 1) * NUMERAL_UNITS[c];
+        digit = 0;
+      }
+    });
+    total += digit;
+    var written = text.replace(/两/g, "二").replace(/〇/g, "零");
+    var canonical = total <= MAX_NUMERAL ? toChinese(total) : "";
+    var accepted = canonical.charAt(0) === "十" ? "一" + canonical : canonical;
+    return written === canonical || written === accepted ? total : null;
+  }
+
+  /**
+   * "5个工作日内" → {unit: "working_days", value: 5}; "立即" → {unit: "immediately", value: null}.
+   * Throws DeadlineError with the Python parser's message for anything else.
+   */
+  function parseLimit(text) {
+    var written = String(text).normalize("NFKC").trim().replace(/ /g, "");
+    if (Object.prototype.hasOwnProperty.call(LIMIT_WORDS, written)) {
+      return { unit: LIMIT_WORDS[written], value: null };
+    }
+    var m = LIMIT_PATTERN.exec(written);
+    if (!m) throw new DeadlineError("无法识别的期限“" + text + "”：" + LIMIT_HINT);
+    var value = parseQuantity(m[1]);
+    if (value === null) {
+      throw new DeadlineError("无法识别的期限“" + text + "”：数字写法不规范；" + LIMIT_HINT);
+    }
+    if (value < 1 || value > MAX_LIMIT_VALUE) {
+      throw new DeadlineError("无法计算的期限“" + text + "”：数值须在1到" + MAX_LIMIT_VALUE + "之间");
+    }
+    return { unit: LIMIT_UNITS[m[2] || m[3]], value: value };
+  }
+
   // --- calendar event (RFC 5545) ---------------------------------------------------------------
 
   function utf8Length(char) {
@@ -288,6 +378,7 @@
   }
 
   root.PolicykbDeadline = {
-    due: due, toICS: toICS, parseStart: parseStart, DeadlineError: DeadlineError
+    due: due, toICS: toICS, parseStart: parseStart, parseLimit: parseLimit,
+    DeadlineError: DeadlineError
   };
 })(typeof window !== "undefined" ? window : this);

@@ -165,6 +165,41 @@ def html_attr(text: str) -> Markup:
     return Markup(html.escape(" ".join(line for line in _lines(text) if line), quote=True))
 
 
+#: Characters that end a ``<script>`` or a JavaScript line (ES2017 does not allow U+2028 and
+#: U+2029 in string literals), or that ``html_attr`` would read as a line break, written as JSON
+#: escapes instead: the value stays the same JSON.
+_JSON_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u0085", "\\u0085"),
+                ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def json_text(value: object) -> str:
+    """Compact JSON that is safe inside a ``<script>``, a script file and an HTML attribute."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in _JSON_UNSAFE:  # str.replace: far faster than translate on long text
+        text = text.replace(char, escaped)
+    return text
+
+
+def json_attr(value: object) -> Markup:
+    """A JSON value for a double-quoted ``data-`` attribute, also where Markdown reads it (a
+    table cell: Markdown splits a row at ``|`` and makes code of backticks even inside a tag):
+    every character HTML or Markdown gives a meaning to is a character reference, which the
+    browser decodes in the attribute value (``{&quot;key&quot;&#58;…``)."""
+    return Markup(_md(json_text(value)))
+
+
+def json_script(name: str, value: object, key: str | None = None) -> str:
+    """``window.<name> = <JSON>;`` (or ``window.<name>[<key>] = …``, one entry of a table that
+    several files fill): data for the site's JavaScript as a script file, which a page opened
+    from disk can load, where it could not fetch JSON."""
+    if not name.isidentifier() or not name.isascii():
+        raise ValueError(f"not a JavaScript name: {name!r}")
+    if key is None:
+        return f"window.{name} = {json_text(value)};\n"
+    return (f"window.{name} = window.{name} || {{}};\n"
+            f"window.{name}[{json_text(key)}] = {json_text(value)};\n")
+
+
 def front_matter(text: str) -> Markup:
     """A YAML front-matter string.  Themes print ``page.meta.title`` into HTML unescaped, so the
     value gets the same character references as Markdown text (``&lt;``, ``&#123;`` …, which the

@@ -22,6 +22,7 @@ from generator.domain.wording import (
 )
 from generator.render import escape, links
 from generator.render.context import RenderContext
+from generator.render.due_control import marker as due_marker
 from generator.render.search_marks import IGNORE_MARKER
 from generator.vocabulary import Unit
 
@@ -134,7 +135,9 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         recipients=recipients,
         trigger=escape.md_cell(clock.trigger),
         action=escape.md_cell(clock.action),
-        limit=escape.md_cell(limit_text(clock.limit)),
+        # the 计算期限 control's data travels with the limit, so every table that shows a
+        # clock's limit offers the control (generator/render/due_control.py)
+        limit=escape.concat(escape.md_cell(limit_text(clock.limit)), due_marker(clock)),
         hours=hours,
         hours_cell=escape.md_cell(hours_text(hours)),
         not_comparable=escape.md_cell(not_comparable_reason(clock.limit)),

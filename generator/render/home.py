@@ -55,6 +55,9 @@ def home_page(ctx: RenderContext) -> HomePage:
     ]
     audiences = [
         Audience(escape.md_text("执法人员"), [
+            escape.concat(link("案件去向", links.ROUTE_PAGE),
+                          escape.md_text("：选择所在地区和遇到的情形，回答流程中的几个问题，"
+                                         "得到交给谁、带什么材料、几日内（可算出截止日期）及条款原文")),
             escape.concat(link("按辖区找到本地文件", links.JURISDICTIONS_INDEX),
                           escape.md_text("：文件页上有时限表、职责矩阵和带条款锚点的原文；"
                                          "每个流程一页，写明向谁移送、什么材料、几日内")),

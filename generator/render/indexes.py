@@ -501,6 +501,8 @@ def indexes_index_page(ctx: RenderContext) -> IndexesPage:
     page = links.INDEXES_INDEX
     entries = [
         (links.CLOCKS_INDEX, "全部时限", "所有文件的全部时限，可排序、筛选（文件多时按辖区分页）"),
+        (links.DUE_PAGE, "期限计算", "按节假日安排算出截止日期，附计算规则与节假日数据的覆盖年份"),
+        (links.ROUTE_PAGE, "案件去向", "按地区、情形和流程中的判断，查到交给谁、什么材料、几日内"),
         (links.MATRIX_INDEX, "跨辖区职责矩阵", "各类主体在各专题中的角色，按辖区计数"),
         (links.CITATIONS_INDEX, "引用关系",
          "文件之间及对外部文件的引用，可点击的关系图（文件多时另有各辖区的关系图）"),

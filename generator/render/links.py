@@ -20,7 +20,7 @@ from functools import lru_cache
 #: hand-written).  The README and mkdocs.yml list the same names (a test holds them to it).
 GENERATED_ROOTS = (
     "index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
-    "diagrams",
+    "diagrams", "tools",
 )
 
 HOME = "index.md"
@@ -35,6 +35,10 @@ DATA_INDEX = "data/index.md"
 TRAINING_INDEX = "training/index.md"
 CITATIONS_DIAGRAM = "diagrams/citations.svg"
 CLOCKS_CSV = "data/clocks.csv"
+#: The officer tools (generator/render/tools.py) and the holiday table their JavaScript reads.
+ROUTE_PAGE = "tools/case-routing.md"
+DUE_PAGE = "tools/due-dates.md"
+HOLIDAYS_SCRIPT = "data/holidays.js"
 
 #: Downloads written by ``generator.export``; linked from the data page.
 DOWNLOADS = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from generator.deadlines.browser_data import holiday_script
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
 from generator.render import Diagram, RenderedSite, links
@@ -26,6 +27,8 @@ from generator.render.indexes import (
 )
 from generator.render.jurisdiction import jurisdiction_page, jurisdictions_index_page
 from generator.render.procedures import procedure_dot
+from generator.render.routing import route_scripts
+from generator.render.tools import due_page, route_page
 from generator.render.topic import topic_pages, topics_index_page
 from generator.render.training import training_index_page, training_pages
 from generator.runtime.workers import fork_map
@@ -117,6 +120,11 @@ def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSit
 
     pages[links.DATA_INDEX] = render("pages/data.md.jinja",
                                      page=data_page(ctx, available=sorted(downloads)))
+
+    pages[links.ROUTE_PAGE] = render("pages/case-routing.md.jinja", page=route_page(ctx))
+    pages[links.DUE_PAGE] = render("pages/due-dates.md.jinja", page=due_page(ctx))
+    site.binaries[links.HOLIDAYS_SCRIPT] = holiday_script().encode("utf-8")
+    site.binaries.update(route_scripts(ctx))
 
     site.pages = {path: tidy(text) for path, text in sorted(pages.items())}
     site.diagrams.sort(key=lambda d: d.path)

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from due_cases import expected, limit_of, load_cases, observed
+from due_cases import (
+    expected,
+    limit_expectation,
+    limit_of,
+    load_cases,
+    load_limit_cases,
+    observed,
+    python_reading,
+    reading,
+)
 
 from generator.deadlines import DeadlineError, due, parse_start
 from generator.deadlines.browser_data import holiday_script
@@ -77,6 +86,34 @@ def test_javascript_refuses_like_python(engine: Any) -> None:
             parse_start(start)
         assert js_due(engine, hours, start) == {"error": str(python.value),
                                                 "name": "DeadlineError"}
+
+
+PARSE = """(text) => {
+  try {
+    return {limit: PolicykbDeadline.parseLimit(text)};
+  } catch (error) {
+    return {error: error.message, name: error.name};
+  }
+}"""
+
+
+def test_javascript_reads_limits_like_python(engine: Any) -> None:
+    """Every text of tests/data/limit-cases.yaml, and every limit written in due-cases.yaml."""
+    texts = [c["text"] for c in load_limit_cases()]
+    table = {c["text"]: limit_expectation(c) for c in load_limit_cases()}
+    texts += [c["limit"] for c in load_cases() if isinstance(c["limit"], str)]
+    problems = []
+    for text in texts:
+        outcome = engine.evaluate(PARSE, text)
+        if "error" in outcome:
+            assert outcome["name"] == "DeadlineError", outcome
+            js = {"refused": outcome["error"]}
+        else:
+            js = reading(outcome["limit"]["unit"], outcome["limit"]["value"])
+        if js != python_reading(text) or js != table.get(text, js):
+            problems.append(f"{text!r}: js {js}, python {python_reading(text)}")
+    assert problems == []
+    assert len(texts) > 60
 
 
 def ics_of(page: Any, result: dict[str, Any], options: dict[str, Any]) -> str:

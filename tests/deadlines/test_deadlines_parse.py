@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from due_cases import limit_expectation, load_limit_cases, python_reading
 
 from generator.deadlines.errors import LimitSyntaxError, StartSyntaxError
 from generator.deadlines.numerals import parse_number, to_chinese
@@ -95,3 +96,20 @@ def test_starts() -> None:
 def test_bad_starts_are_refused(text: str) -> None:
     with pytest.raises(StartSyntaxError, match="请写作 2025-01-27 或 2025-01-27T15:30"):
         parse_start(text)
+
+
+LIMIT_CASES = load_limit_cases()
+
+
+@pytest.mark.parametrize("case", LIMIT_CASES, ids=[c["text"] or "(empty)" for c in LIMIT_CASES])
+def test_python_parser_matches_the_shared_limit_table(case: dict[str, str]) -> None:
+    """The table the JavaScript parser is held to (tests/browser/test_deadline_agreement.py)."""
+    assert python_reading(case["text"]) == limit_expectation(case)
+
+
+def test_the_limit_table_has_every_unit_and_every_kind_of_refusal() -> None:
+    units = {c["unit"] for c in LIMIT_CASES if "unit" in c}
+    assert units == {"working_days", "hours", "calendar_days", "immediately", "timely",
+                     "same_day", "periodic"}
+    refusals = " ".join(c["refused"] for c in LIMIT_CASES if "refused" in c)
+    assert "数字写法不规范" in refusals and "数值须在1到10000之间" in refusals

@@ -272,3 +272,34 @@ def test_values_are_never_templates() -> None:
     env = environment()
     assert env.from_string("{{ x | text }}").render(x="{{ 7*7 }}") == (
         "&#123;&#123; 7&#42;7 &#125;&#125;")
+
+
+#: Line breaks that html_attr would fold and ES2017 string literals do not allow.
+BREAKS = "a\u2028b\u2029c\x85d\ne\rf\tg"
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, BREAKS, " 前后空格 "])
+def test_json_in_a_data_attribute_of_a_table_cell_reads_back(text: str) -> None:
+    """The 计算期限 control's data: JSON in a data- attribute inside a Markdown table cell."""
+    value = {"case": text, "options": [{"limit": {"label": text, "value": 24}}]}
+    cell = Markup('<span class="pk-due" data-pk-due="') + escape.json_attr(value) + \
+        Markup('"></span>')
+    page = f"| a | b |\n| --- | --- |\n| {escape.md_cell(text)}{cell} | x |\n"
+    html_text = to_html(page)
+    parsed = parse(html_text)
+    [attrs] = [a for t, a in parsed.tags if t == "span"]
+    assert json.loads(dict(attrs)["data-pk-due"]) == value
+    assert html_text.count("<td>") == 2
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, BREAKS])
+def test_json_script_is_one_line_of_safe_javascript(text: str) -> None:
+    script = escape.json_script("PolicykbRouteDocuments", {"label": text}, key=text)
+    assert not {"<", ">", "&", "\u2028", "\u2029", "\x85"} & set(script)
+    lines = script.splitlines()
+    assert len(lines) == 2 and script.endswith(";\n")
+    target, _, body = lines[1].partition(" = ")
+    assert json.loads(target.removeprefix("window.PolicykbRouteDocuments[").rstrip("]")) == text
+    assert json.loads(body.rstrip(";")) == {"label": text}
+    with pytest.raises(ValueError, match="not a JavaScript name"):
+        escape.json_script("a.b", 1)

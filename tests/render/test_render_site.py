@@ -139,7 +139,7 @@ def test_paths(site: RenderedSite, kb: KnowledgeBase) -> None:
         assert f"topics/{topic.id}.md" in site.pages
     assert diagram_placeholder("diagrams/citations.svg") in site.pages["indexes/citations.md"]
     roots = {"index.md", "documents", "topics", "training", "jurisdictions", "indexes", "data",
-             "diagrams"}
+             "diagrams", "tools"}
     for path in [*site.pages, *site.binaries, *(d.path for d in site.diagrams)]:
         assert path.split("/")[0] in roots, path
 
@@ -325,9 +325,13 @@ def test_topic_page_lists_every_jurisdiction_with_gaps(site: RenderedSite,
     assert "未涉及本专题：[灌云县](../jurisdictions/guanyun.md)、[浙江省]" in training
 
 
+#: The 计算期限 control's data after a clock's limit (generator/render/due_control.py).
+DUE_MARKER = re.compile(r'<span class="pk-due" data-pk-due="[^"]*"></span>')
+
+
 def _marks(page: str) -> dict[str, str]:
     """Clock limit → mark on a topic page's comparison table."""
-    table = page.split("## 时限比较", 1)[1].split("## ", 1)[0]
+    table = DUE_MARKER.sub("", page).split("## 时限比较", 1)[1].split("## ", 1)[0]
     rows = [[c.strip() for c in line.strip("| ").split(" | ")]
             for line in table.splitlines() if line.startswith("| ")]
     header = rows[0]
@@ -453,6 +457,8 @@ def test_procedure_page_has_chart_steps_clause_links_and_clocks(site: RenderedSi
     assert {"clock--transfer-clock", "clock--acceptance-notice"} <= parsed.ids
     assert "是，情况紧急：24小时内 → 第3步「移送县级部门」" in text
     clocks = to_html(page).split('id="kb--clocks"', 1)[1].split("</table>", 1)[0]
+    assert len(DUE_MARKER.findall(clocks)) == 2  # both limits give a date: 计算期限 on each
+    clocks = DUE_MARKER.sub("", clocks)
     assert "<strong>3个工作日内</strong>" in clocks and "<strong>5个工作日内</strong>" in clocks
     assert "镇（街道） → 县级部门" in clocks and "县级部门 → 镇（街道）" in clocks
     assert "最长不超过10个工作日" in clocks
