@@ -404,7 +404,8 @@ def _bounds_lines(bounds: dict[str, Any] | None) -> list[str]:
     if not bounds or not bounds.get("cases"):
         return [*out, "Not measured: run `.venv/bin/python -m benchmarks.run --bounds-only`.", ""]
     out += [
-        f"One document next to the real registries, built from scratch by `pipeline.build` (strict) "
+        f"One document next to the real registries, built from scratch by `pipeline.build` "
+        "(strict) "
         f"on {bounds['date']}; `dot` also timed on the document's chart alone. "
         "Re-run these cases alone with `.venv/bin/python -m benchmarks.run --bounds-only`.",
         "",

@@ -8,7 +8,7 @@ fresh child process so that memory peaks belong to that N alone:
 1. times the generator stages one by one with the project's own functions —
    load + validate (``check_policies``), model + graph (``model``, ``build_graph``), render
    (``render_site``), dot (``generator.publish.graphviz``, batched);
-2. runs the whole build (``pipeline.build(policies, docs, site)``) end to end and reads its per-stage
+2. runs the whole build (``pipeline.build``) end to end and reads its per-stage
    timings (mkdocs build, search index) when it reports them;
 3. measures the built site: number and size of HTML pages, the largest page, the Pagefind index,
    and the bytes a browser downloads for one search query (Debian's chromium driven by
