@@ -495,6 +495,125 @@
     input.focus();
   }
 
+  /* ---- every table: row headers, a caption, labelled cells for the phone layout --------- */
+
+  /* Column headers that name the answer a reader looks for first (on a phone the cell of that
+   * column comes first in its card); a table's wrapper may name its own with data-pk-key. */
+  var KEY_COLUMNS = ["时限", "主要时限", "要求", "答案", "角色", "规定"];
+  var EMPTY_CELL = /^[—–-]?$/;
+
+  function cleanText(element) {
+    var copy = element.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".headerlink, .pk-cite"), function (e) {
+      e.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /* The heading a table sits under: its caption unless the wrapper says otherwise. */
+  function tableCaptions(article) {
+    var captions = new Map();
+    var heading = "";
+    var count = 0;
+    article.querySelectorAll("h1, h2, h3, h4, h5, h6, table").forEach(function (node) {
+      if (node.tagName !== "TABLE") {
+        heading = cleanText(node);
+        count = 0;
+        return;
+      }
+      count += 1;
+      var holder = node.closest("[data-pk-caption]");
+      var text = holder ? holder.getAttribute("data-pk-caption") : heading;
+      captions.set(node, count > 1 && !holder ? text + "（表" + count + "）" : text);
+    });
+    return captions;
+  }
+
+  /* A body cell as a row header: the same content in a <th scope="row">. */
+  function asRowHeader(cell) {
+    if (cell.tagName === "TH") {
+      cell.setAttribute("scope", "row");
+      return cell;
+    }
+    var th = document.createElement("th");
+    Array.prototype.forEach.call(cell.attributes, function (a) {
+      th.setAttribute(a.name, a.value);
+    });
+    while (cell.firstChild) {
+      th.appendChild(cell.firstChild);
+    }
+    th.setAttribute("scope", "row");
+    cell.parentNode.replaceChild(th, cell);
+    return th;
+  }
+
+  function prepareTable(table, caption) {
+    if (table.getAttribute("data-pk-prepared") || !table.tHead || !table.tBodies.length) {
+      return;
+    }
+    table.setAttribute("data-pk-prepared", "true");
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, cleanText);
+    if (caption && !table.caption) {
+      var node = table.createCaption();
+      node.className = "pk-caption";
+      node.textContent = caption;
+    }
+    var wide = heads.length >= 3;
+    var holder = table.closest("[data-pk-key]");
+    var key = heads.indexOf(holder ? holder.getAttribute("data-pk-key") : "");
+    for (var k = 0; key < 0 && k < KEY_COLUMNS.length; k++) {
+      key = heads.indexOf(KEY_COLUMNS[k]);
+    }
+    if (wide) {
+      /* Explicit roles: a table laid out as cards (display: block) keeps its semantics. */
+      table.setAttribute("data-pk-cards", "true");
+      table.setAttribute("role", "table");
+      Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
+        group.setAttribute("role", "rowgroup");
+      });
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+        th.setAttribute("role", "columnheader");
+        th.setAttribute("scope", "col");
+      });
+    }
+    Array.prototype.forEach.call(table.rows, function (row) {
+      if (wide) {
+        row.setAttribute("role", "row");
+      }
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (!row.cells.length) {
+        return;
+      }
+      var first = asRowHeader(row.cells[0]);
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (wide) {
+          cell.setAttribute("role", cell === first ? "rowheader" : "cell");
+          if (heads[i]) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+          if (i === key && cell !== first) {
+            cell.setAttribute("data-pk-key", "true");
+          }
+          if (cell !== first && EMPTY_CELL.test(cell.textContent.trim())) {
+            cell.setAttribute("data-pk-empty", "true");
+          }
+        }
+      });
+    });
+  }
+
+  function prepareTables() {
+    var article = document.querySelector(".md-content article");
+    if (!article) {
+      return;
+    }
+    var captions = tableCaptions(article);
+    article.querySelectorAll("table").forEach(function (table) {
+      prepareTable(table, captions.get(table));
+    });
+  }
+
   /* ---- sortable and filterable tables ------------------------------------------------- */
 
   /* The sort key of a cell: the data-sort of the cell or of an element inside it (the
@@ -604,11 +723,197 @@
     Array.prototype.forEach.call(tables, enhanceTable);
   }
 
+  /* ---- the navigation drawer on a phone --------------------------------------------------
+   * Closed, the drawer is off screen but its links stayed in the tab order (Tab stops 3–11
+   * landed there): it is inert while closed on screens where it is a drawer. */
+  function guardDrawer() {
+    var toggle = document.getElementById("__drawer");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer) {
+      return;
+    }
+    var asDrawer = window.matchMedia("(max-width: 76.2344em)");
+    function update() {
+      var hidden = asDrawer.matches && !toggle.checked;
+      drawer.inert = hidden;
+      if (hidden) {
+        drawer.setAttribute("aria-hidden", "true");
+      } else {
+        drawer.removeAttribute("aria-hidden");
+      }
+    }
+    toggle.addEventListener("change", update);
+    if (asDrawer.addEventListener) {
+      asDrawer.addEventListener("change", update);
+    }
+    update();
+  }
+
+  /* ---- 复制引用: a formal citation of a clause --------------------------------------------- */
+
+  function liveRegion() {
+    var region = document.getElementById("pk-live");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "pk-live";
+      region.className = "pk-live";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
+  /* The clipboard API needs a secure context (https or localhost); an intranet address over
+   * http is not one, so the old way is the fallback. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var done = false;
+      try {
+        done = document.execCommand("copy");
+      } catch (e) {
+        done = false;
+      }
+      area.remove();
+      if (done) {
+        resolve();
+      } else {
+        reject(new Error("copy refused"));
+      }
+    });
+  }
+
+  /* The page link of a clause: this page's address (as the reader reached it) and its anchor. */
+  function clauseUrl(anchor) {
+    var url = new URL(window.location.href);
+    url.search = "";
+    url.hash = anchor;
+    return url.href;
+  }
+
+  /* A 复制引用 button for every provision (elements with data-pk-clause: the clause number as
+   * printed; the clause's anchor is the element's id, or data-pk-for on the tools paragraph of
+   * a heading): it copies 《title》（文号）, the clause number and the page link of the clause.
+   * Made here, so that a page read without JavaScript has no dead button. */
+  function enableCitations() {
+    var holder = document.querySelector(".md-typeset [data-pk-cite-document]");
+    if (!holder) {
+      return;
+    }
+    var documentCite = holder.getAttribute("data-pk-cite-document");
+    var clauses = document.querySelectorAll(".md-typeset [data-pk-clause]");
+    Array.prototype.forEach.call(clauses, function (clause) {
+      var label = clause.getAttribute("data-pk-clause");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pk-cite";
+      button.textContent = "复制引用";
+      button.setAttribute("aria-label", "复制引用：" + label);
+      button.setAttribute("data-pk-cite", documentCite + label);
+      button.setAttribute("data-pk-anchor", clause.getAttribute("data-pk-for") || clause.id);
+      var first = clause.tagName === "P" ? clause : clause.querySelector("p");
+      var after = first && first.querySelector(":scope > strong") ||
+        first && first.querySelector(":scope > a:first-child");
+      if (after) {
+        after.insertAdjacentElement("afterend", button);
+      } else if (first) {
+        first.insertBefore(button, first.firstChild);
+      } else {
+        clause.appendChild(button);
+      }
+      button.addEventListener("click", function () {
+        var text = button.getAttribute("data-pk-cite") + "，" +
+          clauseUrl(button.getAttribute("data-pk-anchor"));
+        copyText(text).then(
+          function () {
+            button.setAttribute("data-pk-copied", "true");
+            liveRegion().textContent = "已复制引用：" + text;
+            window.setTimeout(function () {
+              button.removeAttribute("data-pk-copied");
+            }, 3000);
+          },
+          function () {
+            liveRegion().textContent = "无法写入剪贴板，请手动复制：" + text;
+            window.prompt("请复制以下引用：", text);
+          }
+        );
+      });
+    });
+  }
+
+  /* The counts of a document's duty matrix (负责 3项) link to the duty list: a click filters
+   * that list to the row's actor, the column's topic and the role (a count that opens its
+   * list).  Without JavaScript the link leads to the whole list. */
+  var DUTY_LIST = "kb--duty-list";
+
+  function enableFilterLinks() {
+    document.addEventListener("click", function (event) {
+      var a = event.target.closest ? event.target.closest('a[href="#' + DUTY_LIST + '"]') : null;
+      var cell = a && a.closest("td");
+      var row = cell && cell.parentNode;
+      var table = row && row.closest("table");
+      var target = document.getElementById(DUTY_LIST);
+      var input = target && target.querySelector(".pk-table-filter");
+      if (!cell || !table || !table.tHead || !input) {
+        return;
+      }
+      var topic = cleanText(table.tHead.rows[0].cells[cell.cellIndex]);
+      var role = a.textContent.replace(/\s*\d+项$/, "");
+      input.value = [cleanText(row.cells[0]), topic, role].join(" ");
+      input.dispatchEvent(new Event("input"));
+    });
+  }
+
+  /* ---- a printed page says where it comes from ------------------------------------------- */
+
+  /* The page's address and today's date, after the print header's source line. */
+  function fillPrintInfo() {
+    var info = document.querySelector(".md-typeset .pk-print-info");
+    if (!info) {
+      return;
+    }
+    var line = info.querySelector(".pk-print-where");
+    if (!line) {
+      line = document.createElement("span");
+      line.className = "pk-print-where";
+      info.appendChild(document.createElement("br"));
+      info.appendChild(line);
+    }
+    var today = new Date();
+    var url = new URL(window.location.href);
+    url.hash = "";
+    line.textContent = "网址：" + url.href + " · 打印于" + today.getFullYear() + "年" +
+      (today.getMonth() + 1) + "月" + today.getDate() + "日";
+  }
+
+  /* ---- charts wider than the column: say that they scroll --------------------------------- */
+
+  function markWideCharts() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset .pk-diagram"), function (box) {
+      var hint = box.previousElementSibling;
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      if (hint && hint.classList.contains("pk-diagram-hint")) {
+        hint.hidden = !wide;
+      }
+    });
+  }
+
   /* ---- print: collapsed and tabbed content in full ------------------------------------- */
 
   function preparePrint() {
     var opened = [];
     window.addEventListener("beforeprint", function () {
+      fillPrintInfo();
       Array.prototype.forEach.call(document.querySelectorAll(".md-typeset details"), function (d) {
         if (!d.open) {
           d.open = true;
@@ -641,7 +946,14 @@
     if (root) {
       initSearchPage(root);
     }
+    guardDrawer();
+    prepareTables();
     enhanceTables();
+    enableCitations();
+    enableFilterLinks();
+    fillPrintInfo();
+    markWideCharts();
+    window.addEventListener("resize", markWideCharts);
     preparePrint();
   }
 

@@ -37,7 +37,7 @@ KIND_LABEL: dict[Kind, str] = {
 STATUS_LABEL: dict[Status, str] = {
     Status.TRIAL: "试行",
     Status.IN_FORCE: "有效",
-    Status.SUPERSEDED: "已被替代",
+    Status.SUPERSEDED: "失效",
     Status.UNKNOWN: "效力未知",
 }
 
