@@ -23,7 +23,7 @@ from generator.diagnostics import Report, Severity, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
 from generator.export import EXPORTED_FILES, export_files
-from generator.publish import docs, incremental, linkcheck, mkdocs, staging
+from generator.publish import docs, incremental, linkcheck, mkdocs, not_found, staging
 from generator.publish.graphviz import render_all_svgs
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
 from generator.publish.search import build_search_index
@@ -269,6 +269,7 @@ def build(
                                         ran.failure))
                 if not report.ok:
                     return result
+                not_found.translate_not_found(stage.site, mkdocs.site_root_path(config_file))
 
                 with stopwatch("search"):
                     found = build_search_index(stage.site, stage.root / "search", cache)

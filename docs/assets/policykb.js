@@ -94,7 +94,11 @@
         marks.set(chars[i], chars[i + 1]);
         t2s.set(chars[i + 1], chars[i + 2]);
       }
-      return pagefind.options({ baseUrl: siteRoot().pathname }).then(function () {
+      /* pageLength 0: a long page is not ranked down for its length.  The overview pages (a
+       * topic, a document) are the long ones, and an officer typing a topic word (移送) wants
+       * them first; with the default (0.75) the topic page came third behind two procedures. */
+      var options = { baseUrl: siteRoot().pathname, ranking: { pageLength: 0 } };
+      return pagefind.options(options).then(function () {
         return { pagefind: pagefind, t2s: t2s, marks: marks };
       });
     });
@@ -108,7 +112,124 @@
     return text.toLowerCase().match(TOKEN) || [];
   }
 
-  function search(engine, query) {
+  /* ---- numbers written either way ---------------------------------------------------------
+   * 二十四小时 must find what 24小时 finds (and 三个工作日 / 3个工作日, 十个 / 10个, 两个 / 2个):
+   * a number followed by a counter is also looked for in its other form, and the results of
+   * every form are shown together.  The conversions are those of generator/deadlines/numerals.py
+   * (0–9999, only well-formed numerals; the tests compare the two). */
+  var CN_DIGITS = { "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9 };
+  var CN_UNITS = { "十": 10, "百": 100, "千": 1000 };
+  var WRITE_DIGITS = "零一二三四五六七八九";
+  var COUNTERS = "(?:个工作日|个月|个|工作日|小时|分钟|学时|日|天|周|年|次|人|名|项|件|条|倍|%)";
+  var NUMBER_BEFORE_COUNTER = new RegExp(
+    "([0-9]+|[〇零一二两三四五六七八九十百千]+)(?=" + COUNTERS + ")", "g");
+
+  function toChinese(value) {
+    if (!(value >= 0 && value <= 9999)) {
+      return null;
+    }
+    if (value === 0) {
+      return "零";
+    }
+    var parts = [];
+    var rest = value;
+    var pendingZero = false;
+    [[1000, "千"], [100, "百"], [10, "十"]].forEach(function (unit) {
+      var digit = Math.floor(rest / unit[0]);
+      rest = rest % unit[0];
+      if (digit) {
+        if (pendingZero) {
+          parts.push("零");
+        }
+        parts.push(WRITE_DIGITS[digit] + unit[1]);
+        pendingZero = false;
+      } else if (parts.length) {
+        pendingZero = true;
+      }
+    });
+    if (rest) {
+      if (pendingZero) {
+        parts.push("零");
+      }
+      parts.push(WRITE_DIGITS[rest]);
+    }
+    var text = parts.join("");
+    return text.indexOf("一十") === 0 ? text.slice(1) : text;
+  }
+
+  /* A Chinese numeral as written in texts (十, 二十四, 一百零五, 两) → number, else null. */
+  function fromChinese(text) {
+    var chars = Array.from(text);
+    if (!chars.length || chars.some(function (c) { return !(c in CN_DIGITS) && !(c in CN_UNITS); })) {
+      return null;
+    }
+    if (!chars.some(function (c) { return c in CN_UNITS; })) {
+      return chars.length === 1 ? CN_DIGITS[chars[0]] : null;
+    }
+    var total = 0;
+    var digit = 0;
+    chars.forEach(function (c) {
+      if (c in CN_DIGITS) {
+        digit = CN_DIGITS[c];
+      } else {
+        total += (digit || 1) * CN_UNITS[c];
+        digit = 0;
+      }
+    });
+    total += digit;
+    var written = text.replace(/两/g, "二").replace(/〇/g, "零");
+    var canonical = toChinese(total);
+    return canonical !== null && (written === canonical || written === "一" + canonical) ?
+      total : null;
+  }
+
+  /* The forms a number may take in a text: 2 is also 二 and 两. */
+  function numberForms(value) {
+    var forms = [String(value)];
+    var chinese = toChinese(value);
+    if (chinese !== null) {
+      forms.push(chinese);
+    }
+    if (value === 2) {
+      forms.push("两");
+    }
+    return forms;
+  }
+
+  /* The query with each number before a counter written every way (at most 27 variants). */
+  function numeralVariants(query) {
+    var variants = [""];
+    var at = 0;
+    var text = query.normalize("NFKC");
+    var found = 0;
+    text.replace(NUMBER_BEFORE_COUNTER, function (match, number, offset) {
+      var value = /^[0-9]+$/.test(number) ? parseInt(number, 10) : fromChinese(number);
+      var gap = text.slice(at, offset);
+      at = offset + match.length;
+      var forms = value === null || found >= 3 ? [number] : numberForms(value);
+      if (forms.indexOf(number) < 0) {
+        forms.unshift(number);
+      }
+      found += 1;
+      var next = [];
+      variants.forEach(function (v) {
+        forms.forEach(function (f) {
+          next.push(v + gap + f);
+        });
+      });
+      variants = next;
+      return match;
+    });
+    return variants.map(function (v) {
+      return v + text.slice(at);
+    }).filter(function (v, i, all) {
+      return all.indexOf(v) === i;
+    });
+  }
+
+  /* One way of writing the query: pages containing it (the exact-phrase rule), best first. */
+  function searchOne(engine, query, filters) {
     var words = query
       .split(/\s+/)
       .map(function (w) {
@@ -120,13 +241,14 @@
     if (words.length === 0) {
       return Promise.resolve(null);
     }
+    var options = { filters: filters };
     var all = [].concat.apply([], words);
     var multi = words.filter(function (tokens) {
       return tokens.length > 1;
     });
-    var searches = [engine.pagefind.search(all.join(" "))].concat(
+    var searches = [engine.pagefind.search(all.join(" "), options)].concat(
       multi.map(function (tokens) {
-        return engine.pagefind.search('"' + tokens.join(" ") + '"');
+        return engine.pagefind.search('"' + tokens.join(" ") + '"', options);
       })
     );
     return Promise.all(searches).then(function (found) {
@@ -144,6 +266,37 @@
       return { results: ranked, phrases: words };
     });
   }
+
+  /* Every way of writing the query's numbers; the pages any of them finds, best score first. */
+  function search(engine, query, filters) {
+    return Promise.all(numeralVariants(query).map(function (variant) {
+      return searchOne(engine, variant, filters);
+    })).then(function (all) {
+      var found = all.filter(Boolean);
+      if (!found.length) {
+        return null;
+      }
+      var best = new Map();
+      var phrases = [];
+      found.forEach(function (one) {
+        phrases = phrases.concat(one.phrases);
+        one.results.forEach(function (r) {
+          var seen = best.get(r.id);
+          if (!seen || r.score > seen.score) {
+            best.set(r.id, r);
+          }
+        });
+      });
+      var results = Array.from(best.values()).sort(function (a, b) {
+        return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      });
+      return { results: results, phrases: phrases };
+    });
+  }
+
+  /* For the tests: the numeral rules, to hold against generator/deadlines/numerals.py. */
+  window.PolicykbSearch = { toChinese: toChinese, fromChinese: fromChinese,
+    numeralVariants: numeralVariants };
 
   /* ---- excerpts in the page's own script ------------------------------------------------ */
 
@@ -335,7 +488,8 @@
   function renderResult(data, phrases, marks) {
     var item = document.createElement("li");
     item.className = "pk-result";
-    var title = document.createElement("h3");
+    var title = document.createElement("h2");
+    title.className = "pk-result__title";
     title.appendChild(link(data.url, (data.meta && data.meta.title) || data.url));
     item.appendChild(title);
     var text = pageText(data, marks);
@@ -391,6 +545,10 @@
     input.autocomplete = "off";
     input.setAttribute("aria-label", "搜索关键词");
     form.appendChild(input);
+    var filterBar = document.createElement("div");
+    filterBar.className = "pk-filters";
+    filterBar.hidden = true;
+    form.appendChild(filterBar);
     var status = document.createElement("p");
     status.className = "pk-search__status";
     status.setAttribute("role", "status");
@@ -409,6 +567,48 @@
 
     var engine = null;
     var generation = 0;
+    var selects = {};
+
+    /* Pagefind filters written by generator/publish/search.py, as one select each. */
+    var FILTERS = [["place", "辖区"], ["topic", "专题"], ["validity", "效力"]];
+
+    function addFilters(available) {
+      FILTERS.forEach(function (pair) {
+        var values = Object.keys(available[pair[0]] || {}).sort(function (a, b) {
+          return a.localeCompare(b, "zh-Hans-CN");
+        });
+        if (!values.length) {
+          return;
+        }
+        var label = document.createElement("label");
+        label.className = "pk-filter";
+        label.appendChild(document.createTextNode(pair[1] + " "));
+        var select = document.createElement("select");
+        select.name = pair[0];
+        select.appendChild(new Option("全部", ""));
+        values.forEach(function (value) {
+          select.appendChild(new Option(value + "（" + available[pair[0]][value] + "）", value));
+        });
+        select.value = new URLSearchParams(window.location.search).get(pair[0]) || "";
+        select.addEventListener("change", function () {
+          run();
+        });
+        label.appendChild(select);
+        filterBar.appendChild(label);
+        selects[pair[0]] = select;
+      });
+      filterBar.hidden = !filterBar.childNodes.length;
+    }
+
+    function chosenFilters() {
+      var chosen = {};
+      Object.keys(selects).forEach(function (name) {
+        if (selects[name].value) {
+          chosen[name] = [selects[name].value];
+        }
+      });
+      return chosen;
+    }
     var results = [];
     var phrases = [];
     var shown = 0;
@@ -442,6 +642,14 @@
       } else {
         url.searchParams.delete("q");
       }
+      var filters = chosenFilters();
+      FILTERS.forEach(function (pair) {
+        if (filters[pair[0]]) {
+          url.searchParams.set(pair[0], filters[pair[0]][0]);
+        } else {
+          url.searchParams.delete(pair[0]);
+        }
+      });
       window.history.replaceState(null, "", url.href);
       list.textContent = "";
       more.hidden = true;
@@ -454,7 +662,7 @@
       }
       root.setAttribute("data-pk-state", "searching");
       status.textContent = "正在搜索…";
-      return search(engine, query).then(function (found) {
+      return search(engine, query, filters).then(function (found) {
         if (current !== generation) {
           return undefined;
         }
@@ -484,7 +692,10 @@
     loadEngine().then(
       function (loaded) {
         engine = loaded;
-        return run();
+        return engine.pagefind.filters().then(function (available) {
+          addFilters(available || {});
+          return run();
+        });
       },
       function (error) {
         root.setAttribute("data-pk-state", "error");

@@ -31,6 +31,15 @@ What this step does instead (index and query use the same rules, so they cannot 
   the same characters to rank them.  It finds the phrase in each shown result's stored text and
   builds the excerpt itself, in the page's own script.
 
+* Pages carry a hidden marker of their facets (``render/facets.py``): the jurisdiction, topics
+  and validity become Pagefind filters (``place``, ``topic``, ``validity``), a result's title
+  names the place (``【浙江省】发现案件…``), and an overview page (a topic or a document) has
+  its ``<h1>`` weighted so that it ranks first for its title's words (移送 → 专题：案件移送).
+* Numerals: the search page also looks for the other way of writing a number in the query
+  (二十四小时 ↔ 24小时, 三个工作日 ↔ 3个工作日, 两个 ↔ 2个) and shows the union; see
+  ``numeral_variants`` in docs/assets/policykb.js (tests hold it to
+  ``generator/deadlines/numerals.py``).
+
 The site's own HTML is not changed: traditional pages stay traditional.  Pages carrying the
 attribute ``data-pk-noindex`` (the search page, the benchmark figures) and ``404.html`` are not
 indexed; pages carrying ``data-pk-lowrank`` (the pages about the site) rank below the rest.
@@ -52,14 +61,23 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.chinese.script import to_simplified
-from generator.render.search_marks import IGNORE_MARKER, LOWRANK_MARKER, NOINDEX_MARKER
+from generator.render.search_marks import (
+    FACET_ATTRIBUTES,
+    FACET_SEPARATOR,
+    FACETS_MARKER,
+    IGNORE_MARKER,
+    LOWRANK_MARKER,
+    NOINDEX_MARKER,
+    OVERVIEW_ATTRIBUTE,
+)
 from generator.runtime.cache import BuildCache, code_fingerprint, content_key
 from generator.runtime.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
-#: Weight of the pages marked ``LOWRANK_MARKER``.
+#: Weight of the pages marked ``LOWRANK_MARKER``, and of an overview page's title.
 LOWRANK_WEIGHT = "0.1"
+OVERVIEW_TITLE_WEIGHT = "10"
 #: Marks in the shadow (see the module docstring).  Pagefind keeps them in the stored text and
 #: drops them from words: ASCII punctuation is stripped from a word without a trace, any other
 #: symbol would make it index the word a second time with the symbol.
@@ -304,6 +322,24 @@ def page_title(page: str) -> str:
     return " ".join(text.split())
 
 
+_FACETS = re.compile(rf"<div\b[^>]*\b{FACETS_MARKER}\b[^>]*>")
+_H1_START = re.compile(r"<h1\b")
+
+
+def page_facets(page: str) -> tuple[dict[str, list[str]], bool]:
+    """The page's facets (filter → values) and whether it is an overview page."""
+    m = _FACETS.search(page)
+    if m is None:
+        return {}, False
+    tag = m.group(0)
+    facets = {}
+    for name, attribute in FACET_ATTRIBUTES.items():
+        value = re.search(rf'\b{attribute}="([^"]*)"', tag)
+        if value:
+            facets[name] = [v for v in html.unescape(value.group(1)).split(FACET_SEPARATOR) if v]
+    return facets, re.search(rf"\b{OVERVIEW_ATTRIBUTE}\b", tag) is not None
+
+
 def shadow_page(page: str) -> str | None:
     """What Pagefind indexes for one built page, or ``None`` when the page is not indexed."""
     if NOINDEX_MARKER in page:
@@ -311,15 +347,25 @@ def shadow_page(page: str) -> str | None:
     m = _ARTICLE.search(page)
     if m is None:
         return None
-    title = html.escape(page_title(page), quote=False)
+    facets, overview = page_facets(page)
+    title = page_title(page)
+    if facets.get("place"):
+        title = f"【{facets['place'][0]}】{title}"
+    title = html.escape(title, quote=False)
     body = shadow_html(m.group(1))
+    if overview:
+        body = _H1_START.sub(f'<h1 data-pagefind-weight="{OVERVIEW_TITLE_WEIGHT}"', body, count=1)
     if LOWRANK_MARKER in page:
         body = f'<div data-pagefind-weight="{LOWRANK_WEIGHT}">{body}</div>'
+    filters = "".join(
+        f'<p data-pagefind-filter="{name}" data-pagefind-ignore>{html.escape(value, quote=False)}'
+        "</p>\n"
+        for name, values in facets.items() for value in values)
     return (
         '<!DOCTYPE html>\n<html lang="und"><head><meta charset="utf-8">'
         f"<title>{title}</title></head>\n<body><main data-pagefind-body>"
         f'<p data-pagefind-meta="title" data-pagefind-ignore>{title}</p>\n'
-        f"{body}\n</main></body></html>\n"
+        f"{filters}{body}\n</main></body></html>\n"
     )
 
 

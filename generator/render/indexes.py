@@ -25,6 +25,7 @@ from generator.render.env import render
 from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
+from generator.render.validity import SourceDocument, source_documents
 from generator.vocabulary import Role
 
 _CHART_TITLE_CHARS = 14
@@ -65,6 +66,7 @@ class ClocksPage(SimplePage):
     rows: list[ClockRow]
     count: int
     csv: Markup
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class MatrixPage(SimplePage):
     topics: list[Markup]
     rows: list[MatrixRow]
     jurisdictions: int
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CitationsPage(SimplePage):
     placeholder: Markup
     diagram_link: Markup
     rows: list[CitedRow]
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -218,6 +222,8 @@ def clocks_pages(ctx: RenderContext) -> list[ClocksPage]:
         _clock_row_bytes)
     return [ClocksPage(split=split, rows=rows, count=len(rows),
                        csv=escape.url(links.relative(split.path, links.CLOCKS_CSV)),
+                       sources=source_documents(
+                           ctx, (ctx.kb.document_by_id[r.doc_id] for r in rows), split.path),
                        **_simple(title))
             for title, split, rows, _docs in index.pages()]
 
@@ -232,7 +238,8 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
     page = links.MATRIX_INDEX
     # (actor type, topic) -> role -> jurisdictions
     found: dict[tuple[str, str], dict[Role, set[str]]] = {}
-    for doc in ctx.kb.documents:
+    with_duties = [doc for doc in ctx.kb.documents if doc.duties]
+    for doc in with_duties:
         for duty in doc.duties:
             for actor in duty.actors:
                 key = (actor.type.id, duty.topic.id)
@@ -258,6 +265,7 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
         topics=[ctx.topic_link(t.id, page) for t in topics],
         rows=rows,
         jurisdictions=len(ctx.kb.documents_by_jurisdiction),
+        sources=source_documents(ctx, with_duties, page),
         **_simple("跨辖区职责矩阵"),
     )
 
@@ -413,6 +421,9 @@ class _CitationPages:
                 placeholder=Markup(diagram_placeholder(str(escape.url(diagram)))),
                 diagram_link=escape.url(links.relative(page, diagram)),
                 rows=[self._row(k, page, citers_in) for k in cited],
+                sources=source_documents(self.ctx, (
+                    self.ctx.kb.document_by_id[node.document] for k in keys
+                    if (node := self.ctx.graph.node(k)).document), page),
                 **_simple(title),
             )
             out.append((view, Diagram(diagram, citations_dot(self.ctx, keys, edges, page))))

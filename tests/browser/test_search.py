@@ -63,7 +63,7 @@ def search(page: Any, server: Server, query: str) -> tuple[list[str], str, int]:
         count = page.locator(".pk-result").count()
         page.click(".pk-search__more")
         page.wait_for_function(f"document.querySelectorAll('.pk-result').length > {count}")
-    urls = page.eval_on_selector_all(".pk-result h3 a", "els => els.map(e => e.pathname)")
+    urls = page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.pathname)")
     return urls, page.text_content(".pk-search__status") or "", fetched
 
 
