@@ -22,8 +22,8 @@ from typing import Literal
 from generator.diagnostics import Report, Severity, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
-from generator.export import EXPORTED_FILES, export_files
-from generator.publish import docs, incremental, linkcheck, mkdocs, not_found, staging
+from generator.export import export_files
+from generator.publish import bundle, docs, incremental, linkcheck, mkdocs, not_found, staging
 from generator.publish.graphviz import render_all_svgs
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
 from generator.publish.search import build_search_index
@@ -121,8 +121,9 @@ def load_knowledge_base(
 
 def render(kb: KnowledgeBase) -> RenderedSite:
     """Render and export stages: every page and chart, and the downloads beside them."""
-    site = render_site(kb, downloads=EXPORTED_FILES)
-    for path, data in sorted(export_files(kb).items()):
+    files = export_files(kb)
+    site = render_site(kb, downloads=sorted(files))
+    for path, data in sorted(files.items()):
         site.binaries[path] = data.encode("utf-8") if isinstance(data, str) else data
     return site
 
@@ -280,6 +281,9 @@ def build(
                                      search_files=found.files, search_bytes=found.bytes)
                 if not report.ok:
                     return result
+
+                with stopwatch("bundle"):
+                    bundle.write_bundle(stage.site, epoch)
 
                 with stopwatch("links"):
                     report.extend(linkcheck.site_diagnostics(

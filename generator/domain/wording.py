@@ -54,6 +54,19 @@ LEVEL_LABEL: dict[Level, str] = {
     Level.TOWNSHIP: "乡镇级",
 }
 
+#: Units of a limit as a column of a table says them (CSV, XLSX).
+UNIT_LABEL: dict[Unit, str] = {
+    Unit.WORKING_DAYS: "工作日",
+    Unit.CALENDAR_DAYS: "自然日",
+    Unit.HOURS: "小时",
+    Unit.SAME_DAY: "当日",
+    Unit.IMMEDIATELY: "立即",
+    Unit.TIMELY: "及时",
+    Unit.PERIODIC: "定期",
+    Unit.RECURRING: "周期",
+    Unit.BY_DATE: "截止日期",
+}
+
 _PERIOD_EVERY = {
     Period.YEAR: "每年",
     Period.HALF_YEAR: "每半年",

@@ -119,9 +119,20 @@ class Download:
 
 
 @dataclass(frozen=True)
+class TopicDownload:
+    """A topic's own tables: its clocks and its duties as CSV (links, or ``None``)."""
+
+    topic: Markup
+    clocks: Markup | None
+    duties: Markup | None
+
+
+@dataclass(frozen=True)
 class DataPage(SimplePage):
     downloads: list[Download]
+    topics: list[TopicDownload]
     counts: list[tuple[Markup, int]]
+    bundle: Markup
 
 
 @dataclass(frozen=True)
@@ -495,6 +506,15 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
             format=escape.md_cell(fmt),
             description=escape.md_cell(description),
         ))
+    by_topic: list[TopicDownload] = []
+    for topic in ctx.kb.topics:
+        found = {kind: links.relative(page, path) for kind in ("clocks", "duties")
+                 if (path := f"{links.topic_downloads(topic.id)}/{kind}.csv") in available}
+        if found:
+            by_topic.append(TopicDownload(
+                topic=ctx.topic_link(topic.id, page),
+                clocks=escape.url(found["clocks"]) if "clocks" in found else None,
+                duties=escape.url(found["duties"]) if "duties" in found else None))
     kb = ctx.kb
     counts = [
         (escape.md_cell("文件"), len(kb.documents)),
@@ -505,7 +525,11 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
         (escape.md_cell("流程"), sum(len(d.procedures) for d in kb.documents)),
         (escape.md_cell("引用"), sum(len(d.citations) for d in kb.documents)),
     ]
-    return DataPage(downloads=downloads, counts=counts, **_simple("数据下载"))
+    # The bundle is zipped from the built site after mkdocs (publish/bundle.py): it is linked as
+    # raw HTML, which mkdocs does not look for in docs/; the site's link check does.
+    bundle = escape.url(links.relative(page, links.OFFLINE_BUNDLE))
+    return DataPage(downloads=downloads, topics=by_topic, counts=counts, bundle=bundle,
+                    **_simple("数据下载"))
 
 
 def indexes_index_page(ctx: RenderContext) -> IndexesPage:
