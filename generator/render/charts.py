@@ -66,7 +66,12 @@ def place_charts(site: RenderedSite, svgs: dict[str, str], cache: BuildCache) ->
             svg = svgs[path]
             body = cache.text("inline", content_key(svg, prefix), inline_svg, svg, prefix)
             body = _tie_to_page(body, prefix, text)
-            lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}">', body, "</div>"]
+            # A chart wider than the screen scrolls in its box: the box takes the focus, so
+            # that the keyboard can scroll it too (WCAG 2.1.1).
+            named = (f' aria-labelledby="{caption_id(prefix)}"'
+                     if f'id="{caption_id(prefix)}"' in text else ' aria-label="图"')
+            lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}" tabindex="0"'
+                     f' role="region"{named}>', body, "</div>"]
             return "\n" + "\n".join(indent + line for line in "\n".join(lines).split("\n")) + "\n"
 
         placed.files[page] = _PLACEHOLDER.sub(inline, text).encode("utf-8")
