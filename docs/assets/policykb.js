@@ -79,13 +79,18 @@
   function loadEngine() {
     var bundle = new URL("pagefind/", siteRoot());
     var engine = import(new URL("pagefind.js", bundle).href);
-    var table = fetch(new URL("policykb-t2s.json", bundle).href).then(function (r) {
-      if (!r.ok) {
-        throw new Error("policykb-t2s.json: HTTP " + r.status);
-      }
-      return r.json();
-    });
-    return Promise.all([engine, table]).then(function (loaded) {
+    function json(name) {
+      return fetch(new URL(name, bundle).href).then(function (r) {
+        if (!r.ok) {
+          throw new Error(name + ": HTTP " + r.status);
+        }
+        return r.json();
+      });
+    }
+    var table = json("policykb-t2s.json");
+    /* Facets of every page by result id (generator/publish/search.py, FACETS_FILE). */
+    var facets = json("policykb-facets.json");
+    return Promise.all([engine, table, facets]).then(function (loaded) {
       var pagefind = loaded[0];
       var chars = Array.from(loaded[1].t2s);
       var t2s = new Map();
@@ -99,7 +104,7 @@
        * them first; with the default (0.75) the topic page came third behind two procedures. */
       var options = { baseUrl: siteRoot().pathname, ranking: { pageLength: 0 } };
       return pagefind.options(options).then(function () {
-        return { pagefind: pagefind, t2s: t2s, marks: marks };
+        return { pagefind: pagefind, t2s: t2s, marks: marks, facets: loaded[2] };
       });
     });
   }
@@ -241,7 +246,7 @@
     if (words.length === 0) {
       return Promise.resolve(null);
     }
-    var options = { filters: filters };
+    var options = {};
     var all = [].concat.apply([], words);
     var multi = words.filter(function (tokens) {
       return tokens.length > 1;
@@ -267,7 +272,17 @@
     });
   }
 
-  /* Every way of writing the query's numbers; the pages any of them finds, best score first. */
+  /* Does the page of result ``id`` have every chosen facet value? */
+  function hasFacets(engine, id, filters) {
+    var page = engine.facets.pages[id] || {};
+    return Object.keys(filters).every(function (name) {
+      var wanted = engine.facets.values[name].indexOf(filters[name][0]);
+      return (page[name] || []).indexOf(wanted) >= 0;
+    });
+  }
+
+  /* Every way of writing the query's numbers; the pages any of them finds (and that have the
+   * chosen facets), best score first. */
   function search(engine, query, filters) {
     return Promise.all(numeralVariants(query).map(function (variant) {
       return searchOne(engine, variant, filters);
@@ -281,6 +296,9 @@
       found.forEach(function (one) {
         phrases = phrases.concat(one.phrases);
         one.results.forEach(function (r) {
+          if (!hasFacets(engine, r.id, filters)) {
+            return;
+          }
           var seen = best.get(r.id);
           if (!seen || r.score > seen.score) {
             best.set(r.id, r);
@@ -569,8 +587,23 @@
     var generation = 0;
     var selects = {};
 
-    /* Pagefind filters written by generator/publish/search.py, as one select each. */
+    /* The facets written by generator/publish/search.py, as one select each. */
     var FILTERS = [["place", "辖区"], ["topic", "专题"], ["validity", "效力"]];
+
+    /* Pages per value of each facet. */
+    function facetCounts(facets) {
+      var counts = {};
+      FILTERS.forEach(function (pair) {
+        var name = pair[0];
+        counts[name] = {};
+        (facets.values[name] || []).forEach(function (value, i) {
+          counts[name][value] = Object.keys(facets.pages).filter(function (id) {
+            return (facets.pages[id][name] || []).indexOf(i) >= 0;
+          }).length;
+        });
+      });
+      return counts;
+    }
 
     function addFilters(available) {
       FILTERS.forEach(function (pair) {
@@ -692,10 +725,8 @@
     loadEngine().then(
       function (loaded) {
         engine = loaded;
-        return engine.pagefind.filters().then(function (available) {
-          addFilters(available || {});
-          return run();
-        });
+        addFilters(facetCounts(engine.facets));
+        return run();
       },
       function (error) {
         root.setAttribute("data-pk-state", "error");
@@ -1021,7 +1052,7 @@
     if (!holder) {
       return;
     }
-    var documentCite = holder.getAttribute("data-pk-cite-document");
+    var documentCite = holder.textContent.trim();
     var clauses = document.querySelectorAll(".md-typeset [data-pk-clause]");
     Array.prototype.forEach.call(clauses, function (clause) {
       var label = clause.getAttribute("data-pk-clause");

@@ -116,7 +116,7 @@ class DocumentPage:
     #: ``zh-Hant`` for a traditional-script original, else empty: the title and the text carry it.
     lang: Markup
     validity: ValidityView
-    #: ``《title》（文号）``: the start of every clause's citation (an attribute value).
+    #: ``《title》（文号）``: the start of every clause's citation (raw HTML block text).
     cite: Markup
 
 
@@ -281,7 +281,7 @@ def document_page(ctx: RenderContext, doc: Document) -> DocumentPage:
         jurisdiction=ctx.jurisdiction_link(s.jurisdiction.id, page),
         lang=text_lang(doc),
         validity=validity_view(doc),
-        cite=escape.html_attr(_citation(doc)),
+        cite=escape.html_lines(_citation(doc))[0],
     )
 
 
