@@ -1,4 +1,7 @@
-/* policykb: search box in the header, the search page, sortable and filterable tables.
+/* policykb: search box in the header, the search page, every table (row headers, captions,
+ * cards on a phone), sortable and filterable tables, 复制引用 for every provision, the duty
+ * matrix's counts that open the duty list, the closed drawer kept out of the tab order, and
+ * the print header's address and date.
  *
  * Search runs on Pagefind's JavaScript API (pagefind/pagefind.js, written by `policykb build`).
  * The index is built from a folded copy of every page (generator/publish/search.py): traditional →

@@ -330,20 +330,17 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
                                  arrow=True, back=back))
             continue
         path = [node(source)]
-        if text.condition:
-            cid = escape.dot_id(f"c{ei}")
-            lane_labels.setdefault(steps[source].actor.id, []).append(DotLabel(
-                cid, escape.dot_string(f"{prefix}e{ei}c"),
-                escape.dot_string(wrap_label(text.condition, WRAP_EDGE)), None, None))
-            leaving.setdefault(source, []).append(cid)
-            path.append(cid)
-        if text.limit:
-            kid = escape.dot_id(f"k{ei}")
-            lane_labels.setdefault(steps[target].actor.id, []).append(DotLabel(
-                kid, escape.dot_string(f"{prefix}e{ei}l"),
-                escape.dot_string(wrap_label(text.limit, WRAP_EDGE)), url, tooltip))
-            entering.setdefault(target, []).append(kid)
-            path.append(kid)
+        # (text, its step: the lane it sits in, node id, svg id suffix, link, tooltip, register)
+        parts = [(text.condition, source, "c", "c", None, None, leaving),
+                 (text.limit, target, "k", "l", url, tooltip, entering)]
+        for label, beside, local, suffix, link, tip, register in parts:
+            if label:
+                label_id = escape.dot_id(f"{local}{ei}")
+                lane_labels.setdefault(steps[beside].actor.id, []).append(DotLabel(
+                    label_id, escape.dot_string(f"{prefix}e{ei}{suffix}"),
+                    escape.dot_string(wrap_label(label, WRAP_EDGE)), link, tip))
+                register.setdefault(beside, []).append(label_id)
+                path.append(label_id)
         path.append(node(target))
         for k, (tail, head) in enumerate(pairwise(path)):
             last = k == len(path) - 2

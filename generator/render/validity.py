@@ -48,7 +48,8 @@ class ValidityView:
     """A document's validity, for ``partials/validity.md.jinja`` or a table cell.
 
     ``badge``: the status badge; ``reason``: why it is unknown (or ``None``); ``cell``: badge and
-    reason for a Markdown table cell; ``since``: the effective (else issue) date, or ``None``.
+    reason for a Markdown table cell; ``since``: the date it took effect, or ``None`` when the
+    text states none (an issue date is not an effective date).
     """
 
     badge: Markup
@@ -60,7 +61,7 @@ class ValidityView:
 def validity_view(doc: Document) -> ValidityView:
     reason = unknown_reason(doc)
     badge = status_badge(doc)
-    since_day = doc.dates.effective or doc.issued_or_published
+    since_day = doc.dates.effective
     return ValidityView(
         badge=badge,
         reason=escape.md_text(reason) if reason else None,

@@ -294,7 +294,8 @@ def test_offline_bundle_holds_the_site_and_its_server(product_site: Project) -> 
     import zipfile
 
     bundle = product_site.site / "data" / "policykb-offline.zip"
-    names = set(zipfile.ZipFile(bundle).namelist())
+    with zipfile.ZipFile(bundle) as archive:
+        names = set(archive.namelist())
     site_files = {f"site/{p.relative_to(product_site.site).as_posix()}"
                   for p in product_site.site.rglob("*") if p.is_file() and p != bundle}
     site_files -= {f"site/{p}" for p in (".policykb-site.json",)}
@@ -311,24 +312,25 @@ def test_offline_bundle_serves_pages_and_search(browser: Any, tmp_path: Path,
     import sys
     import zipfile
 
-    zipfile.ZipFile(product_site.site / "data" / "policykb-offline.zip").extractall(tmp_path)
+    with zipfile.ZipFile(product_site.site / "data" / "policykb-offline.zip") as archive:
+        archive.extractall(tmp_path)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "serve.py", str(port), "--no-browser"],
-                              cwd=tmp_path, stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        assert "127.0.0.1" in server.stdout.readline()
-        context, page = at(browser, 390)
+    with subprocess.Popen([sys.executable, "serve.py", str(port), "--no-browser"],
+                          cwd=tmp_path, stdout=subprocess.PIPE, text=True) as server:
         try:
-            page.goto(f"http://127.0.0.1:{port}/about/search/?q=二十四小时")
-            page.wait_for_selector("#pk-search[data-pk-state=done]")
-            assert page.locator(".pk-result").count() > 0
-            page.goto(f"http://127.0.0.1:{port}/documents/")
-            assert "全部文件" in page.inner_text("h1")
+            assert server.stdout is not None
+            assert "127.0.0.1" in server.stdout.readline()
+            context, page = at(browser, 390)
+            try:
+                page.goto(f"http://127.0.0.1:{port}/about/search/?q=二十四小时")
+                page.wait_for_selector("#pk-search[data-pk-state=done]")
+                assert page.locator(".pk-result").count() > 0
+                page.goto(f"http://127.0.0.1:{port}/documents/")
+                assert "全部文件" in page.inner_text("h1")
+            finally:
+                context.close()
         finally:
-            context.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+            server.terminate()
+            server.wait(10)
