@@ -266,15 +266,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     docs, site = _output_folders(args)
 
-    def build() -> bool:
+    def build() -> list[str] | None:
         result = pipeline.build(args.policies, docs, site)
         if result.refused is not None:
             print(f"policykb serve: {result.refused}", file=sys.stderr)
-            return False
+            return None
         _print_report(result.report, quiet=True)
         print(result.summary() if result.written
               else "build failed; still serving the previous site", file=sys.stderr)
-        return True
+        return [] if result.written else [d.format() for d in result.report.sorted()
+                                          if d in result.report.errors] or ["build failed"]
 
     def ready(url: str) -> None:
         print(f"serving {site} on {url} (Ctrl+C to stop)", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import Literal
 from generator.diagnostics import Report, SourceLocation, diag
 from generator.domain.model import KnowledgeBase
 from generator.domain.resolve import resolve
-from generator.export import EXPORTED_FILES, export_files
+from generator.export import export_files
 from generator.publish import mkdocs, staging
 from generator.publish.ownership import ProjectFolders, refuse_output_folders
 from generator.publish.site import Target, publish_site
@@ -119,8 +119,9 @@ def load_knowledge_base(
 
 def render(kb: KnowledgeBase) -> RenderedSite:
     """Render and export stages: every page and chart, and the downloads beside them."""
-    site = render_site(kb, downloads=EXPORTED_FILES)
-    for path, data in sorted(export_files(kb).items()):
+    files = export_files(kb)
+    site = render_site(kb, downloads=sorted(files))
+    for path, data in sorted(files.items()):
         site.binaries[path] = data.encode("utf-8") if isinstance(data, str) else data
     return site
 

@@ -1,4 +1,7 @@
-/* policykb: search box in the header, the search page, sortable and filterable tables.
+/* policykb: search box in the header, the search page, every table (row headers, captions,
+ * cards on a phone), sortable and filterable tables, 复制引用 for every provision, the duty
+ * matrix's counts that open the duty list, the closed drawer kept out of the tab order, and
+ * the print header's address and date.
  *
  * Search runs on Pagefind's JavaScript API (pagefind/pagefind.js, written by `policykb build`).
  * The index is built from a folded copy of every page (generator/publish/search.py): traditional →
@@ -79,13 +82,18 @@
   function loadEngine() {
     var bundle = new URL("pagefind/", siteRoot());
     var engine = import(new URL("pagefind.js", bundle).href);
-    var table = fetch(new URL("policykb-t2s.json", bundle).href).then(function (r) {
-      if (!r.ok) {
-        throw new Error("policykb-t2s.json: HTTP " + r.status);
-      }
-      return r.json();
-    });
-    return Promise.all([engine, table]).then(function (loaded) {
+    function json(name) {
+      return fetch(new URL(name, bundle).href).then(function (r) {
+        if (!r.ok) {
+          throw new Error(name + ": HTTP " + r.status);
+        }
+        return r.json();
+      });
+    }
+    var table = json("policykb-t2s.json");
+    /* Facets of every page by result id (generator/publish/search.py, FACETS_FILE). */
+    var facets = json("policykb-facets.json");
+    return Promise.all([engine, table, facets]).then(function (loaded) {
       var pagefind = loaded[0];
       var chars = Array.from(loaded[1].t2s);
       var t2s = new Map();
@@ -94,8 +102,12 @@
         marks.set(chars[i], chars[i + 1]);
         t2s.set(chars[i + 1], chars[i + 2]);
       }
-      return pagefind.options({ baseUrl: siteRoot().pathname }).then(function () {
-        return { pagefind: pagefind, t2s: t2s, marks: marks };
+      /* pageLength 0: a long page is not ranked down for its length.  The overview pages (a
+       * topic, a document) are the long ones, and an officer typing a topic word (移送) wants
+       * them first; with the default (0.75) the topic page came third behind two procedures. */
+      var options = { baseUrl: siteRoot().pathname, ranking: { pageLength: 0 } };
+      return pagefind.options(options).then(function () {
+        return { pagefind: pagefind, t2s: t2s, marks: marks, facets: loaded[2] };
       });
     });
   }
@@ -108,7 +120,124 @@
     return text.toLowerCase().match(TOKEN) || [];
   }
 
-  function search(engine, query) {
+  /* ---- numbers written either way ---------------------------------------------------------
+   * 二十四小时 must find what 24小时 finds (and 三个工作日 / 3个工作日, 十个 / 10个, 两个 / 2个):
+   * a number followed by a counter is also looked for in its other form, and the results of
+   * every form are shown together.  The conversions are those of generator/deadlines/numerals.py
+   * (0–9999, only well-formed numerals; the tests compare the two). */
+  var CN_DIGITS = { "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9 };
+  var CN_UNITS = { "十": 10, "百": 100, "千": 1000 };
+  var WRITE_DIGITS = "零一二三四五六七八九";
+  var COUNTERS = "(?:个工作日|个月|个|工作日|小时|分钟|学时|日|天|周|年|次|人|名|项|件|条|倍|%)";
+  var NUMBER_BEFORE_COUNTER = new RegExp(
+    "([0-9]+|[〇零一二两三四五六七八九十百千]+)(?=" + COUNTERS + ")", "g");
+
+  function toChinese(value) {
+    if (!(value >= 0 && value <= 9999)) {
+      return null;
+    }
+    if (value === 0) {
+      return "零";
+    }
+    var parts = [];
+    var rest = value;
+    var pendingZero = false;
+    [[1000, "千"], [100, "百"], [10, "十"]].forEach(function (unit) {
+      var digit = Math.floor(rest / unit[0]);
+      rest = rest % unit[0];
+      if (digit) {
+        if (pendingZero) {
+          parts.push("零");
+        }
+        parts.push(WRITE_DIGITS[digit] + unit[1]);
+        pendingZero = false;
+      } else if (parts.length) {
+        pendingZero = true;
+      }
+    });
+    if (rest) {
+      if (pendingZero) {
+        parts.push("零");
+      }
+      parts.push(WRITE_DIGITS[rest]);
+    }
+    var text = parts.join("");
+    return text.indexOf("一十") === 0 ? text.slice(1) : text;
+  }
+
+  /* A Chinese numeral as written in texts (十, 二十四, 一百零五, 两) → number, else null. */
+  function fromChinese(text) {
+    var chars = Array.from(text);
+    if (!chars.length || chars.some(function (c) { return !(c in CN_DIGITS) && !(c in CN_UNITS); })) {
+      return null;
+    }
+    if (!chars.some(function (c) { return c in CN_UNITS; })) {
+      return chars.length === 1 ? CN_DIGITS[chars[0]] : null;
+    }
+    var total = 0;
+    var digit = 0;
+    chars.forEach(function (c) {
+      if (c in CN_DIGITS) {
+        digit = CN_DIGITS[c];
+      } else {
+        total += (digit || 1) * CN_UNITS[c];
+        digit = 0;
+      }
+    });
+    total += digit;
+    var written = text.replace(/两/g, "二").replace(/〇/g, "零");
+    var canonical = toChinese(total);
+    return canonical !== null && (written === canonical || written === "一" + canonical) ?
+      total : null;
+  }
+
+  /* The forms a number may take in a text: 2 is also 二 and 两. */
+  function numberForms(value) {
+    var forms = [String(value)];
+    var chinese = toChinese(value);
+    if (chinese !== null) {
+      forms.push(chinese);
+    }
+    if (value === 2) {
+      forms.push("两");
+    }
+    return forms;
+  }
+
+  /* The query with each number before a counter written every way (at most 27 variants). */
+  function numeralVariants(query) {
+    var variants = [""];
+    var at = 0;
+    var text = query.normalize("NFKC");
+    var found = 0;
+    text.replace(NUMBER_BEFORE_COUNTER, function (match, number, offset) {
+      var value = /^[0-9]+$/.test(number) ? parseInt(number, 10) : fromChinese(number);
+      var gap = text.slice(at, offset);
+      at = offset + match.length;
+      var forms = value === null || found >= 3 ? [number] : numberForms(value);
+      if (forms.indexOf(number) < 0) {
+        forms.unshift(number);
+      }
+      found += 1;
+      var next = [];
+      variants.forEach(function (v) {
+        forms.forEach(function (f) {
+          next.push(v + gap + f);
+        });
+      });
+      variants = next;
+      return match;
+    });
+    return variants.map(function (v) {
+      return v + text.slice(at);
+    }).filter(function (v, i, all) {
+      return all.indexOf(v) === i;
+    });
+  }
+
+  /* One way of writing the query: pages containing it (the exact-phrase rule), best first. */
+  function searchOne(engine, query, filters) {
     var words = query
       .split(/\s+/)
       .map(function (w) {
@@ -120,13 +249,14 @@
     if (words.length === 0) {
       return Promise.resolve(null);
     }
+    var options = {};
     var all = [].concat.apply([], words);
     var multi = words.filter(function (tokens) {
       return tokens.length > 1;
     });
-    var searches = [engine.pagefind.search(all.join(" "))].concat(
+    var searches = [engine.pagefind.search(all.join(" "), options)].concat(
       multi.map(function (tokens) {
-        return engine.pagefind.search('"' + tokens.join(" ") + '"');
+        return engine.pagefind.search('"' + tokens.join(" ") + '"', options);
       })
     );
     return Promise.all(searches).then(function (found) {
@@ -144,6 +274,50 @@
       return { results: ranked, phrases: words };
     });
   }
+
+  /* Does the page of result ``id`` have every chosen facet value? */
+  function hasFacets(engine, id, filters) {
+    var page = engine.facets.pages[id] || {};
+    return Object.keys(filters).every(function (name) {
+      var wanted = engine.facets.values[name].indexOf(filters[name][0]);
+      return (page[name] || []).indexOf(wanted) >= 0;
+    });
+  }
+
+  /* Every way of writing the query's numbers; the pages any of them finds (and that have the
+   * chosen facets), best score first. */
+  function search(engine, query, filters) {
+    return Promise.all(numeralVariants(query).map(function (variant) {
+      return searchOne(engine, variant, filters);
+    })).then(function (all) {
+      var found = all.filter(Boolean);
+      if (!found.length) {
+        return null;
+      }
+      var best = new Map();
+      var phrases = [];
+      found.forEach(function (one) {
+        phrases = phrases.concat(one.phrases);
+        one.results.forEach(function (r) {
+          if (!hasFacets(engine, r.id, filters)) {
+            return;
+          }
+          var seen = best.get(r.id);
+          if (!seen || r.score > seen.score) {
+            best.set(r.id, r);
+          }
+        });
+      });
+      var results = Array.from(best.values()).sort(function (a, b) {
+        return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      });
+      return { results: results, phrases: phrases };
+    });
+  }
+
+  /* For the tests: the numeral rules, to hold against generator/deadlines/numerals.py. */
+  window.PolicykbSearch = { toChinese: toChinese, fromChinese: fromChinese,
+    numeralVariants: numeralVariants };
 
   /* ---- excerpts in the page's own script ------------------------------------------------ */
 
@@ -335,7 +509,8 @@
   function renderResult(data, phrases, marks) {
     var item = document.createElement("li");
     item.className = "pk-result";
-    var title = document.createElement("h3");
+    var title = document.createElement("h2");
+    title.className = "pk-result__title";
     title.appendChild(link(data.url, (data.meta && data.meta.title) || data.url));
     item.appendChild(title);
     var text = pageText(data, marks);
@@ -391,6 +566,10 @@
     input.autocomplete = "off";
     input.setAttribute("aria-label", "搜索关键词");
     form.appendChild(input);
+    var filterBar = document.createElement("div");
+    filterBar.className = "pk-filters";
+    filterBar.hidden = true;
+    form.appendChild(filterBar);
     var status = document.createElement("p");
     status.className = "pk-search__status";
     status.setAttribute("role", "status");
@@ -409,6 +588,63 @@
 
     var engine = null;
     var generation = 0;
+    var selects = {};
+
+    /* The facets written by generator/publish/search.py, as one select each. */
+    var FILTERS = [["place", "辖区"], ["topic", "专题"], ["validity", "效力"]];
+
+    /* Pages per value of each facet. */
+    function facetCounts(facets) {
+      var counts = {};
+      FILTERS.forEach(function (pair) {
+        var name = pair[0];
+        counts[name] = {};
+        (facets.values[name] || []).forEach(function (value, i) {
+          counts[name][value] = Object.keys(facets.pages).filter(function (id) {
+            return (facets.pages[id][name] || []).indexOf(i) >= 0;
+          }).length;
+        });
+      });
+      return counts;
+    }
+
+    function addFilters(available) {
+      FILTERS.forEach(function (pair) {
+        var values = Object.keys(available[pair[0]] || {}).sort(function (a, b) {
+          return a.localeCompare(b, "zh-Hans-CN");
+        });
+        if (!values.length) {
+          return;
+        }
+        var label = document.createElement("label");
+        label.className = "pk-filter";
+        label.appendChild(document.createTextNode(pair[1] + " "));
+        var select = document.createElement("select");
+        select.name = pair[0];
+        select.appendChild(new Option("全部", ""));
+        values.forEach(function (value) {
+          select.appendChild(new Option(value + "（" + available[pair[0]][value] + "）", value));
+        });
+        select.value = new URLSearchParams(window.location.search).get(pair[0]) || "";
+        select.addEventListener("change", function () {
+          run();
+        });
+        label.appendChild(select);
+        filterBar.appendChild(label);
+        selects[pair[0]] = select;
+      });
+      filterBar.hidden = !filterBar.childNodes.length;
+    }
+
+    function chosenFilters() {
+      var chosen = {};
+      Object.keys(selects).forEach(function (name) {
+        if (selects[name].value) {
+          chosen[name] = [selects[name].value];
+        }
+      });
+      return chosen;
+    }
     var results = [];
     var phrases = [];
     var shown = 0;
@@ -442,6 +678,14 @@
       } else {
         url.searchParams.delete("q");
       }
+      var filters = chosenFilters();
+      FILTERS.forEach(function (pair) {
+        if (filters[pair[0]]) {
+          url.searchParams.set(pair[0], filters[pair[0]][0]);
+        } else {
+          url.searchParams.delete(pair[0]);
+        }
+      });
       window.history.replaceState(null, "", url.href);
       list.textContent = "";
       more.hidden = true;
@@ -454,7 +698,7 @@
       }
       root.setAttribute("data-pk-state", "searching");
       status.textContent = "正在搜索…";
-      return search(engine, query).then(function (found) {
+      return search(engine, query, filters).then(function (found) {
         if (current !== generation) {
           return undefined;
         }
@@ -484,6 +728,7 @@
     loadEngine().then(
       function (loaded) {
         engine = loaded;
+        addFilters(facetCounts(engine.facets));
         return run();
       },
       function (error) {
@@ -493,6 +738,125 @@
       }
     );
     input.focus();
+  }
+
+  /* ---- every table: row headers, a caption, labelled cells for the phone layout --------- */
+
+  /* Column headers that name the answer a reader looks for first (on a phone the cell of that
+   * column comes first in its card); a table's wrapper may name its own with data-pk-key. */
+  var KEY_COLUMNS = ["时限", "主要时限", "要求", "答案", "角色", "规定"];
+  var EMPTY_CELL = /^[—–-]?$/;
+
+  function cleanText(element) {
+    var copy = element.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(".headerlink, .pk-cite"), function (e) {
+      e.remove();
+    });
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  /* The heading a table sits under: its caption unless the wrapper says otherwise. */
+  function tableCaptions(article) {
+    var captions = new Map();
+    var heading = "";
+    var count = 0;
+    article.querySelectorAll("h1, h2, h3, h4, h5, h6, table").forEach(function (node) {
+      if (node.tagName !== "TABLE") {
+        heading = cleanText(node);
+        count = 0;
+        return;
+      }
+      count += 1;
+      var holder = node.closest("[data-pk-caption]");
+      var text = holder ? holder.getAttribute("data-pk-caption") : heading;
+      captions.set(node, count > 1 && !holder ? text + "（表" + count + "）" : text);
+    });
+    return captions;
+  }
+
+  /* A body cell as a row header: the same content in a <th scope="row">. */
+  function asRowHeader(cell) {
+    if (cell.tagName === "TH") {
+      cell.setAttribute("scope", "row");
+      return cell;
+    }
+    var th = document.createElement("th");
+    Array.prototype.forEach.call(cell.attributes, function (a) {
+      th.setAttribute(a.name, a.value);
+    });
+    while (cell.firstChild) {
+      th.appendChild(cell.firstChild);
+    }
+    th.setAttribute("scope", "row");
+    cell.parentNode.replaceChild(th, cell);
+    return th;
+  }
+
+  function prepareTable(table, caption) {
+    if (table.getAttribute("data-pk-prepared") || !table.tHead || !table.tBodies.length) {
+      return;
+    }
+    table.setAttribute("data-pk-prepared", "true");
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, cleanText);
+    if (caption && !table.caption) {
+      var node = table.createCaption();
+      node.className = "pk-caption";
+      node.textContent = caption;
+    }
+    var wide = heads.length >= 3;
+    var holder = table.closest("[data-pk-key]");
+    var key = heads.indexOf(holder ? holder.getAttribute("data-pk-key") : "");
+    for (var k = 0; key < 0 && k < KEY_COLUMNS.length; k++) {
+      key = heads.indexOf(KEY_COLUMNS[k]);
+    }
+    if (wide) {
+      /* Explicit roles: a table laid out as cards (display: block) keeps its semantics. */
+      table.setAttribute("data-pk-cards", "true");
+      table.setAttribute("role", "table");
+      Array.prototype.forEach.call(table.querySelectorAll("thead, tbody"), function (group) {
+        group.setAttribute("role", "rowgroup");
+      });
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+        th.setAttribute("role", "columnheader");
+        th.setAttribute("scope", "col");
+      });
+    }
+    Array.prototype.forEach.call(table.rows, function (row) {
+      if (wide) {
+        row.setAttribute("role", "row");
+      }
+    });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (!row.cells.length) {
+        return;
+      }
+      var first = asRowHeader(row.cells[0]);
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (wide) {
+          cell.setAttribute("role", cell === first ? "rowheader" : "cell");
+          if (heads[i]) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+          if (i === key && cell !== first) {
+            cell.setAttribute("data-pk-key", "true");
+          }
+          if (cell !== first && EMPTY_CELL.test(cell.textContent.trim())) {
+            cell.setAttribute("data-pk-empty", "true");
+          }
+        }
+      });
+    });
+  }
+
+  function prepareTables() {
+    var article = document.querySelector(".md-content article");
+    if (!article) {
+      return;
+    }
+    var captions = tableCaptions(article);
+    article.querySelectorAll("table").forEach(function (table) {
+      prepareTable(table, captions.get(table));
+    });
   }
 
   /* ---- sortable and filterable tables ------------------------------------------------- */
@@ -604,11 +968,197 @@
     Array.prototype.forEach.call(tables, enhanceTable);
   }
 
+  /* ---- the navigation drawer on a phone --------------------------------------------------
+   * Closed, the drawer is off screen but its links stayed in the tab order (Tab stops 3–11
+   * landed there): it is inert while closed on screens where it is a drawer. */
+  function guardDrawer() {
+    var toggle = document.getElementById("__drawer");
+    var drawer = document.querySelector(".md-sidebar--primary");
+    if (!toggle || !drawer) {
+      return;
+    }
+    var asDrawer = window.matchMedia("(max-width: 76.2344em)");
+    function update() {
+      var hidden = asDrawer.matches && !toggle.checked;
+      drawer.inert = hidden;
+      if (hidden) {
+        drawer.setAttribute("aria-hidden", "true");
+      } else {
+        drawer.removeAttribute("aria-hidden");
+      }
+    }
+    toggle.addEventListener("change", update);
+    if (asDrawer.addEventListener) {
+      asDrawer.addEventListener("change", update);
+    }
+    update();
+  }
+
+  /* ---- 复制引用: a formal citation of a clause --------------------------------------------- */
+
+  function liveRegion() {
+    var region = document.getElementById("pk-live");
+    if (!region) {
+      region = document.createElement("div");
+      region.id = "pk-live";
+      region.className = "pk-live";
+      region.setAttribute("role", "status");
+      region.setAttribute("aria-live", "polite");
+      document.body.appendChild(region);
+    }
+    return region;
+  }
+
+  /* The clipboard API needs a secure context (https or localhost); an intranet address over
+   * http is not one, so the old way is the fallback. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var done = false;
+      try {
+        done = document.execCommand("copy");
+      } catch (e) {
+        done = false;
+      }
+      area.remove();
+      if (done) {
+        resolve();
+      } else {
+        reject(new Error("copy refused"));
+      }
+    });
+  }
+
+  /* The page link of a clause: this page's address (as the reader reached it) and its anchor. */
+  function clauseUrl(anchor) {
+    var url = new URL(window.location.href);
+    url.search = "";
+    url.hash = anchor;
+    return url.href;
+  }
+
+  /* A 复制引用 button for every provision (elements with data-pk-clause: the clause number as
+   * printed; the clause's anchor is the element's id, or data-pk-for on the tools paragraph of
+   * a heading): it copies 《title》（文号）, the clause number and the page link of the clause.
+   * Made here, so that a page read without JavaScript has no dead button. */
+  function enableCitations() {
+    var holder = document.querySelector(".md-typeset [data-pk-cite-document]");
+    if (!holder) {
+      return;
+    }
+    var documentCite = holder.textContent.trim();
+    var clauses = document.querySelectorAll(".md-typeset [data-pk-clause]");
+    Array.prototype.forEach.call(clauses, function (clause) {
+      var label = clause.getAttribute("data-pk-clause");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pk-cite";
+      button.textContent = "复制引用";
+      button.setAttribute("aria-label", "复制引用：" + label);
+      button.setAttribute("data-pk-cite", documentCite + label);
+      button.setAttribute("data-pk-anchor", clause.getAttribute("data-pk-for") || clause.id);
+      var first = clause.tagName === "P" ? clause : clause.querySelector("p");
+      var after = first && first.querySelector(":scope > strong") ||
+        first && first.querySelector(":scope > a:first-child");
+      if (after) {
+        after.insertAdjacentElement("afterend", button);
+      } else if (first) {
+        first.insertBefore(button, first.firstChild);
+      } else {
+        clause.appendChild(button);
+      }
+      button.addEventListener("click", function () {
+        var text = button.getAttribute("data-pk-cite") + "，" +
+          clauseUrl(button.getAttribute("data-pk-anchor"));
+        copyText(text).then(
+          function () {
+            button.setAttribute("data-pk-copied", "true");
+            liveRegion().textContent = "已复制引用：" + text;
+            window.setTimeout(function () {
+              button.removeAttribute("data-pk-copied");
+            }, 3000);
+          },
+          function () {
+            liveRegion().textContent = "无法写入剪贴板，请手动复制：" + text;
+            window.prompt("请复制以下引用：", text);
+          }
+        );
+      });
+    });
+  }
+
+  /* The counts of a document's duty matrix (负责 3项) link to the duty list: a click filters
+   * that list to the row's actor, the column's topic and the role (a count that opens its
+   * list).  Without JavaScript the link leads to the whole list. */
+  var DUTY_LIST = "kb--duty-list";
+
+  function enableFilterLinks() {
+    document.addEventListener("click", function (event) {
+      var a = event.target.closest ? event.target.closest('a[href="#' + DUTY_LIST + '"]') : null;
+      var cell = a && a.closest("td");
+      var row = cell && cell.parentNode;
+      var table = row && row.closest("table");
+      var target = document.getElementById(DUTY_LIST);
+      var input = target && target.querySelector(".pk-table-filter");
+      if (!cell || !table || !table.tHead || !input) {
+        return;
+      }
+      var topic = cleanText(table.tHead.rows[0].cells[cell.cellIndex]);
+      var role = a.textContent.replace(/\s*\d+项$/, "");
+      input.value = [cleanText(row.cells[0]), topic, role].join(" ");
+      input.dispatchEvent(new Event("input"));
+    });
+  }
+
+  /* ---- a printed page says where it comes from ------------------------------------------- */
+
+  /* The page's address and today's date, after the print header's source line. */
+  function fillPrintInfo() {
+    var info = document.querySelector(".md-typeset .pk-print-info");
+    if (!info) {
+      return;
+    }
+    var line = info.querySelector(".pk-print-where");
+    if (!line) {
+      line = document.createElement("span");
+      line.className = "pk-print-where";
+      info.appendChild(document.createElement("br"));
+      info.appendChild(line);
+    }
+    var today = new Date();
+    var url = new URL(window.location.href);
+    url.hash = "";
+    line.textContent = "网址：" + url.href + " · 打印于" + today.getFullYear() + "年" +
+      (today.getMonth() + 1) + "月" + today.getDate() + "日";
+  }
+
+  /* ---- charts wider than the column: say that they scroll --------------------------------- */
+
+  function markWideCharts() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset .pk-diagram"), function (box) {
+      var hint = box.previousElementSibling;
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      if (hint && hint.classList.contains("pk-diagram-hint")) {
+        hint.hidden = !wide;
+      }
+    });
+  }
+
   /* ---- print: collapsed and tabbed content in full ------------------------------------- */
 
   function preparePrint() {
     var opened = [];
     window.addEventListener("beforeprint", function () {
+      fillPrintInfo();
       Array.prototype.forEach.call(document.querySelectorAll(".md-typeset details"), function (d) {
         if (!d.open) {
           d.open = true;
@@ -641,7 +1191,14 @@
     if (root) {
       initSearchPage(root);
     }
+    guardDrawer();
+    prepareTables();
     enhanceTables();
+    enableCitations();
+    enableFilterLinks();
+    fillPrintInfo();
+    markWideCharts();
+    window.addEventListener("resize", markWideCharts);
     preparePrint();
   }
 

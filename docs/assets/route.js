@@ -463,9 +463,11 @@
       answer.steps.forEach(function (n) { mark(box, prefix + proc.steps[n].svg); });
       answer.edges.forEach(function (e) {
         var id = prefix + proc.edges[e].svg;
-        mark(box, id);
-        mark(box, id + "a");
-        mark(box, id + "l", "pk-route-on--label");
+        mark(box, id);  // the arrow (its last part when it carries words)
+        mark(box, id + "a");  // the parts before: to the condition, to the limit
+        mark(box, id + "b");
+        mark(box, id + "c", "pk-route-on--label");  // the condition's words
+        mark(box, id + "l", "pk-route-on--label");  // the limit's words
       });
     }).catch(fallback);
   }

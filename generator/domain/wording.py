@@ -37,7 +37,7 @@ KIND_LABEL: dict[Kind, str] = {
 STATUS_LABEL: dict[Status, str] = {
     Status.TRIAL: "试行",
     Status.IN_FORCE: "有效",
-    Status.SUPERSEDED: "已被替代",
+    Status.SUPERSEDED: "失效",
     Status.UNKNOWN: "效力未知",
 }
 
@@ -52,6 +52,19 @@ LEVEL_LABEL: dict[Level, str] = {
     Level.PREFECTURE: "地市级",
     Level.COUNTY: "县级",
     Level.TOWNSHIP: "乡镇级",
+}
+
+#: Units of a limit as a column of a table says them (CSV, XLSX).
+UNIT_LABEL: dict[Unit, str] = {
+    Unit.WORKING_DAYS: "工作日",
+    Unit.CALENDAR_DAYS: "自然日",
+    Unit.HOURS: "小时",
+    Unit.SAME_DAY: "当日",
+    Unit.IMMEDIATELY: "立即",
+    Unit.TIMELY: "及时",
+    Unit.PERIODIC: "定期",
+    Unit.RECURRING: "周期",
+    Unit.BY_DATE: "截止日期",
 }
 
 _PERIOD_EVERY = {

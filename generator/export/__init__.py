@@ -22,11 +22,14 @@ from generator.export.tables import (
     export_clocks_csv,
     export_duties_csv,
     neutralised,
+    topic_csv_files,
+    topic_csv_path,
 )
 from generator.export.workbook import export_xlsx, xlsx_workbook
 from generator.runtime.gc_policy import paused_collections
 
-#: What ``export_files`` writes, docs-relative (the data page links each of them).
+#: What ``export_files`` always writes, docs-relative (the data page links each of them);
+#: besides these, one CSV per topic and kind of fact (``topic_csv_path``).
 EXPORTED_FILES = ("data/clocks.csv", "data/document.schema.json", "data/duties.csv",
                   "data/policykb.json", "data/policykb.xlsx")
 
@@ -44,13 +47,14 @@ def export_files(kb: KnowledgeBase) -> dict[str, str | bytes]:
         "data/policykb.json": json_bytes(export_data(kb)),
         "data/clocks.csv": csv_text(neutralised(clocks[0], clocks[1:])),
         "data/duties.csv": csv_text(neutralised(duties[0], duties[1:])),
-        "data/policykb.xlsx": xlsx_workbook([("clocks", clocks), ("duties", duties)]),
+        "data/policykb.xlsx": xlsx_workbook([("时限", clocks), ("职责", duties)]),
         "data/document.schema.json": schema_json(),
+        **topic_csv_files(kb),
     }
 
 
 __all__ = [
     "CLOCK_COLUMNS", "DUTY_COLUMNS", "EXPORTED_FILES", "EXPORT_VERSION", "clock_rows", "duty_rows",
     "export_clocks_csv", "export_data", "export_duties_csv", "export_files", "export_json",
-    "export_xlsx", "xlsx_workbook",
+    "export_xlsx", "topic_csv_files", "topic_csv_path", "xlsx_workbook",
 ]

@@ -1,4 +1,10 @@
-"""Clocks and duties as flat tables: one row per fact, for CSV and the workbook."""
+"""Clocks and duties as flat tables: one row per fact, for CSV and the workbook.
+
+Headers and enumerated values are Chinese (镇街, 及时, 负责 …), as an officer reads them in
+Excel; each row carries the document's title and the clause number as printed (三、（一）1.)
+beside the ids that a program joins on.  ``csv_text`` is the one CSV writer: UTF-8 with a byte
+order mark, without which Excel on Chinese Windows reads the file as GBK and shows mojibake.
+"""
 
 from __future__ import annotations
 
@@ -7,45 +13,54 @@ import io
 import re
 from collections.abc import Iterable
 
-from generator.domain.model import KnowledgeBase
-from generator.domain.wording import limit_text
+from generator.domain.model import Clock, Duty, KnowledgeBase, Topic
+from generator.domain.wording import ROLE_LABEL, STATUS_LABEL, UNIT_LABEL, limit_text
 
 CLOCK_COLUMNS = [
-    "document", "jurisdiction", "clock", "topic", "actors", "actor_types", "trigger", "action",
-    "limit", "unit", "value", "urgent_or_other_variants", "extension_max", "provision", "quote",
+    "文件标题", "辖区", "效力", "专题", "责任方", "责任方类别", "情形", "行为", "时限", "时限单位",
+    "数值", "紧急等情形", "延长上限", "条款", "原文摘录", "文件ID", "时限ID", "条款ID",
 ]
 DUTY_COLUMNS = [
-    "document", "jurisdiction", "duty", "topic", "actors", "actor_types", "role", "what",
-    "provision", "quote",
+    "文件标题", "辖区", "效力", "专题", "主体", "主体类别", "角色", "职责", "条款", "原文摘录",
+    "文件ID", "职责ID", "条款ID",
 ]
+#: Byte order mark that ``csv_text`` puts first.
+BOM = "\ufeff"
 
 
-def clock_rows(kb: KnowledgeBase) -> list[list[str]]:
-    rows = []
-    for doc in kb.documents:
-        for c in doc.clocks:
-            variants = "；".join(f"{v.when}：{limit_text(v.limit)}" for v in c.variants)
-            ext = c.extension.max if c.extension else None
-            rows.append([
-                doc.id, doc.jurisdiction.id, c.id, c.topic.id, " ".join(a.id for a in c.actors),
-                " ".join([a.type.id for a in c.actors]), c.trigger, c.action,
-                limit_text(c.limit), c.limit.unit.value,
-                "" if c.limit.value is None else str(c.limit.value), variants,
-                limit_text(ext) if ext else "", c.provision.id, c.quote,
-            ])
-    return rows
+def clock_row(c: Clock) -> list[str]:
+    doc = c.document
+    variants = "；".join(f"{v.when}：{limit_text(v.limit)}" for v in c.variants)
+    ext = c.extension.max if c.extension else None
+    return [
+        doc.title, doc.jurisdiction.name, STATUS_LABEL[doc.status], c.topic.name,
+        "、".join(a.name for a in c.actors), "、".join(a.type.name for a in c.actors),
+        c.trigger, c.action, limit_text(c.limit), UNIT_LABEL[c.limit.unit],
+        "" if c.limit.value is None else str(c.limit.value), variants,
+        limit_text(ext) if ext else "", c.provision.label, c.quote, doc.id, c.id,
+        c.provision.id,
+    ]
 
 
-def duty_rows(kb: KnowledgeBase) -> list[list[str]]:
-    rows = []
-    for doc in kb.documents:
-        for d in doc.duties:
-            rows.append([
-                doc.id, doc.jurisdiction.id, d.id, d.topic.id, " ".join(a.id for a in d.actors),
-                " ".join([a.type.id for a in d.actors]), d.role.value, d.what,
-                d.provision.id, d.quote,
-            ])
-    return rows
+def duty_row(d: Duty) -> list[str]:
+    doc = d.document
+    return [
+        doc.title, doc.jurisdiction.name, STATUS_LABEL[doc.status], d.topic.name,
+        "、".join(a.name for a in d.actors), "、".join(a.type.name for a in d.actors),
+        ROLE_LABEL[d.role], d.what, d.provision.label, d.quote, doc.id, d.id, d.provision.id,
+    ]
+
+
+def clock_rows(kb: KnowledgeBase, topic: Topic | None = None) -> list[list[str]]:
+    """Every clock (of ``topic`` when given), documents in the model's order."""
+    return [clock_row(c) for doc in kb.documents for c in doc.clocks
+            if topic is None or c.topic is topic]
+
+
+def duty_rows(kb: KnowledgeBase, topic: Topic | None = None) -> list[list[str]]:
+    """Every duty (of ``topic`` when given), documents in the model's order."""
+    return [duty_row(d) for doc in kb.documents for d in doc.duties
+            if topic is None or d.topic is topic]
 
 
 #: First characters that make a spreadsheet app run a cell as a formula.
@@ -80,8 +95,10 @@ def neutralised(header: list[str], rows: Iterable[list[str]]) -> list[list[str]]
 
 
 def csv_text(table: list[list[str]]) -> str:
-    """The rows as CSV with ``\n`` line ends (quoting only where a cell needs it)."""
+    """The rows as CSV with ``\\n`` line ends (quoting only where a cell needs it), after a
+    byte order mark: Excel opens the file as UTF-8 only when it starts with one."""
     out = io.StringIO()
+    out.write(BOM)
     csv.writer(out, lineterminator="\n").writerows(table)
     return out.getvalue()
 
@@ -94,3 +111,18 @@ def export_duties_csv(kb: KnowledgeBase) -> str:
     return csv_text(neutralised(DUTY_COLUMNS, duty_rows(kb)))
 
 
+def topic_csv_files(kb: KnowledgeBase) -> dict[str, str]:
+    """Per topic, its clocks and its duties: ``data/topics/<topic>/clocks.csv`` and
+    ``…/duties.csv`` (a topic without any has none)."""
+    files = {}
+    for topic in kb.topics:
+        for name, header, rows in (("clocks", CLOCK_COLUMNS, clock_rows(kb, topic)),
+                                   ("duties", DUTY_COLUMNS, duty_rows(kb, topic))):
+            if rows:
+                files[topic_csv_path(topic.id, name)] = csv_text(neutralised(header, rows))
+    return files
+
+
+def topic_csv_path(topic_id: str, name: str) -> str:
+    """``data/topics/<topic>/<name>.csv`` (docs-relative)."""
+    return f"data/topics/{topic_id}/{name}.csv"

@@ -17,8 +17,8 @@ from generator.runtime.gc_policy import paused_collections
 def export_xlsx(kb: KnowledgeBase) -> bytes:
     """Clocks and duties as two sheets of strings, the same bytes for the same input."""
     return xlsx_workbook([
-        ("clocks", [CLOCK_COLUMNS, *clock_rows(kb)]),
-        ("duties", [DUTY_COLUMNS, *duty_rows(kb)]),
+        ("时限", [CLOCK_COLUMNS, *clock_rows(kb)]),
+        ("职责", [DUTY_COLUMNS, *duty_rows(kb)]),
     ])
 
 

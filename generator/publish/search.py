@@ -31,6 +31,19 @@ What this step does instead (index and query use the same rules, so they cannot 
   the same characters to rank them.  It finds the phrase in each shown result's stored text and
   builds the excerpt itself, in the page's own script.
 
+* Pages carry a hidden marker of their facets (``render/facets.py``): a result's title names
+  the place (``【浙江省】发现案件…``), an overview page (a topic or a document) has its ``<h1>``
+  weighted so that it ranks first for its title's words (移送 → 专题：案件移送), and the
+  jurisdiction, topics and validity go to ``pagefind/policykb-facets.json`` (``FACETS_FILE``):
+  the values of each facet and the facets of every page, keyed by the id Pagefind gives the
+  page's result, by which the search page filters.  Why not Pagefind's own filters: their files
+  come out of a hash map in a different order on every run, and the same input must give the
+  same bytes.
+* Numerals: the search page also looks for the other way of writing a number in the query
+  (二十四小时 ↔ 24小时, 三个工作日 ↔ 3个工作日, 两个 ↔ 2个) and shows the union; see
+  ``numeral_variants`` in docs/assets/policykb.js (tests hold it to
+  ``generator/deadlines/numerals.py``).
+
 The site's own HTML is not changed: traditional pages stay traditional.  Pages carrying the
 attribute ``data-pk-noindex`` (the search page, the benchmark figures) and ``404.html`` are not
 indexed; pages carrying ``data-pk-lowrank`` (the pages about the site) rank below the rest.
@@ -38,6 +51,7 @@ indexed; pages carrying ``data-pk-lowrank`` (the pages about the site) rank belo
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -52,14 +66,26 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.chinese.script import to_simplified
-from generator.render.search_marks import IGNORE_MARKER, LOWRANK_MARKER, NOINDEX_MARKER
+from generator.render.search_marks import (
+    FACET_ATTRIBUTES,
+    FACET_SEPARATOR,
+    FACETS_MARKER,
+    IGNORE_MARKER,
+    LOWRANK_MARKER,
+    NOINDEX_MARKER,
+    OVERVIEW_ATTRIBUTE,
+)
 from generator.runtime.cache import BuildCache, code_fingerprint, content_key
 from generator.runtime.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
-#: Weight of the pages marked ``LOWRANK_MARKER``.
+FACETS_FILE = "policykb-facets.json"
+#: How Pagefind starts a decompressed fragment (the JSON of one page follows).
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+#: Weight of the pages marked ``LOWRANK_MARKER``, and of an overview page's title.
 LOWRANK_WEIGHT = "0.1"
+OVERVIEW_TITLE_WEIGHT = "10"
 #: Marks in the shadow (see the module docstring).  Pagefind keeps them in the stored text and
 #: drops them from words: ASCII punctuation is stripped from a word without a trace, any other
 #: symbol would make it index the word a second time with the symbol.
@@ -304,6 +330,24 @@ def page_title(page: str) -> str:
     return " ".join(text.split())
 
 
+_FACETS = re.compile(rf"<div\b[^>]*\b{FACETS_MARKER}\b[^>]*>")
+_H1_START = re.compile(r"<h1\b")
+
+
+def page_facets(page: str) -> tuple[dict[str, list[str]], bool]:
+    """The page's facets (filter → values) and whether it is an overview page."""
+    m = _FACETS.search(page)
+    if m is None:
+        return {}, False
+    tag = m.group(0)
+    facets = {}
+    for name, attribute in FACET_ATTRIBUTES.items():
+        value = re.search(rf'\b{attribute}="([^"]*)"', tag)
+        if value:
+            facets[name] = [v for v in html.unescape(value.group(1)).split(FACET_SEPARATOR) if v]
+    return facets, re.search(rf"\b{OVERVIEW_ATTRIBUTE}\b", tag) is not None
+
+
 def shadow_page(page: str) -> str | None:
     """What Pagefind indexes for one built page, or ``None`` when the page is not indexed."""
     if NOINDEX_MARKER in page:
@@ -311,8 +355,14 @@ def shadow_page(page: str) -> str | None:
     m = _ARTICLE.search(page)
     if m is None:
         return None
-    title = html.escape(page_title(page), quote=False)
+    facets, overview = page_facets(page)
+    title = page_title(page)
+    if facets.get("place"):
+        title = f"【{facets['place'][0]}】{title}"
+    title = html.escape(title, quote=False)
     body = shadow_html(m.group(1))
+    if overview:
+        body = _H1_START.sub(f'<h1 data-pagefind-weight="{OVERVIEW_TITLE_WEIGHT}"', body, count=1)
     if LOWRANK_MARKER in page:
         body = f'<div data-pagefind-weight="{LOWRANK_WEIGHT}">{body}</div>'
     return (
@@ -331,28 +381,34 @@ def _pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
         yield rel, path
 
 
-def shadow_entry(raw: bytes) -> tuple[str, str] | None:
-    """The shadow of one built page and its Han characters (simplified), which decide the
-    pairs the query-side table needs; ``None`` when the page is not indexed."""
-    text = shadow_page(raw.decode("utf-8"))
+Facets = dict[str, list[str]]
+
+
+def shadow_entry(raw: bytes) -> tuple[str, str, Facets] | None:
+    """The shadow of one built page, its Han characters (simplified), which decide the pairs
+    the query-side table needs, and its facets; ``None`` when the page is not indexed."""
+    page = raw.decode("utf-8")
+    text = shadow_page(page)
     if text is None:
         return None
-    return text, "".join(sorted(ch for ch in set(text) if ord(ch) > 0x3000))
+    return text, "".join(sorted(ch for ch in set(text) if ord(ch) > 0x3000)), page_facets(page)[0]
 
 
 def write_shadow_site(
     site_dir: Path, shadow: Path, cache: BuildCache | None = None
-) -> tuple[int, set[str]]:
+) -> tuple[int, set[str], dict[str, Facets]]:
     """The shadow copy Pagefind indexes; a page whose HTML has not changed since the last build
     takes its shadow from ``cache``, the others are made on every core.
 
-    Returns the number of pages indexed and the set of characters (above U+3000) they hold.
+    Returns the number of pages indexed, the set of characters (above U+3000) they hold and the
+    facets of each page that has any, by the URL Pagefind gives it (``/documents/x/``).
     """
     cache = cache if cache is not None else BuildCache(None)
     fingerprint = code_fingerprint()
     pages = list(_pages(site_dir))
     written = 0
     chars: set[str] = set()
+    facets: dict[str, Facets] = {}
     for start in range(0, len(pages), SHADOW_BATCH):  # batches bound the memory held
         batch = pages[start:start + SHADOW_BATCH]
         raw = [path.read_bytes() for _, path in batch]
@@ -361,13 +417,15 @@ def write_shadow_site(
                                    strict=True):
             if entry is None:
                 continue
-            text, han = entry
+            text, han, found = entry
+            if found:
+                facets["/" + rel.removesuffix("index.html")] = found
             target = shadow / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             chars.update(han)
             written += 1
-    return written, chars
+    return written, chars, facets
 
 
 def build_search_index(
@@ -378,7 +436,7 @@ def build_search_index(
     result = SearchIndexResult()
     shadow = work_dir / "shadow"
     shutil.rmtree(shadow, ignore_errors=True)
-    result.pages_indexed, chars = write_shadow_site(site_dir, shadow, cache)
+    result.pages_indexed, chars, facets = write_shadow_site(site_dir, shadow, cache)
     bundle = site_dir / BUNDLE_DIR
     shutil.rmtree(bundle, ignore_errors=True)
     if result.pages_indexed:
@@ -390,6 +448,7 @@ def build_search_index(
         for name in _UNUSED_BUNDLE_FILES:
             (bundle / name).unlink(missing_ok=True)
         write_t2s_table(bundle / T2S_FILE, chars)
+        write_facets(bundle, facets)
         files = [p for p in bundle.rglob("*") if p.is_file()]
         result.files = len(files)
         result.bytes = sum(p.stat().st_size for p in files)
@@ -416,6 +475,23 @@ def write_t2s_table(path: Path, site_chars: set[str] | None = None) -> None:
     """Write ``t2s_entries`` as ``{"t2s": "..."}`` (read by docs/assets/policykb.js)."""
     text = json.dumps({"t2s": t2s_entries(site_chars)}, ensure_ascii=False)
     path.write_text(text, encoding="utf-8")
+
+
+def write_facets(bundle: Path, facets: dict[str, Facets]) -> None:
+    """Write ``FACETS_FILE``: ``{"values": {facet: [value …]}, "pages": {result id: {facet:
+    [index …]}}}``, values sorted, pages by id (read by docs/assets/policykb.js)."""
+    ids: dict[str, str] = {}
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(_FRAGMENT_SIGNATURE)
+        ids[json.loads(data)["url"]] = fragment.stem
+    values = {name: sorted({v for page in facets.values() for v in page.get(name, [])})
+              for name in FACET_ATTRIBUTES}
+    index = {name: {v: i for i, v in enumerate(vs)} for name, vs in values.items()}
+    pages = {ids[url]: {name: [index[name][v] for v in found[name]] for name in sorted(found)}
+             for url, found in facets.items() if url in ids}
+    text = json.dumps({"values": values, "pages": dict(sorted(pages.items()))},
+                      ensure_ascii=False, separators=(",", ":"))
+    (bundle / FACETS_FILE).write_text(text, encoding="utf-8")
 
 
 def _run_pagefind(shadow: Path, bundle: Path) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.diagnostics import Report, Severity, SourceLocation, diag
-from generator.publish import docs, incremental, linkcheck, mkdocs, staging
+from generator.publish import bundle, docs, incremental, linkcheck, mkdocs, not_found, staging
 from generator.publish.graphviz import render_all_svgs
 from generator.publish.search import build_search_index
 from generator.render import RenderedSite
@@ -88,6 +88,7 @@ def publish_site(
                                     ran.failure))
             if not report.ok:
                 return False
+            not_found.translate_not_found(stage.site, mkdocs.site_root_path(config_file))
 
             with stopwatch("search"):
                 found = build_search_index(stage.site, stage.root / "search", cache)
@@ -97,6 +98,9 @@ def publish_site(
                           search_bytes=found.bytes)
             if not report.ok:
                 return False
+
+            with stopwatch("bundle"):
+                bundle.write_bundle(stage.site, epoch)
 
             with stopwatch("links"):
                 report.extend(linkcheck.site_diagnostics(

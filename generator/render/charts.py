@@ -4,6 +4,12 @@ Graphviz's SVG is made inlinable here: no XML prolog, doctype or comments, and i
 with a per-chart prefix (links that point at a page anchor, such as a flowchart step's
 ``xlink:href="#s3-1"``, are left alone).
 
+Graphviz names every node, edge and cluster with a ``<title>`` holding its DOT id ("n0->n1"):
+browsers show it as a tooltip and screen readers read it, so every one is removed; the tooltips
+the DOT sets (``xlink:title``) stay, and name the links.  A chart whose page holds an element
+with the id ``caption_id(prefix)`` is named by it (``aria-labelledby``), and described by the
+element ``text_version_id(prefix)`` (the step list that says everything the chart says).
+
 Why inline: flowchart nodes are links to clauses, and only an SVG in the page keeps them
 clickable (and printable, and readable offline); the standalone SVG file stays beside the pages
 with its links rebased to the page that shows it.  Inlining and rebasing are pure text work on
@@ -47,7 +53,8 @@ def place_charts(site: RenderedSite, svgs: dict[str, str], cache: BuildCache) ->
     for page, text in site.pages.items():
         seen: dict[str, int] = {}
 
-        def inline(m: re.Match[str], page: str = page, seen: dict[str, int] = seen) -> str:
+        def inline(m: re.Match[str], page: str = page, seen: dict[str, int] = seen,
+                   text: str = text) -> str:
             indent, path = m.group(1), unquote(html.unescape(m.group(2)))
             if path not in known:
                 placed.unknown.append((page, path))
@@ -58,7 +65,13 @@ def place_charts(site: RenderedSite, svgs: dict[str, str], cache: BuildCache) ->
             embedded_in.setdefault(path, page)
             svg = svgs[path]
             body = cache.text("inline", content_key(svg, prefix), inline_svg, svg, prefix)
-            lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}">', body, "</div>"]
+            body = _tie_to_page(body, prefix, text)
+            # A chart wider than the screen scrolls in its box: the box takes the focus, so
+            # that the keyboard can scroll it too (WCAG 2.1.1).
+            named = (f' aria-labelledby="{caption_id(prefix)}"'
+                     if f'id="{caption_id(prefix)}"' in text else ' aria-label="图"')
+            lines = [f'<div class="pk-diagram" data-diagram="{html.escape(path)}" tabindex="0"'
+                     f' role="region"{named}>', body, "</div>"]
             return "\n" + "\n".join(indent + line for line in "\n".join(lines).split("\n")) + "\n"
 
         placed.files[page] = _PLACEHOLDER.sub(inline, text).encode("utf-8")
@@ -71,11 +84,36 @@ def place_charts(site: RenderedSite, svgs: dict[str, str], cache: BuildCache) ->
                 base, own = page_url(host), diagram.path
                 svg = cache.text("inline", content_key(svg, base, own), rebase_links, svg, base,
                                  own)
-            placed.files[diagram.path] = svg.encode("utf-8")
+            placed.files[diagram.path] = _TITLE.sub("", svg).encode("utf-8")
     return placed
 
 
 # --- making an SVG document inlinable -----------------------------------------------------------
+
+_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+_SVG_START = re.compile(r"<svg\b")
+
+
+def caption_id(prefix: str) -> str:
+    """Id of the element on the page that names the chart with id prefix ``prefix``."""
+    return f"{prefix}-caption"
+
+
+def text_version_id(prefix: str) -> str:
+    """Id of the element on the page that says in words what the chart draws."""
+    return f"{prefix}-text"
+
+
+def _tie_to_page(body: str, prefix: str, page: str) -> str:
+    """The chart named by its caption and described by its text version, where the page has
+    them; a chart without a caption is a group named by nothing it does not say itself."""
+    attributes = ['role="group"']
+    for name, element in (("aria-labelledby", caption_id(prefix)),
+                          ("aria-describedby", text_version_id(prefix))):
+        if f'id="{element}"' in page:
+            attributes.append(f'{name}="{element}"')
+    return _SVG_START.sub("<svg " + " ".join(attributes), body, count=1)
+
 
 _PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>[]*(\[[^\]]*\])?[^>]*>|<!--.*?-->", re.DOTALL)
 _ID = re.compile(r'\bid="([^"]*)"')
@@ -93,7 +131,7 @@ def inline_svg(svg: str, prefix: str) -> str:
     ``prefix`` must be a plain ASCII slug (``id_prefix``).  Graphviz writes "-" in ids as
     "&#45;" but links as given, so ids are compared unescaped and rewritten as written.
     """
-    body = _PROLOG.sub("", svg)
+    body = _TITLE.sub("", _PROLOG.sub("", svg))
     start = body.find("<svg")
     if start < 0:
         return ""

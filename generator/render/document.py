@@ -20,7 +20,6 @@ from generator.domain.wording import (
     ROLE_LABEL,
     ROLE_ORDER,
     SCRIPT_LABEL,
-    STATUS_LABEL,
     date_text,
 )
 from generator.render import escape, links
@@ -36,6 +35,12 @@ from generator.render.facts import (
     quota_row,
 )
 from generator.render.procedures import ProcedureView, procedure_view
+from generator.render.search_marks import IGNORE_MARKER
+from generator.render.validity import ValidityView, validity_view
+from generator.vocabulary import Role, Script
+
+#: The language of a traditional-script original (the page itself is ``zh``).
+TRADITIONAL_LANG = "zh-Hant"
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,20 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class ProvisionView:
+    """One provision of the full text.
+
+    ``number``: the printed number (the provision's permalink), else ``None``; ``lead``: the
+    heading as printed; ``label``: the clause number as cited (``三、（一）``), which
+    复制引用 appends to the document's citation (``DocumentPage.cite``).
+    """
+
     id: Markup
     depth: int
     heading: bool
+    number: Markup | None
     lead: Markup | None
     paragraphs: list[Markup]
+    label: Markup
 
 
 @dataclass(frozen=True)
@@ -99,49 +113,72 @@ class DocumentPage:
     provisions: list[ProvisionView]
     notes: list[Markup]
     jurisdiction: Markup
+    #: ``zh-Hant`` for a traditional-script original, else empty: the title and the text carry it.
+    lang: Markup
+    validity: ValidityView
+    #: ``《title》（文号）``: the start of every clause's citation (raw HTML block text).
+    cite: Markup
 
 
-def status_badge(doc: Document) -> Markup:
-    status = doc.status
-    return Markup('<span class="pk-badge pk-badge--') + escape.html_attr(status.value) + \
-        Markup('">') + escape.html_text(STATUS_LABEL[status]) + Markup("</span>")
+def text_lang(doc: Document) -> Markup:
+    """The ``lang`` of text quoted from ``doc`` (``zh-Hant``), or empty when it is the page's."""
+    return Markup(TRADITIONAL_LANG) if doc.script is Script.TRADITIONAL else Markup("")
+
+
+def _in_lang(text: Markup, lang: Markup) -> Markup:
+    """``text`` marked as written in ``lang`` (unchanged when ``lang`` is the page's own)."""
+    if not lang:
+        return text
+    return escape.concat(Markup('<span lang="'), lang, Markup('">'), text, Markup("</span>"))
+
+
+def _unindexed(cell: Markup) -> Markup:
+    """A card value that search excerpts skip (page furniture, not the document's words)."""
+    return escape.concat(Markup(f"<span {IGNORE_MARKER}>"), cell, Markup("</span>"))
 
 
 def _card(ctx: RenderContext, doc: Document, page: str) -> list[CardRow]:
     s = doc
     rows: list[tuple[str, Markup]] = []
+    lang = text_lang(doc)
     if s.notice_title:
-        rows.append(("印发通知", escape.md_cell(s.notice_title)))
+        rows.append(("印发通知", _in_lang(escape.md_cell(s.notice_title), lang)))
     issuers = []
     for issuer in s.issuers:
-        text = escape.md_cell(issuer.name)
+        text = _in_lang(escape.md_cell(issuer.name), lang)
         if issuer.jurisdiction:
             text += escape.md_cell("（") + ctx.jurisdiction_link(issuer.jurisdiction.id, page) + \
                 escape.md_cell("）")
         issuers.append(text)
     rows.append(("发文机关", Markup("<br>").join(issuers)))
-    rows.append(("文号", escape.md_cell(s.doc_number or NOT_STATED)))
+    rows.append(("文号", _in_lang(escape.md_cell(s.doc_number), lang) if s.doc_number
+                 else escape.md_cell(NOT_STATED)))
     chain = [ctx.jurisdiction_link(j.id, page) for j in s.jurisdiction.chain]
     rows.append(("适用地域", Markup(" › ").join(chain)))
     rows.append(("类型", escape.md_cell(KIND_LABEL[s.kind])))
-    rows.append(("状态", status_badge(doc)))
+    rows.append(("效力", validity_view(doc).cell))
     rows.append(("成文日期", escape.md_cell(date_text(s.dates.issued))))
     rows.append(("发布日期", escape.md_cell(date_text(s.dates.published))))
     rows.append(("施行日期", escape.md_cell(date_text(s.dates.effective))))
-    source: list[Markup] = []
-    if s.source.publisher:
-        source.append(escape.md_cell(s.source.publisher))
-    if s.source.url:
-        href = escape.external_url(s.source.url)
-        if href is not None:
-            source.append(Markup("[原文链接](") + href + Markup(")"))
-    if s.source.seed:
-        source.append(escape.md_cell(f"样本文件 {s.source.seed}"))
-    if s.source.retrieved:
-        source.append(escape.md_cell(f"获取于{date_text(s.source.retrieved)}"))
-    rows.append(("来源", Markup("；").join(source) if source else escape.md_cell(NOT_STATED)))
-    rows.append(("文字", escape.md_cell(SCRIPT_LABEL[s.script])))
+    rows.append(("来源", _source(doc)))
+    rows.append(("文字", _unindexed(escape.md_cell(SCRIPT_LABEL[s.script]))))
     return [CardRow(escape.md_cell(label), value) for label, value in rows]
+
+
+def _source(doc: Document) -> Markup:
+    """Who published the text and where (the official link), never the file it was read from."""
+    source: list[Markup] = []
+    if doc.source.publisher:
+        source.append(escape.md_cell(f"发布：{doc.source.publisher}"))
+    if doc.source.url:
+        href = escape.external_url(doc.source.url)
+        if href is not None:
+            source.append(Markup("[官方网站原文](") + href + Markup(")"))
+    if doc.source.retrieved:
+        source.append(escape.md_cell(f"获取于{date_text(doc.source.retrieved)}"))
+    if not source:
+        return escape.md_cell("未载明发布网站和原文链接（本站据公开发布的文本整理）")
+    return escape.join(Markup("；"), source)
 
 
 def _matrix(ctx: RenderContext, doc: Document,
@@ -151,37 +188,58 @@ def _matrix(ctx: RenderContext, doc: Document,
         for actor in duty.actors:
             by_cell.setdefault((actor.id, duty.topic.id), []).append(duty)
     covered = {topic for _, topic in by_cell}
-    topic_ids = [t.id for t in ctx.kb.topics if t.id in covered]
+    topics = [t for t in ctx.kb.topics if t.id in covered]
+    topic_ids = [t.id for t in topics]
     rows = []
     for actor in doc.actors:
         cells = []
         has_any = False
-        for topic_id in topic_ids:
-            duties = sorted(by_cell.get((actor.id, topic_id), []),
-                            key=lambda d: (ROLE_ORDER[d.role], d.id))
-            links_ = [escape.md_link(ROLE_LABEL[d.role], links.anchor(d.provision.id))
-                      for d in duties]
-            has_any = has_any or bool(links_)
-            cells.append(escape.join(Markup("、"), links_) if links_ else DASH)
+        for topic in topics:
+            duties = by_cell.get((actor.id, topic.id), [])
+            has_any = has_any or bool(duties)
+            cells.append(_matrix_cell(duties) if duties else DASH)
         if has_any:
             rows.append(MatrixRow(escape.md_cell(actor.name),
                                   escape.md_cell(actor.type.name), cells))
     return [ctx.topic_link(t, page) for t in topic_ids], rows
 
 
+def _matrix_cell(duties: list[Duty]) -> Markup:
+    """One cell of the matrix: per role, a count (``负责 3项``) that opens the list of those
+    duties, instead of "负责、负责、负责…": it links to the duty list, which
+    docs/assets/policykb.js filters to the cell's actor, topic and role."""
+    by_role: dict[Role, int] = {}
+    for duty in duties:
+        by_role[duty.role] = by_role.get(duty.role, 0) + 1
+    target = links.anchor(links.section_anchor("duty-list"))
+    return escape.join(Markup(" · "), [
+        escape.md_link(f"{ROLE_LABEL[role]} {by_role[role]}项", target)
+        for role in sorted(by_role, key=lambda r: ROLE_ORDER[r])])
+
+
+def _citation(doc: Document) -> str:
+    """``《title》（文号）``: how an officer cites the document (no 文号 when it has none); the
+    clause number as printed follows it."""
+    number = f"（{doc.doc_number}）" if doc.doc_number else ""
+    return f"《{doc.title}》{number}"
+
+
 def _provisions(doc: Document) -> list[ProvisionView]:
     views = []
     for p in doc.all_provisions():
         depth = p.depth
-        lead_text = "".join(x for x in ((p.number or "").strip(), (p.heading or "").strip()) if x)
+        number = (p.number or "").strip()
+        heading = (p.heading or "").strip()
         paragraphs = escape.html_lines(p.text) if p.text else []
-        as_heading = depth == 0 and bool(lead_text)
+        as_heading = depth == 0 and bool(number or heading)
         views.append(ProvisionView(
             id=escape.html_attr(p.id),
             depth=depth,
             heading=as_heading,
-            lead=escape.md_text(lead_text) if lead_text else None,
+            number=escape.md_text(number) if number else None,
+            lead=escape.md_text(heading) if heading else None,
             paragraphs=paragraphs,
+            label=escape.html_attr(p.label),
         ))
     return views
 
@@ -221,6 +279,9 @@ def document_page(ctx: RenderContext, doc: Document) -> DocumentPage:
         provisions=_provisions(doc),
         notes=[escape.md_text(n) for n in s.notes],
         jurisdiction=ctx.jurisdiction_link(s.jurisdiction.id, page),
+        lang=text_lang(doc),
+        validity=validity_view(doc),
+        cite=escape.html_lines(_citation(doc))[0],
     )
 
 
@@ -246,6 +307,7 @@ class ProcedurePage(ProcedureView):
     document: Markup
     clocks: list[ClockRow]
     clauses: list[ClauseView]
+    validity: ValidityView
 
 
 def procedure_clocks(proc: Procedure) -> list[Clock]:
@@ -323,4 +385,5 @@ def procedure_page(ctx: RenderContext, proc: Procedure) -> ProcedurePage:
         document=document,
         clocks=[clock_row(ctx, c, page) for c in clocks],
         clauses=_clauses(ctx, doc, provisions, page),
+        validity=validity_view(doc),
     )

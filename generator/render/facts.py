@@ -24,6 +24,7 @@ from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.due_control import marker as due_marker
 from generator.render.search_marks import IGNORE_MARKER
+from generator.render.validity import status_badge
 from generator.vocabulary import Unit
 
 BR = Markup("<br>")
@@ -93,6 +94,8 @@ class ClockRow:
     parties: Markup
     special: Markup
     extension_and_consequence: Markup
+    #: The validity of the clock's document (badge, and why it is unknown), for index rows.
+    validity: Markup
 
 
 def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
@@ -151,6 +154,7 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         parties=parties,
         special=escape.join(BR, special) if special else DASH,
         extension_and_consequence=escape.join(BR, later) if later else DASH,
+        validity=status_badge(doc),
     )
 
 

@@ -25,6 +25,7 @@ from generator.render.env import render
 from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
+from generator.render.validity import SourceDocument, source_documents
 from generator.vocabulary import Role
 
 _CHART_TITLE_CHARS = 14
@@ -65,6 +66,7 @@ class ClocksPage(SimplePage):
     rows: list[ClockRow]
     count: int
     csv: Markup
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class MatrixPage(SimplePage):
     topics: list[Markup]
     rows: list[MatrixRow]
     jurisdictions: int
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class CitationsPage(SimplePage):
     placeholder: Markup
     diagram_link: Markup
     rows: list[CitedRow]
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,20 @@ class Download:
 
 
 @dataclass(frozen=True)
+class TopicDownload:
+    """A topic's own tables: its clocks and its duties as CSV (links, or ``None``)."""
+
+    topic: Markup
+    clocks: Markup | None
+    duties: Markup | None
+
+
+@dataclass(frozen=True)
 class DataPage(SimplePage):
     downloads: list[Download]
+    topics: list[TopicDownload]
     counts: list[tuple[Markup, int]]
+    bundle: Markup
 
 
 @dataclass(frozen=True)
@@ -218,6 +233,8 @@ def clocks_pages(ctx: RenderContext) -> list[ClocksPage]:
         _clock_row_bytes)
     return [ClocksPage(split=split, rows=rows, count=len(rows),
                        csv=escape.url(links.relative(split.path, links.CLOCKS_CSV)),
+                       sources=source_documents(
+                           ctx, (ctx.kb.document_by_id[r.doc_id] for r in rows), split.path),
                        **_simple(title))
             for title, split, rows, _docs in index.pages()]
 
@@ -232,7 +249,8 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
     page = links.MATRIX_INDEX
     # (actor type, topic) -> role -> jurisdictions
     found: dict[tuple[str, str], dict[Role, set[str]]] = {}
-    for doc in ctx.kb.documents:
+    with_duties = [doc for doc in ctx.kb.documents if doc.duties]
+    for doc in with_duties:
         for duty in doc.duties:
             for actor in duty.actors:
                 key = (actor.type.id, duty.topic.id)
@@ -258,6 +276,7 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
         topics=[ctx.topic_link(t.id, page) for t in topics],
         rows=rows,
         jurisdictions=len(ctx.kb.documents_by_jurisdiction),
+        sources=source_documents(ctx, with_duties, page),
         **_simple("跨辖区职责矩阵"),
     )
 
@@ -413,6 +432,9 @@ class _CitationPages:
                 placeholder=Markup(diagram_placeholder(str(escape.url(diagram)))),
                 diagram_link=escape.url(links.relative(page, diagram)),
                 rows=[self._row(k, page, citers_in) for k in cited],
+                sources=source_documents(self.ctx, (
+                    self.ctx.kb.document_by_id[node.document] for k in keys
+                    if (node := self.ctx.graph.node(k)).document), page),
                 **_simple(title),
             )
             out.append((view, Diagram(diagram, citations_dot(self.ctx, keys, edges, page))))
@@ -484,6 +506,15 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
             format=escape.md_cell(fmt),
             description=escape.md_cell(description),
         ))
+    by_topic: list[TopicDownload] = []
+    for topic in ctx.kb.topics:
+        found = {kind: links.relative(page, path) for kind in ("clocks", "duties")
+                 if (path := f"{links.topic_downloads(topic.id)}/{kind}.csv") in available}
+        if found:
+            by_topic.append(TopicDownload(
+                topic=ctx.topic_link(topic.id, page),
+                clocks=escape.url(found["clocks"]) if "clocks" in found else None,
+                duties=escape.url(found["duties"]) if "duties" in found else None))
     kb = ctx.kb
     counts = [
         (escape.md_cell("文件"), len(kb.documents)),
@@ -494,7 +525,11 @@ def data_page(ctx: RenderContext, available: list[str]) -> DataPage:
         (escape.md_cell("流程"), sum(len(d.procedures) for d in kb.documents)),
         (escape.md_cell("引用"), sum(len(d.citations) for d in kb.documents)),
     ]
-    return DataPage(downloads=downloads, counts=counts, **_simple("数据下载"))
+    # The bundle is zipped from the built site after mkdocs (publish/bundle.py): it is linked as
+    # raw HTML, which mkdocs does not look for in docs/; the site's link check does.
+    bundle = escape.url(links.relative(page, links.OFFLINE_BUNDLE))
+    return DataPage(downloads=downloads, topics=by_topic, counts=counts, bundle=bundle,
+                    **_simple("数据下载"))
 
 
 def indexes_index_page(ctx: RenderContext) -> IndexesPage:

@@ -22,7 +22,7 @@ from generator.domain.graph import Reason
 from generator.domain.wording import KIND_LABEL, LEVEL_LABEL, NOT_STATED, date_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.document import status_badge
+from generator.render.validity import status_badge
 
 #: Tree entries per page (an entry is 50-60 bytes of Markdown).  With the synthetic registry
 #: (31 provinces, 349 prefectures, 3,201 counties) at 3,000 documents the home page shows the

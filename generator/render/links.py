@@ -50,6 +50,15 @@ DOWNLOADS = (
 )
 
 
+#: The offline copy of the whole site (written by ``publish/bundle.py`` after the build).
+OFFLINE_BUNDLE = "data/policykb-offline.zip"
+
+
+def topic_downloads(topic_id: str) -> str:
+    """Folder of a topic's CSV files (``export.topic_csv_path`` writes them there)."""
+    return f"data/topics/{topic_id}"
+
+
 def document_page(document_id: str) -> str:
     return f"documents/{document_id}.md"
 

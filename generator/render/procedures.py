@@ -23,9 +23,10 @@ from itertools import pairwise
 
 from markupsafe import Markup
 
-from generator.domain.model import Edge, Procedure
+from generator.domain.model import Edge, Procedure, Step
 from generator.domain.wording import limit_text
 from generator.render import diagram_placeholder, escape, links
+from generator.render.charts import caption_id, id_prefix, text_version_id
 from generator.render.context import RenderContext
 from generator.render.env import render
 from generator.render.facts import clock_summary, quoted
@@ -40,7 +41,7 @@ LANE_FILLS = ("#f4f6f8", "#e6ebef")
 #: Line widths in full-width characters (an ASCII character counts half).
 WRAP_STEP = 10
 WRAP_DECISION = 7
-WRAP_EDGE = 9
+WRAP_EDGE = 10
 WRAP_LANE = 12
 WRAP_TITLE = 30
 
@@ -138,6 +139,10 @@ class DotNode:
 
 @dataclass(frozen=True)
 class DotLabel:
+    """Text on an edge, drawn as a node of its own: a condition (in the source's lane, right
+    after the step it leaves) or a time limit (in the target's lane, right before the step it
+    bounds, linked to the clock's row)."""
+
     id: Markup
     svg_id: Markup
     label: Markup
@@ -162,19 +167,21 @@ class DotRow:
     left: Markup
     right: Markup
     cells: list[Markup]
+    #: Steps of the row besides each lane's first: the same rank (dot places them in the lane).
+    others: list[Markup]
 
 
 @dataclass(frozen=True)
 class DotEdge:
-    source: Markup
-    target: Markup
+    """One drawn segment of an edge: step or label node to the next one; only the segment
+    into the target has an arrowhead, and an edge going up (``back``) constrains no rank."""
+
+    tail: Markup
+    head: Markup
     svg_id: Markup
     label: Markup | None
-    url: Markup | None
-    tooltip: Markup | None
+    arrow: bool
     back: bool
-    via: Markup | None
-    lead_svg_id: Markup | None
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,9 @@ class ProcedureChart:
     title: Markup
     tooltip: Markup
     font: Markup
+    #: Step and label nodes in reading order: declared first, so that the SVG (and the
+    #: keyboard's Tab) visits them along the flow.
+    order: list[Markup]
     lanes: list[DotLane]
     guides: tuple[Markup, Markup]
     rows: list[DotRow]
@@ -214,90 +224,145 @@ class ProcedureView:
     placeholder: Markup
     diagram_link: Markup
     steps: list[StepView]
+    #: Ids the inlined chart refers to: its caption (accessible name) and the step list (its
+    #: description), see ``charts.place_charts``.
+    caption_id: Markup
+    steps_id: Markup
 
 
-def _clock_text(edge: Edge, variants_elsewhere: bool) -> tuple[str, str]:
-    """Label text and tooltip for an edge governed by a clock."""
+@dataclass(frozen=True)
+class EdgeText:
+    """What an edge says: its condition, the limit that bounds its target and where that
+    limit is stated (tooltip: the clause and quote; anchor: the clock's row)."""
+
+    condition: str | None
+    limit: str | None
+    tooltip: str | None
+    anchor: str | None
+
+    @property
+    def line(self) -> str | None:
+        """Condition and limit on one line (``否，5个工作日内``), as the step list says it."""
+        parts = [p for p in (self.condition, self.limit) if p]
+        return "，".join(parts) if parts else None
+
+
+def _edge_text(edge: Edge, variants_elsewhere: bool) -> EdgeText:
     clock = edge.clock
-    assert clock is not None
+    if clock is None:
+        return EdgeText(edge.condition, None, None, None)
     if edge.variant is not None:
         v = edge.variant
-        return f"{v.when}：{limit_text(v.limit)}", v.quote
-    return (limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)), clock.quote
+        limit, provision, quote = f"{v.when}：{limit_text(v.limit)}", v.provision, v.quote
+    else:
+        limit = limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)
+        provision, quote = clock.provision, clock.quote
+    return EdgeText(edge.condition, limit, f"时限：{limit}，依据{provision.label}：“{quote}”",
+                    links.clock_anchor(clock.id))
 
 
-def _edge_texts(proc: Procedure) -> list[tuple[str | None, str | None, str | None]]:
-    """(label, tooltip, clock anchor) per edge, in file order."""
+def _edge_texts(proc: Procedure) -> list[EdgeText]:
+    """What each edge says, in file order."""
     with_variant = {e.clock for e in proc.edges if e.clock and e.variant is not None}
-    out: list[tuple[str | None, str | None, str | None]] = []
-    for edge in proc.edges:
-        parts = [edge.condition] if edge.condition else []
-        tooltip = None
-        anchor = None
-        clock = edge.clock
-        if clock is not None:
-            text, tooltip = _clock_text(edge, clock in with_variant)
-            parts.append(text)
-            anchor = links.clock_anchor(clock.id)
-        out.append(("\n".join(parts) if parts else None, tooltip, anchor))
+    return [_edge_text(e, e.clock in with_variant) for e in proc.edges]
+
+
+def drawn_edge_ids(proc: Procedure) -> list[int]:
+    """For each edge in file order, the index its arrow carries in the chart (``e<index>``):
+    its own, or, for an edge without words between two steps an earlier edge already joins
+    (drawn once: see ``procedure_dot``), that earlier edge's."""
+    first: dict[tuple[str, str], int] = {}
+    out = []
+    for edge, text in zip(proc.edges, _edge_texts(proc), strict=True):
+        pair = (edge.source.id, edge.target.id)
+        out.append(first[pair] if text.line is None and pair in first else edge.index)
+        first.setdefault(pair, edge.index)
     return out
+
+
+def reading_order(ctx: RenderContext, proc: Procedure) -> list[str]:
+    """Step ids as a reader meets them in the chart: row by row (the step's layer, every step
+    of a layer in one row), lanes left to right, then the breadth-first walk; the numbers of
+    the chart and of the step list follow it.  (Two steps of one lane in one row are placed by
+    dot's crossing minimisation, which flat edges do not override inside a cluster.)"""
+    doc = proc.document
+    walk = ctx.graph.step_order(doc.id, proc.id)
+    layers = ctx.graph.step_layers(doc.id, proc.id)
+    lane = {a.id: i for i, a in enumerate(proc.lanes)}
+    steps = proc.step_by_id
+    place = {sid: i for i, sid in enumerate(walk)}
+    return sorted(walk, key=lambda sid: (layers[sid], lane[steps[sid].actor.id], place[sid]))
+
+
+def _step_tooltip(number: int, step: Step) -> str:
+    """The step's accessible name: its visible label first (WCAG 2.5.3), then its lane and
+    the clause it rests on."""
+    kind = _KIND_LABEL[step.kind]
+    return (f"{number}. {step.label}" + (f"（{kind}）" if kind else "") +
+            f" — {step.actor.name}，依据{step.provision.label}：“{step.quote}”")
 
 
 def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
     doc = proc.document
-    order = ctx.graph.step_order(doc.id, proc.id)
+    order = reading_order(ctx, proc)
     number = {step_id: i for i, step_id in enumerate(order)}
     layers = ctx.graph.step_layers(doc.id, proc.id)
     steps = proc.step_by_id
     prefix = f"pk--{proc.id}--"
-    # Edges from one step to the same next step (one per condition, or per variant of a clock)
-    # are drawn as one edge with one label, a line per edge: dot bundles such edges and puts
-    # all their labels in one place, over each other.  The drawn edge keeps the first one's id.
-    #
-    # A label is drawn as a node of its own (text on the edge, in the source's lane) with the
-    # edge in two parts, source -> label (no arrowhead) -> target: dot keeps nodes apart, but
-    # not reliably the labels of edges leaving (or entering) one step from different lanes.
-    # An edge going up keeps a plain label (a label node would have no rank of its own).
-    bundles: dict[tuple[str, str], list[int]] = {}
-    for ei, edge in enumerate(proc.edges):
-        bundles.setdefault((edge.source.id, edge.target.id), []).append(ei)
+
+    def node(sid: str) -> Markup:
+        return escape.dot_id(f"n{number[sid]}")
+
+    # Every edge is drawn on its own: two edges between the same steps (否 / 是, each with its
+    # limit) are two arrows, each with its own text.  Text on an edge is a node of its own
+    # (dot keeps nodes apart, but not reliably the labels of edges leaving one step from
+    # different lanes): the condition in the source's lane, right after the step it leaves;
+    # the limit in the target's lane, right before the step it bounds (a limit drawn next to
+    # the step before read as that step's).  source -> condition -> limit -> target, only the
+    # last part with an arrowhead.  An edge going up keeps a plain label (no rank of its own).
+    # Edges without text between the same two steps are drawn once.
     texts = _edge_texts(proc)
     edges: list[DotEdge] = []
     lane_labels: dict[str, list[DotLabel]] = {}
-    for (source, target), members in bundles.items():
-        if len(members) == 1:
-            text = texts[members[0]][0]
-            text = wrap_label(text, WRAP_EDGE) if text else None
-        else:
-            lines = [wrap_label((texts[ei][0] or "").replace("\n", "，"), WRAP_EDGE)
-                     for ei in members]
-            text = "\n".join(line for line in lines if line) or None
-        tooltips = list(dict.fromkeys(t for ei in members if (t := texts[ei][1])))
-        anchor = next((a for ei in members if (a := texts[ei][2])), None)
-        url = escape.dot_string(links.procedure_clause_url(anchor)) if anchor else None
-        tooltip = escape.dot_tooltip("\n".join(tooltips)) if tooltips else None
+    entering: dict[str, list[Markup]] = {}  # step -> its limit labels, for the reading order
+    leaving: dict[str, list[Markup]] = {}  # step -> its condition labels
+    drawn: set[tuple[str, str]] = set()
+    for ei, (edge, text) in enumerate(zip(proc.edges, texts, strict=True)):
+        source, target = edge.source.id, edge.target.id
+        line = text.line
+        if line is None and (source, target) in drawn:
+            continue
+        drawn.add((source, target))
         back = layers[target] <= layers[source]
-        via = None
-        if text and not back:
-            via = escape.dot_id(f"c{members[0]}")
-            lane_labels.setdefault(steps[source].actor.id, []).append(DotLabel(
-                id=via,
-                svg_id=escape.dot_string(f"{prefix}e{members[0]}l"),
-                label=escape.dot_string(text),
-                url=url,
-                tooltip=tooltip,
-            ))
-        edges.append(DotEdge(
-            source=escape.dot_id(f"n{number[source]}"),
-            target=escape.dot_id(f"n{number[target]}"),
-            svg_id=escape.dot_string(f"{prefix}e{members[0]}"),
-            label=escape.dot_string(text) if text and not via else None,
-            url=url,
-            tooltip=tooltip,
-            back=back,
-            via=via,
-            lead_svg_id=escape.dot_string(f"{prefix}e{members[0]}a") if via else None,
-        ))
+        url = escape.dot_string(links.procedure_clause_url(text.anchor)) if text.anchor \
+            else None
+        tooltip = escape.dot_tooltip(text.tooltip) if text.tooltip else None
+        if back or line is None:
+            edges.append(DotEdge(node(source), node(target), escape.dot_string(f"{prefix}e{ei}"),
+                                 escape.dot_string(wrap_label(line, WRAP_EDGE)) if line else None,
+                                 arrow=True, back=back))
+            continue
+        path = [node(source)]
+        # (text, its step: the lane it sits in, node id, svg id suffix, link, tooltip, register)
+        parts = [(text.condition, source, "c", "c", None, None, leaving),
+                 (text.limit, target, "k", "l", url, tooltip, entering)]
+        for label, beside, local, suffix, link, tip, register in parts:
+            if label:
+                label_id = escape.dot_id(f"{local}{ei}")
+                lane_labels.setdefault(steps[beside].actor.id, []).append(DotLabel(
+                    label_id, escape.dot_string(f"{prefix}e{ei}{suffix}"),
+                    escape.dot_string(wrap_label(label, WRAP_EDGE)), link, tip))
+                register.setdefault(beside, []).append(label_id)
+                path.append(label_id)
+        path.append(node(target))
+        for k, (tail, head) in enumerate(pairwise(path)):
+            last = k == len(path) - 2
+            edges.append(DotEdge(tail, head, escape.dot_string(
+                f"{prefix}e{ei}" if last else f"{prefix}e{ei}{'ab'[k]}"), None,
+                arrow=last, back=False))
+    reading: list[Markup] = []
+    for sid in order:
+        reading += [*entering.get(sid, []), node(sid), *leaving.get(sid, [])]
     # The grid: a top anchor row, one row per step layer, a bottom anchor row; one lane per
     # column.  Each lane is a cluster holding an invisible anchor in every row where it has no
     # step, so every band spans all rows (the same height) and every row has one cell per lane;
@@ -349,7 +414,7 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
                     label=escape.dot_string(wrap_label(f"{number[sid] + 1}. {step.label}",
                                                        width)),
                     url=escape.dot_string(links.procedure_clause_url(step.provision.id)),
-                    tooltip=escape.dot_tooltip(step.quote),
+                    tooltip=escape.dot_tooltip(_step_tooltip(number[sid] + 1, step)),
                 ))
             cell = escape.dot_id(f"n{number[here[0]]}" if here else f"a{li}r{row}")
             if not here:
@@ -373,7 +438,11 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
         ))
     for row, cells in enumerate(grid):
         cells.append(escape.dot_id(f"right{row}"))
-    rows = [DotRow(left=cells[0], right=cells[-1], cells=cells[1:-1]) for cells in grid]
+    others: dict[int, list[Markup]] = {}
+    for (_lane, row), here in sorted(cells_of.items(), key=lambda item: item[0][1]):
+        others.setdefault(row, []).extend(node(sid) for sid in here[1:])
+    rows = [DotRow(left=cells[0], right=cells[-1], cells=cells[1:-1], others=others.get(row, []))
+            for row, cells in enumerate(grid)]
     heads = [(escape.dot_id(f"h{k}"), cell) for k, cell in enumerate(grid[0])]
     ladder = [(upper[k], lower[k + 1])
               for upper, lower in pairwise(grid)
@@ -384,6 +453,7 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
         title=escape.dot_string(wrap_label(proc.title, WRAP_TITLE)),
         tooltip=escape.dot_tooltip(proc.title),
         font=escape.dot_string(FONT),
+        order=reading,
         lanes=lanes,
         guides=(escape.dot_string(f"{prefix}gl"), escape.dot_string(f"{prefix}gr")),
         rows=rows,
@@ -397,22 +467,21 @@ def procedure_dot(ctx: RenderContext, proc: Procedure) -> str:
 
 def procedure_view(ctx: RenderContext, proc: Procedure, page: str) -> ProcedureView:
     doc = proc.document
-    order = ctx.graph.step_order(doc.id, proc.id)
+    order = reading_order(ctx, proc)
     number = {step_id: i + 1 for i, step_id in enumerate(order)}
     steps = proc.step_by_id
-    texts = _edge_texts(proc)
     exits: dict[str, list[Markup]] = {}
     document = links.document_page(doc.id)
-    for edge, (label, _tooltip, anchor) in zip(proc.edges, texts, strict=True):
+    for edge, text in zip(proc.edges, _edge_texts(proc), strict=True):
         target = edge.target
-        text = escape.md_text(f"→ 第{number[target.id]}步「{target.label}」")
-        if label:
-            text = escape.md_text(label.replace("\n", "，")) + Markup(" ") + text
-        if anchor:
-            url = (links.anchor(anchor) if page == document
-                   else links.relative(page, document, anchor))
-            text += Markup(" ") + escape.md_link("时限", url)
-        exits.setdefault(edge.source.id, []).append(text)
+        line = escape.md_text(f"→ 第{number[target.id]}步「{target.label}」")
+        if text.line:
+            line = escape.concat(escape.md_text(text.line), Markup(" "), line)
+        if text.anchor:
+            url = (links.anchor(text.anchor) if page == document
+                   else links.relative(page, document, text.anchor))
+            line = escape.concat(line, Markup(" "), escape.md_link("时限", url))
+        exits.setdefault(edge.source.id, []).append(line)
     step_views = [
         StepView(
             number=number[sid],
@@ -427,6 +496,7 @@ def procedure_view(ctx: RenderContext, proc: Procedure, page: str) -> ProcedureV
         for sid in order
     ]
     path = links.procedure_diagram(doc.id, proc.id)
+    chart_id = id_prefix(path)
     return ProcedureView(
         anchor=escape.html_attr(links.procedure_anchor(proc.id)),
         title=escape.md_text(proc.title),
@@ -436,4 +506,6 @@ def procedure_view(ctx: RenderContext, proc: Procedure, page: str) -> ProcedureV
         placeholder=Markup(diagram_placeholder(str(escape.url(path)))),
         diagram_link=escape.url(links.relative(page, path)),
         steps=step_views,
+        caption_id=escape.html_attr(caption_id(chart_id)),
+        steps_id=escape.html_attr(text_version_id(chart_id)),
     )

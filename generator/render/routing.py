@@ -37,6 +37,7 @@ from generator.domain.wording import limit_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.due_control import clock_data, computable, options
+from generator.render.procedures import drawn_edge_ids, reading_order
 from generator.vocabulary import StepKind
 
 #: More answers than this for one situation and it is shown as its step list.
@@ -262,13 +263,6 @@ def _clock(clock: Clock) -> dict[str, Any]:
     }
 
 
-def _drawn_edges(proc: Procedure) -> list[int]:
-    """The chart's id of each edge: edges joining the same two steps are drawn as one, under
-    the first one's index (as ``procedures.procedure_dot`` draws them)."""
-    first: dict[tuple[str, str], int] = {}
-    return [first.setdefault((e.source.id, e.target.id), e.index) for e in proc.edges]
-
-
 def answer_data(entry: Entry, answer: Answer, number: dict[str, int],
                 fallback: bool = False) -> dict[str, Any]:
     own = entry.step.actor
@@ -300,10 +294,10 @@ def tree_data(entry: Entry, node: Question | Answer, number: dict[str, int]) -> 
 
 def procedure_data(ctx: RenderContext, proc: Procedure) -> dict[str, Any]:
     doc = proc.document
-    order = ctx.graph.step_order(doc.id, proc.id)
+    order = reading_order(ctx, proc)  # the chart's numbering
     number = {step_id: i for i, step_id in enumerate(order)}
     lanes = {a.id: i for i, a in enumerate(proc.lanes)}
-    drawn = _drawn_edges(proc)
+    drawn = drawn_edge_ids(proc)
     steps = []
     for step_id in order:
         step = proc.step_by_id[step_id]

@@ -10,3 +10,14 @@ NOINDEX_MARKER = "data-pk-noindex"
 LOWRANK_MARKER = "data-pk-lowrank"
 #: Pagefind's own attribute: the element's text is not indexed (quotes repeated from a clause).
 IGNORE_MARKER = "data-pagefind-ignore"
+#: A hidden element carrying what search may filter a page by and show with its title:
+#: ``data-pk-place`` (the jurisdiction: results are titled 【place】), ``data-pk-topic`` (topic
+#: names, ``|``-separated), ``data-pk-validity`` (the document's status); ``data-pk-overview``
+#: marks a page that gives an overview (a topic or a document page), ranked first for its
+#: title's words.
+FACETS_MARKER = "data-pk-facets"
+FACET_ATTRIBUTES = {"place": "data-pk-place", "topic": "data-pk-topic",
+                    "validity": "data-pk-validity"}
+OVERVIEW_ATTRIBUTE = "data-pk-overview"
+#: Separates several values of one facet (a document covers several topics).
+FACET_SEPARATOR = "|"

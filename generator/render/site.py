@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from generator.deadlines.browser_data import holiday_script
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
-from generator.render import Diagram, RenderedSite, links
+from generator.render import Diagram, RenderedSite, facets, links
 from generator.render.context import RenderContext
 from generator.render.document import document_page, procedure_page
 from generator.render.env import render
@@ -76,6 +76,19 @@ def _document_files(ctx: RenderContext, doc_id: str) -> tuple[dict[str, str], li
     return pages, diagrams
 
 
+def _facets(kb: KnowledgeBase) -> dict[str, str]:
+    """What search may filter each page by (``render/facets.py``), by page path."""
+    out: dict[str, str] = {}
+    for doc in kb.documents:
+        out.update(facets.document_facets(doc))
+    for topic in kb.topics:
+        out[links.topic_page(topic.id)] = facets.marker(topics=[topic], overview=True)
+        out[links.training_page(topic.id)] = facets.marker(topics=[topic])
+    for j in kb.documents_by_jurisdiction:
+        out[links.jurisdiction_page(j.id)] = facets.marker(place=j)
+    return out
+
+
 def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSite:
     """Every generated page and chart of the site, keyed by docs-relative path.
 
@@ -126,6 +139,9 @@ def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSit
     site.binaries[links.HOLIDAYS_SCRIPT] = holiday_script().encode("utf-8")
     site.binaries.update(route_scripts(ctx))
 
+    for path, marker in _facets(kb).items():
+        if path in pages:
+            pages[path] += marker
     site.pages = {path: tidy(text) for path, text in sorted(pages.items())}
     site.diagrams.sort(key=lambda d: d.path)
     return site

@@ -135,11 +135,13 @@ def test_the_answer_computes_the_24_hours_and_marks_the_chart(
     assert marked.count() >= 9
     ids = marked.evaluate_all("nodes => nodes.map(n => n.id)")
     prefix = "pk--case-transfer-township-to-county--"
-    assert {prefix + "n3", prefix + "n4"} <= set(ids)  # 情况紧急？ and 及时告知
-    # edges by their index in the file: 1 正在进行 是, 3 告知 → 情况紧急？, 5 情况紧急 (是 and 否
-    # are drawn as one edge, under the first one's id); not 4, 正在进行 否
-    assert {prefix + "e1", prefix + "e3", prefix + "e5"} <= set(ids)
-    assert prefix + "e4" not in ids
+    steps = chart.locator("g.node.pk-route-on").evaluate_all(
+        "nodes => nodes.map(n => n.textContent)")
+    assert any("情况紧急？" in t for t in steps) and any("告知" in t for t in steps)
+    # edges by their index in the file: 1 正在进行 是, 3 告知 → 情况紧急？, 6 情况紧急 是; not 4
+    # (正在进行 否) nor 5 (情况紧急 否): every edge is an arrow of its own
+    assert {prefix + "e1", prefix + "e3", prefix + "e6", prefix + "e6l"} <= set(ids)
+    assert not {prefix + "e4", prefix + "e5", prefix + "e5l"} & set(ids)
     unmarked = chart.locator("g.node:not(.pk-route-on)").evaluate_all(
         "nodes => nodes.map(n => n.textContent)")
     assert not any("情况紧急" in t for t in unmarked)

@@ -8,6 +8,7 @@ would find.  ``expected_pages`` computes that from the built HTML with the index
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,16 +38,32 @@ def indexed_text(site: Path) -> dict[str, str]:
         shadow = shadow_page(path.read_text(encoding="utf-8"))
         if shadow is None:
             continue
-        body = re.sub(r"<p data-pagefind-meta[^>]*>.*?</p>", "", shadow, flags=re.DOTALL)
+        body = re.sub(r"<p data-pagefind-(?:meta|filter)[^>]*>.*?</p>", "", shadow,
+                      flags=re.DOTALL)
         body = re.sub(r"<[^>]+>", " ", body)
         out["/" + rel.removesuffix("index.html")] = " " + tokens(body) + " "
     return out
 
 
 def expected_pages(site: Path, query: str) -> set[str]:
-    words = [tokens(w) for w in query.split() if tokens(w)]
-    return {url for url, text in indexed_text(site).items()
-            if all(f" {w} " in text for w in words)}
+    """Pages holding every word of ``query``, a number in it written either way (24 / 二十四)."""
+    found: set[str] = set()
+    for form in numeral_forms(query):
+        words = [tokens(w) for w in form.split() if tokens(w)]
+        found |= {url for url, text in indexed_text(site).items()
+                  if all(f" {w} " in text for w in words)}
+    return found
+
+
+def numeral_forms(query: str) -> set[str]:
+    """``query`` and, when it holds a number in digits, the same with the number in Chinese."""
+    from generator.deadlines.numerals import to_chinese
+
+    text = unicodedata.normalize("NFKC", query)
+    forms = {query}
+    for digits in re.findall(r"[0-9]+", text):
+        forms.add(text.replace(digits, to_chinese(int(digits)), 1))
+    return forms
 
 
 def search(page: Any, server: Server, query: str) -> tuple[list[str], str, int]:
@@ -63,7 +80,7 @@ def search(page: Any, server: Server, query: str) -> tuple[list[str], str, int]:
         count = page.locator(".pk-result").count()
         page.click(".pk-search__more")
         page.wait_for_function(f"document.querySelectorAll('.pk-result').length > {count}")
-    urls = page.eval_on_selector_all(".pk-result h3 a", "els => els.map(e => e.pathname)")
+    urls = page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.pathname)")
     return urls, page.text_content(".pk-search__status") or "", fetched
 
 
@@ -149,7 +166,7 @@ def test_bytes_per_query_stay_small(page: Any, product_server: Server) -> None:
 def result_texts(page: Any) -> dict[str, str]:
     """Result URL → the text the result shows (title, excerpts, section links)."""
     pairs = page.eval_on_selector_all(
-        ".pk-result", "els => els.map(e => [e.querySelector('h3 a').pathname, e.innerText])")
+        ".pk-result", "els => els.map(e => [e.querySelector('h2 a').pathname, e.innerText])")
     return dict(pairs)
 
 
@@ -159,7 +176,7 @@ def test_excerpts_show_the_traditional_original(page: Any, product_server: Serve
     assert GUANYUN in urls
     shown = result_texts(page)[GUANYUN]
     marks = page.eval_on_selector_all(
-        f'.pk-result:has(h3 a[href$="{GUANYUN}"]) mark', "els => els.map(e => e.textContent)")
+        f'.pk-result:has(h2 a[href$="{GUANYUN}"]) mark', "els => els.map(e => e.textContent)")
     assert marks[0] == "規范"  # the first place it occurs: the title, in traditional script
     assert "進一步規范基層綜合行政執法工作的實施意見" in shown
     assert "規 范" not in shown and "规范基层" not in shown  # no token spacing, not folded
@@ -187,3 +204,75 @@ def test_results_load_five_at_a_time(page: Any, product_server: Server) -> None:
     assert page.locator(".pk-result").count() == 10
     assert 0 < len(fragments) <= 5
 
+
+
+@pytest.mark.parametrize(("chinese", "digits"), [
+    ("二十四小时", "24小时"), ("三个工作日", "3个工作日"), ("十个", "10个"),
+    ("五个工作日", "5个工作日"),
+])
+def test_numbers_are_found_whichever_way_they_are_written(
+    page: Any, product_site: Project, product_server: Server, chinese: str, digits: str
+) -> None:
+    by_chinese = set(search(page, product_server, chinese)[0])
+    by_digits = set(search(page, product_server, digits)[0])
+    expected = expected_pages(product_site.site, chinese) | \
+        expected_pages(product_site.site, digits)
+    assert by_chinese == by_digits == expected
+    assert by_chinese
+
+
+def test_numeral_rules_agree_with_the_due_date_engine(page: Any, product_server: Server) -> None:
+    """docs/assets/policykb.js converts numerals as generator/deadlines/numerals.py does."""
+    from generator.deadlines.numerals import parse_number, to_chinese
+
+    page.goto(product_server.url)
+    numbers = [*range(0, 10000, 7), 2, 10, 11, 20, 24, 100, 105, 110, 1000, 1050, 9999]
+    written = page.evaluate("ns => ns.map(n => window.PolicykbSearch.toChinese(n))", numbers)
+    assert written == [to_chinese(n) for n in numbers]
+    read = page.evaluate("ws => ws.map(w => window.PolicykbSearch.fromChinese(w))", written)
+    assert read == [parse_number(w) for w in written]
+    assert page.evaluate("window.PolicykbSearch.fromChinese('二百五')") is None  # not a numeral
+    assert page.evaluate("window.PolicykbSearch.numeralVariants('两个工作日')") == [
+        "2个工作日", "二个工作日", "两个工作日"]
+
+
+def test_result_titles_name_the_place(page: Any, product_server: Server) -> None:
+    search(page, product_server, "发现案件不属于本部门管辖")
+    titles = page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.textContent)")
+    assert "【浙江省】发现案件不属于本部门管辖——移送与指定管辖流程" in titles
+    # every document and procedure page names its place; overview pages of a topic need not
+    hrefs = page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.pathname)")
+    for href, title in zip(hrefs, titles, strict=True):
+        if href.startswith("/documents/"):
+            assert title.startswith("【"), title
+
+
+def test_filters_narrow_results_to_a_place_topic_or_validity(
+    page: Any, product_server: Server
+) -> None:
+    everything = set(search(page, product_server, "移送")[0])
+    page.select_option("select[name=place]", "金湖县")
+    page.wait_for_selector("#pk-search[data-pk-state=done]")
+    page.wait_for_function("!location.search.includes('place=') || "
+                           "document.querySelector('#pk-search').dataset.pkState === 'done'")
+    while page.is_visible(".pk-search__more"):
+        count = page.locator(".pk-result").count()
+        page.click(".pk-search__more")
+        page.wait_for_function(f"document.querySelectorAll('.pk-result').length > {count}")
+    titles = page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.textContent)")
+    urls = set(page.eval_on_selector_all(".pk-result h2 a", "els => els.map(e => e.pathname)"))
+    assert titles and all(t.startswith("【金湖县】") for t in titles)
+    assert urls < everything
+    assert "place=" in page.url
+    labels = page.eval_on_selector_all(".pk-filter", "els => els.map(e => e.textContent)")
+    assert [label.split()[0] for label in labels] == ["辖区", "专题", "效力"]
+
+
+@pytest.mark.parametrize("query", ["移送", "首问负责"])
+def test_topic_words_lead_with_the_overview_pages(
+    page: Any, product_server: Server, query: str
+) -> None:
+    """A topic or document page comes before any procedure or training page."""
+    urls, _, _ = search(page, product_server, query)
+    first = urls[0]
+    assert first.startswith("/topics/") or first.count("/") == 3, urls[:5]

@@ -49,7 +49,7 @@ def excerpts(page: Any, server: Server, query: str) -> list[str]:
     page.goto(server.url + "about/search/?q=" + query)
     page.wait_for_selector("#pk-search[data-pk-state=done]")
     return page.eval_on_selector_all(  # type: ignore[no-any-return]
-        f'.pk-result:has(h3 a[href$="{PAGE}"]) .pk-result__excerpt',
+        f'.pk-result:has(h2 a[href$="{PAGE}"]) .pk-result__excerpt',
         "els => els.map(e => e.textContent)")
 
 

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -67,14 +68,55 @@ def test_doc_numbers_are_null_when_not_stated(kb: KnowledgeBase) -> None:
     assert numbers["yantai-work-report"] is None
 
 
+def read_csv(text: str | bytes) -> list[list[str]]:
+    """Rows of a CSV file, which must start with the byte order mark Excel needs."""
+    assert isinstance(text, str) and text.startswith("\ufeff"), "no UTF-8 BOM"
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
 def test_csv_rows_match_facts(kb: KnowledgeBase) -> None:
-    clocks = list(csv.reader(io.StringIO(export.export_clocks_csv(kb))))
-    duties = list(csv.reader(io.StringIO(export.export_duties_csv(kb))))
+    clocks = read_csv(export.export_clocks_csv(kb))
+    duties = read_csv(export.export_duties_csv(kb))
     assert clocks[0] == export.CLOCK_COLUMNS
     assert duties[0] == export.DUTY_COLUMNS
     assert len(clocks) - 1 == sum(len(d.clocks) for d in kb.documents)
     assert len(duties) - 1 == sum(len(d.duties) for d in kb.documents)
     assert all(len(row) == len(export.CLOCK_COLUMNS) for row in clocks)
+
+
+def test_csv_speaks_chinese_and_names_title_and_clause(kb: KnowledgeBase) -> None:
+    """Headers and enumerated values in Chinese; each row carries the document's title and the
+    clause number as printed, not only ids."""
+    clocks = read_csv(export.export_clocks_csv(kb))
+    duties = read_csv(export.export_duties_csv(kb))
+    for header in (clocks[0], duties[0]):
+        assert all(re.search("[\u4e00-\u9fff]", h) for h in header), header
+    clock_rows = [dict(zip(clocks[0], row, strict=True)) for row in clocks[1:]]
+    duty_rows = [dict(zip(duties[0], row, strict=True)) for row in duties[1:]]
+    doc = kb.document_by_id["jinhu-2021-coordination"]
+    transfer = next(r for r in clock_rows if r["时限ID"] == "transfer-to-competent-party"
+                    and r["文件ID"] == doc.id)
+    assert transfer["文件标题"] == doc.title and transfer["辖区"] == "金湖县"
+    assert transfer["条款"] == "三、（一）1." and transfer["时限单位"] == "工作日"
+    assert transfer["专题"] == "案件移送" and "镇街" in transfer["责任方类别"]
+    units = {r["时限单位"] for r in clock_rows}
+    assert "及时" in units and not units & {"timely", "working_days", "hours"}
+    assert {r["角色"] for r in duty_rows} <= {"牵头", "负责", "配合", "支持保障", "监督", "知悉"}
+    assert {r["效力"] for r in clock_rows} <= {"有效", "试行", "失效", "效力未知"}
+
+
+def test_every_topic_has_its_own_csv(kb: KnowledgeBase) -> None:
+    files = export.export_files(kb)
+    clocks = read_csv(export.export_clocks_csv(kb))
+    for topic in kb.topics:
+        path = export.topic_csv_path(topic.id, "clocks")
+        expected = [row for row in clocks[1:] if row[clocks[0].index("专题")] == topic.name]
+        if not expected:
+            assert path not in files
+            continue
+        table = read_csv(files[path])
+        assert table[0] == clocks[0] and table[1:] == expected
+    assert any(p.startswith("data/topics/") for p in files)
 
 
 def test_formula_cells_are_neutralised() -> None:
@@ -142,18 +184,18 @@ def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -
     """Reading the workbook back gives the CSV's header and cells before the CSV's formula
     defence (empty cells read as None) and exactly what an openpyxl-built workbook gives."""
     sheets = _read_xlsx(export.export_xlsx(kb))
-    assert list(sheets) == ["clocks", "duties"]
+    assert list(sheets) == ["时限", "职责"]
     tables = []
     for title, text, rows in [
-        ("clocks", export.export_clocks_csv(kb), export.clock_rows(kb)),
-        ("duties", export.export_duties_csv(kb), export.duty_rows(kb)),
+        ("时限", export.export_clocks_csv(kb), export.clock_rows(kb)),
+        ("职责", export.export_duties_csv(kb), export.duty_rows(kb)),
     ]:
-        table = list(csv.reader(io.StringIO(text)))
+        table = read_csv(text)
         assert table == export_tables.neutralised(table[0], rows)
         assert sheets[title] == [[cell or None for cell in row] for row in [table[0], *rows]]
         tables.append((title, [table[0], *rows]))
-    assert sheets["clocks"][0] == export.CLOCK_COLUMNS
-    assert len(sheets["duties"]) - 1 == sum(len(d.duties) for d in kb.documents)
+    assert sheets["时限"][0] == export.CLOCK_COLUMNS
+    assert len(sheets["职责"]) - 1 == sum(len(d.duties) for d in kb.documents)
     assert _read_xlsx(_openpyxl_xlsx(tables)) == sheets
 
 
@@ -189,15 +231,13 @@ def test_formulas_are_plain_strings_in_xlsx_and_neutralised_in_csv(
     monkeypatch.setattr(export, "duty_rows", lambda kb: [awkward])
     files = export.export_files(kb)
     book = openpyxl.load_workbook(io.BytesIO(files["data/policykb.xlsx"]))
-    (cells,) = book["duties"].iter_rows(min_row=2)
+    (cells,) = book["职责"].iter_rows(min_row=2, max_col=len(awkward))
     assert [c.value for c in cells] == awkward
     assert {c.data_type for c in cells} == {"s"}  # strings: no formula, number or link
     sheet = zipfile.ZipFile(io.BytesIO(files["data/policykb.xlsx"])).read(
         "xl/worksheets/sheet2.xml")
     assert b"<f>" not in sheet and b"<f " not in sheet
-    text = files["data/duties.csv"]
-    assert isinstance(text, str)
-    row = list(csv.reader(io.StringIO(text)))[1]
+    row = read_csv(files["data/duties.csv"])[1]
     assert row[4:8] == ["'-5个工作日", "'=SUM(A1)", "'+86 110", "'@所有人"]
     assert row[9] == "'原文'"
 
@@ -217,7 +257,7 @@ def test_csv_writer_matches_csv_module() -> None:
     rows = [*AWKWARD, ["a\rb", "nul\x00", "q\"", "comma,", "new\nline", " "], [""], ["", ""]]
     reference = io.StringIO()
     csv.writer(reference, lineterminator="\n").writerows(rows)
-    assert export_tables.csv_text(rows) == reference.getvalue()
+    assert export_tables.csv_text(rows) == "\ufeff" + reference.getvalue()
 
 
 def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
@@ -236,8 +276,9 @@ def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
 
 def test_export_files_agree_with_the_single_exports(kb: KnowledgeBase) -> None:
     files = export.export_files(kb)
-    assert sorted(files) == ["data/clocks.csv", "data/document.schema.json", "data/duties.csv",
-                             "data/policykb.json", "data/policykb.xlsx"]
+    assert sorted(p for p in files if not p.startswith("data/topics/")) == [
+        "data/clocks.csv", "data/document.schema.json", "data/duties.csv",
+        "data/policykb.json", "data/policykb.xlsx"]
     assert files["data/policykb.json"] == export.export_json(kb).encode("utf-8")
     assert files["data/clocks.csv"] == export.export_clocks_csv(kb)
     assert files["data/duties.csv"] == export.export_duties_csv(kb)

@@ -98,7 +98,8 @@ def test_result_reports_counts_timings_and_summary(built: Project) -> None:
     result = built.build(renderer=renderer(fake_site()))
     assert result.ok
     assert list(result.timings) == [
-        "recover", "check", "render", "diagrams", "write", "mkdocs", "search", "links", "swap",
+        "recover", "check", "render", "diagrams", "write", "mkdocs", "search", "bundle", "links",
+        "swap",
     ]
     assert result.counts["diagrams"] == 2
     assert result.counts["search_pages"] >= 7
@@ -458,9 +459,11 @@ def test_serve_builds_serves_and_rebuilds_when_a_policy_changes(project: Project
     def render(kb: object) -> RenderedSite:
         return fake_site(documents=[d.id for d in kb.documents])  # type: ignore[attr-defined]
 
-    def build() -> bool:
+    def build() -> list[str] | None:
         results.append(project.build(renderer=render))
-        return results[-1].refused is None
+        if results[-1].refused is not None:
+            return None
+        return [] if results[-1].written else ["build failed"]
 
     thread = threading.Thread(target=serve, args=(build, project.policies, project.docs,
                                                   project.site, project.root / "mkdocs.yml"),

@@ -189,7 +189,7 @@ def test_small_knowledge_base_keeps_one_page_each(root: Path) -> None:
 
 
 _MD_LINK = re.compile(r"\]\(([^)#\s]+\.md)#([^)\s]+)\)")
-_ANCHOR = re.compile(r"\{ #([^ }]+) \}|\bid=\"([^\"]+)\"")
+_ANCHOR = re.compile(r"\{ #([^ }]+)[^}]*\}|\bid=\"([^\"]+)\"")
 
 
 @SLOW

@@ -20,7 +20,8 @@ from generator.domain.model import KnowledgeBase
 from generator.pipeline import load_knowledge_base
 from generator.publish.graphviz import render_svgs
 from generator.render import Diagram
-from generator.render.procedures import wrap_label
+from generator.render.context import RenderContext
+from generator.render.procedures import reading_order, wrap_label
 from generator.render.site import render_site
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "kb-mini"
@@ -114,7 +115,7 @@ def parse_chart(svg: str, procedure_id: str) -> Chart:
             first = next(group.iter(f"{SVG}text"))
             steps[int(m.group(1))] = (float(first.attrib["x"]), float(first.attrib["y"]))
             step_links[int(m.group(1))] = hrefs
-        elif kind == "edge" or (kind == "node" and re.fullmatch(r"e\d+l", local)):
+        elif kind == "edge" or (kind == "node" and re.fullmatch(r"e\d+[cl]", local)):
             edge_links[local] = hrefs
     return Chart(lanes, steps, step_links, labels, edge_links)
 
@@ -123,7 +124,7 @@ def expected_lanes(kb: KnowledgeBase, document_id: str, procedure_id: str) -> di
     """Lane index -> the numbers (0-based, chart order) of the steps its actor performs."""
     doc = kb.document_by_id[document_id]
     proc = next(p for p in doc.procedures if p.id == procedure_id)
-    order = build_graph(kb).step_order(document_id, procedure_id)
+    order = reading_order(RenderContext(kb, build_graph(kb)), proc)
     actor = {s.id: s.actor for s in proc.steps}
     return {li: {i for i, sid in enumerate(order) if actor[sid] is lane}
             for li, lane in enumerate(proc.lanes)}
@@ -198,6 +199,7 @@ def _grey(colour: str) -> float:
 
 
 def test_nodes_link_to_their_clause(diagrams: dict[str, Diagram], kb: KnowledgeBase) -> None:
+    ctx = RenderContext(kb, build_graph(kb))
     for document_id, procedure_id in [("jinhu-mini", "transfer-flow"),
                                       ("jinhu-mini", "dispute-flow"),
                                       ("hostile-mini", "hostile-flow")]:
@@ -205,27 +207,85 @@ def test_nodes_link_to_their_clause(diagrams: dict[str, Diagram], kb: KnowledgeB
         chart = parse_chart(svg, procedure_id)
         doc = kb.document_by_id[document_id]
         proc = next(p for p in doc.procedures if p.id == procedure_id)
-        order = build_graph(kb).step_order(document_id, procedure_id)
+        order = reading_order(ctx, proc)
         provision = {s.id: s.provision.id for s in proc.steps}
         assert chart.step_links == {i: [f"../#{provision[sid]}"] for i, sid in enumerate(order)}
-        # Edges (and their labels) governed by a clock link to its row on the document page.
-        for links in chart.edge_links.values():
-            assert all(re.fullmatch(r"\.\./#clock--[a-z0-9-]+", h) for h in links), links
+        # Only the limits on edges link (to their clock's row); arrows and conditions do not,
+        # so that Tab stops on steps and limits only.
+        for local, links in chart.edge_links.items():
+            if local.endswith("l"):
+                assert len(links) == 1 and re.fullmatch(r"\.\./#clock--[a-z0-9-]+", links[0])
+            else:
+                assert links == [], (local, links)
     svg = dot_svg(diagrams["diagrams/jinhu-mini/transfer-flow.svg"].dot)
     hrefs = re.findall(r'xlink:href="([^"]*)"', svg)
     assert "../#s1-1" in hrefs and "../#s1-2" in hrefs
     assert "../#clock--transfer-clock" in hrefs and "../#clock--acceptance-notice" in hrefs
     assert all(h.startswith("../#") for h in hrefs)
-    texts = svg_texts(svg)
-    # The two edges urgent -> send (否 / 是) share one drawn edge, a label line each (wrapped,
-    # but not inside "24小时内"); the label is a node on the edge, linked like the edge.
+    # The two edges urgent -> send (否 / 是) are two arrows, each with its own condition (next
+    # to the decision, in its lane) and its own limit (next to the step it bounds).
     chart = parse_chart(svg, "transfer-flow")
-    assert chart.labels["e1l"] == ["否，3个工作日内", "是，情况紧急：", "24小时内"]
-    assert chart.edge_links["e1l"] == ["../#clock--transfer-clock"]
-    assert chart.edge_links["e1"] == chart.edge_links["e1a"] == ["../#clock--transfer-clock"]
-    assert "e2" not in chart.edge_links  # bundled into e1
-    assert "5个工作日内" in texts
+    assert chart.labels["e1c"] == ["否"] and chart.labels["e1l"] == ["3个工作日内"]
+    assert chart.labels["e2c"] == ["是"] and chart.labels["e2l"] == ["情况紧急：24小时内"]
+    assert chart.edge_links["e1l"] == chart.edge_links["e2l"] == ["../#clock--transfer-clock"]
+    assert {"e1", "e1a", "e1b", "e2", "e2a", "e2b"} <= set(chart.edge_links)
+    assert "5个工作日内" in svg_texts(svg)
     assert 'font-family="Noto Sans CJK SC"' in svg
+    # Every text is at least 12 pt: the body text's size at the chart's natural size.
+    sizes = {float(v) for v in re.findall(r'<text[^>]*font-size="([\d.]+)"', svg)}
+    assert min(sizes) >= 12, sizes
+
+
+def test_limits_sit_in_the_lane_of_the_step_they_bound(
+        diagrams: dict[str, Diagram], kb: KnowledgeBase) -> None:
+    """A limit drawn beside the step before it read as that step's own limit."""
+    svg = dot_svg(diagrams["diagrams/jinhu-mini/transfer-flow.svg"].dot)
+    chart = parse_chart(svg, "transfer-flow")
+    root = ET.fromstring(svg)
+    doc = kb.document_by_id["jinhu-mini"]
+    proc = next(p for p in doc.procedures if p.id == "transfer-flow")
+    lane_of = {a.id: li for li, a in enumerate(proc.lanes)}
+    for ei, edge in enumerate(proc.edges):
+        if edge.clock is None:
+            continue
+        group = next(g for g in root.iter(f"{SVG}g")
+                     if g.attrib.get("id") == f"pk--transfer-flow--e{ei}l")
+        text = next(group.iter(f"{SVG}text"))
+        x, y = float(text.attrib["x"]), float(text.attrib["y"])
+        inside = [li for li, box in chart.lanes.items() if box.contains(x, y)]
+        assert inside == [lane_of[edge.target.actor.id]], (ei, inside)
+
+
+def test_steps_are_numbered_in_reading_order(kb: KnowledgeBase) -> None:
+    """Row by row from the top: a step's number is never smaller than that of a step above it."""
+    graph = build_graph(kb)
+    ctx = RenderContext(kb, graph)
+    for doc in kb.documents:
+        for proc in doc.procedures:
+            layers = graph.step_layers(doc.id, proc.id)
+            order = reading_order(ctx, proc)
+            assert sorted(order) == sorted(s.id for s in proc.steps)
+            assert [layers[s] for s in order] == sorted(layers[s] for s in order)
+
+
+def test_focus_visits_the_chart_along_the_flow(diagrams: dict[str, Diagram],
+                                              kb: KnowledgeBase) -> None:
+    """Links appear in the SVG (the tab order) as the chart is read: the steps by number, each
+    limit just before the step it bounds."""
+    svg = dot_svg(diagrams["diagrams/jinhu-mini/transfer-flow.svg"].dot)
+    ids = re.findall(r'<g id="pk&#45;&#45;transfer&#45;flow&#45;&#45;([^"]+)" class="node"',
+                     svg)
+    steps = [i for i in ids if re.fullmatch(r"n\d+", i)]
+    assert steps == [f"n{k}" for k in range(len(steps))]
+    proc = next(p for p in kb.document_by_id["jinhu-mini"].procedures if p.id == "transfer-flow")
+    number = {sid: k for k, sid in enumerate(reading_order(RenderContext(kb, build_graph(kb)),
+                                                           proc))}
+    limits = [i for i in ids if i.endswith("l")]
+    assert limits
+    for local in limits:
+        target = proc.edges[int(local[1:-1])].target.id
+        next_step = next(i for i in ids[ids.index(local):] if i.startswith("n"))
+        assert next_step == f"n{number[target]}", (local, next_step)
 
 
 def test_chart_is_self_contained(diagrams: dict[str, Diagram]) -> None:
@@ -271,10 +331,11 @@ def test_hostile_labels_are_literal(diagrams: dict[str, Diagram]) -> None:
                   "3. 审核", "4. 路径 C:\\", '"是" -> \\"']:
         assert label in texts, label
     chart = parse_chart(svg, "hostile-flow")
-    assert chart.labels["e2l"] == ["<b>否</b>|{{", "7*7 }}"]  # wrapped at the space
+    assert chart.labels["e2c"] == ["<b>否</b>|{{ 7*7 }}"]
     assert chart.labels["l1"] == ["县级部门", "[x](javascript:alert(1))"]  # wrapped at the space
     titles = svg_titles(svg)
-    assert "路径 C:\\" in titles and "第1步:受理" in titles
+    assert any(t.startswith("4. 路径 C:\\") for t in titles)
+    assert any(t.startswith("1. 第1步:受理") for t in titles)
     assert '"流程" \\N \\G <b>粗</b>' in titles
     assert "县级部门 [x](javascript:alert(1))" in titles
     assert "javascript:" not in "".join(re.findall(r'xlink:href="([^"]*)"', svg))

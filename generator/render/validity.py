@@ -1,0 +1,85 @@
+"""Validity of the documents a page's facts come from: the badge, and why it is not known.
+
+Why its own module: every page that shows a fact says how far that fact binds (GB/T 37668 and
+the officers' question "is this still in force?"): the document page in its card, a procedure
+page at its top, index rows beside each fact, and pages that pool facts from many documents in
+a list of those documents (``partials/source-documents.md.jinja``).  A document whose status is
+not known says why in one sentence, derived from what the model knows (its kind), never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.domain.model import Document
+from generator.domain.wording import STATUS_LABEL, date_text
+from generator.render import escape
+from generator.render.context import RenderContext
+from generator.vocabulary import Kind, Status
+
+#: Why a status is unknown, by kind of document (one plain sentence each).
+_UNKNOWN_BECAUSE = {
+    Kind.WORK_REPORT: "这是一篇工作报道，不是规范性文件，本身没有效力状态；"
+                      "其中的做法以各地正式文件为准。",
+}
+_UNKNOWN_DEFAULT = ("原文和来源均未载明该文件是否仍然有效，本站不作推断，"
+                    "请以发文机关公布的信息为准。")
+
+
+def status_badge(doc: Document) -> Markup:
+    """``<span class="pk-badge pk-badge--in-force">有效</span>`` (inline HTML, any context)."""
+    return escape.concat(
+        Markup('<span class="pk-badge pk-badge--'), escape.html_attr(doc.status.value),
+        Markup('">'), escape.html_text(STATUS_LABEL[doc.status]), Markup("</span>"))
+
+
+def unknown_reason(doc: Document) -> str | None:
+    """One sentence on why the status is not known; ``None`` when it is."""
+    if doc.status is not Status.UNKNOWN:
+        return None
+    return _UNKNOWN_BECAUSE.get(doc.kind, _UNKNOWN_DEFAULT)
+
+
+@dataclass(frozen=True)
+class ValidityView:
+    """A document's validity, for ``partials/validity.md.jinja`` or a table cell.
+
+    ``badge``: the status badge; ``reason``: why it is unknown (or ``None``); ``cell``: badge and
+    reason for a Markdown table cell; ``since``: the date it took effect, or ``None`` when the
+    text states none (an issue date is not an effective date).
+    """
+
+    badge: Markup
+    reason: Markup | None
+    cell: Markup
+    since: Markup | None
+
+
+def validity_view(doc: Document) -> ValidityView:
+    reason = unknown_reason(doc)
+    badge = status_badge(doc)
+    since_day = doc.dates.effective
+    return ValidityView(
+        badge=badge,
+        reason=escape.md_text(reason) if reason else None,
+        cell=escape.concat(badge, Markup(" "), escape.md_cell(reason)) if reason else badge,
+        since=escape.md_text(date_text(since_day)) if since_day else None,
+    )
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A document a page draws facts from: its link and its validity."""
+
+    link: Markup
+    validity: ValidityView
+
+
+def source_documents(ctx: RenderContext, docs: Iterable[Document],
+                     page: str) -> list[SourceDocument]:
+    """The documents behind a page, in tree order, each once."""
+    unique = sorted(set(docs), key=ctx.document_order)
+    return [SourceDocument(ctx.document_link(d.id, page), validity_view(d)) for d in unique]
