@@ -9,6 +9,7 @@ conditions, a hand-over, more decisions than the guide asks about).
 from __future__ import annotations
 
 import json
+import html
 import re
 from pathlib import Path
 
@@ -307,4 +308,10 @@ def test_chart_ids_in_the_data_are_in_the_drawn_chart(real: RenderContext) -> No
         for item in [*data["steps"], *data["edges"]]:
             assert prefix + item["svg"] in ids, (proc.id, item["svg"])
             checked += 1
+        # and each id is the node of that step: its label is in the node's text
+        svg = html.unescape(svgs[diagram.path].replace("&#45;", "-"))
+        for item in data["steps"]:
+            node = svg.split(f'id="{prefix}{item["svg"]}"', 1)[1].split("</g>", 1)[0]
+            text = "".join(re.findall(r">([^<>]+)</text>", node))
+            assert item["label"].replace(" ", "") in text.replace(" ", ""), (proc.id, item)
     assert checked > 300
