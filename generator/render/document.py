@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from generator.domain.model import Clock, Document, Duty, Procedure, Provision
 from generator.domain.wording import (
+    EDITORIAL,
     KIND_LABEL,
     NOT_STATED,
     ROLE_LABEL,
@@ -36,6 +37,7 @@ from generator.render.facts import (
     quota_row,
 )
 from generator.render.procedures import ProcedureView, procedure_view
+from generator.vocabulary import Attribution
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,9 @@ def _matrix(ctx: RenderContext, doc: Document,
         for topic_id in topic_ids:
             duties = sorted(by_cell.get((actor.id, topic_id), []),
                             key=lambda d: (ROLE_ORDER[d.role], d.id))
-            links_ = [escape.md_link(ROLE_LABEL[d.role], links.anchor(d.provision.id))
+            links_ = [escape.md_link(ROLE_LABEL[d.role] + (f"（{EDITORIAL}）" if d.attribution
+                                                           is Attribution.EDITORIAL else ""),
+                                     links.anchor(d.provision.id))
                       for d in duties]
             has_any = has_any or bool(links_)
             cells.append(escape.join(Markup("、"), links_) if links_ else DASH)

@@ -10,20 +10,23 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.domain.model import Actor, Clock, Document, Duty, Limit, Provision, Quota
+from generator.domain.model import Actor, Clock, Document, Duty, Provision, Quota
 from generator.domain.wording import (
+    EDITORIAL,
+    QUALIFIER_LABEL,
     ROLE_LABEL,
+    cap_text,
     comparable_hours,
     hours_text,
-    limit_text,
     not_comparable_reason,
+    qualified_limit_text,
     quota_text,
     sort_key_hours,
 )
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.search_marks import IGNORE_MARKER
-from generator.vocabulary import Unit
+from generator.vocabulary import Attribution, Qualifier
 
 BR = Markup("<br>")
 DASH = Markup("—")
@@ -53,17 +56,36 @@ def basis(ctx: RenderContext, doc: Document, provision: Provision, quote: str,
     return escape.concat(ctx.clause_link(doc, provision, page), quoted(quote))
 
 
-def cap_text(limit: Limit) -> str:
-    """``最长不超过10个工作日`` for an extension cap."""
-    if limit.unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS):
-        return "最长不超过" + limit_text(limit).removesuffix("内")
-    return "延长至" + limit_text(limit)
+def editorial_mark(reason: str | None) -> Markup:
+    """``〔编者推定：reason〕`` beside an actor the provision does not name: the words say it
+    (not a colour), and the reason is printed, not hidden in a tooltip.  Escaped for a table
+    cell: Markdown still reads the inside of an inline ``<span>``."""
+    if reason is None:
+        return Markup("")
+    return escape.concat(Markup('<span class="pk-editorial">'),
+                         escape.md_cell(f"〔{EDITORIAL}：{reason}〕"), Markup("</span>"))
+
+
+def who(ctx: RenderContext, fact: Duty | Clock | Quota,
+        actors: tuple[Actor, ...] | None = None) -> Markup:
+    """The actors' names for a table cell, marked 编者推定 when the text does not name them."""
+    names = escape.md_cell(ctx.actor_names(actors if actors is not None else fact.actors))
+    if fact.attribution is Attribution.EDITORIAL:
+        return escape.concat(names, editorial_mark(fact.attribution_reason))
+    return names
+
+
+def qualified(text: str, qualifier: Qualifier | None) -> str:
+    """``召集例行会议（原文：可）``: a duty's or a quota's wording with its qualifier."""
+    return f"{text}（原文：{QUALIFIER_LABEL[qualifier]}）" if qualifier is not None else text
 
 
 def clock_summary(clock: Clock) -> str:
-    """``5个工作日内 · 情况紧急：24小时内``: the limit and its variants on one line."""
-    return " · ".join([limit_text(clock.limit),
-                       *(f"{v.when}：{limit_text(v.limit)}" for v in clock.variants)])
+    """``5个工作日内 · 情况紧急：24小时内``: the limit and its variants on one line, each with its
+    qualifier (``原则上每半年1次``)."""
+    return " · ".join([
+        qualified_limit_text(clock.limit, clock.qualifier),
+        *(f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}" for v in clock.variants)])
 
 
 @dataclass(frozen=True)
@@ -98,7 +120,7 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
     doc = clock.document
     variants = []
     for v in clock.variants:
-        text = f"{v.when}：{limit_text(v.limit)}"
+        text = f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}"
         if v.action:
             text += f"（{v.action}）"
         variants.append(escape.concat(escape.md_cell(text), SPACE,
@@ -109,11 +131,11 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         parts = [ext.condition]
         if ext.requires:
             parts.append(ext.requires)
-        parts.append(cap_text(ext.max) if ext.max else "未规定延长上限")
+        parts.append(cap_text(ext.max))
         extension = escape.concat(escape.md_cell("；".join(parts)), SPACE, ctx.clause_link(
             doc, ext.provision, page))
     hours = comparable_hours(clock.limit)
-    actors = escape.md_cell(ctx.actor_names(clock.actors))
+    actors = who(ctx, clock)
     recipients = escape.md_cell(ctx.actor_names(clock.recipients)) if clock.recipients \
         else DASH
     parties = escape.concat(actors, Markup(" → "), recipients) if clock.recipients else actors
@@ -134,7 +156,7 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         recipients=recipients,
         trigger=escape.md_cell(clock.trigger),
         action=escape.md_cell(clock.action),
-        limit=escape.md_cell(limit_text(clock.limit)),
+        limit=escape.md_cell(qualified_limit_text(clock.limit, clock.qualifier)),
         hours=hours,
         hours_cell=escape.md_cell(hours_text(hours)),
         not_comparable=escape.md_cell(not_comparable_reason(clock.limit)),
@@ -172,10 +194,10 @@ def duty_row(ctx: RenderContext, duty: Duty, page: str,
         anchor=escape.html_attr(links.duty_anchor(duty.id)),
         jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document=ctx.document_link(doc.id, page),
-        actors=escape.md_cell(ctx.actor_names(actors or duty.actors)),
+        actors=who(ctx, duty, actors),
         role=escape.md_cell(ROLE_LABEL[duty.role]),
         topic=ctx.topic_link(duty.topic.id, page),
-        what=escape.md_cell(duty.what),
+        what=escape.md_cell(qualified(duty.what, duty.qualifier)),
         clause=ctx.clause_link(doc, duty.provision, page),
         quote=escape.md_cell(duty.quote),
         basis=basis(ctx, doc, duty.provision, duty.quote, page),
@@ -205,9 +227,9 @@ def quota_row(ctx: RenderContext, quota: Quota, page: str) -> QuotaRow:
         document=ctx.document_link(doc.id, page),
         what=escape.md_cell(quota.what),
         scope=escape.md_cell(quota.scope) if quota.scope else DASH,
-        requirement=escape.md_cell(
-            quota_text(quota.comparator, quota.value, quota.unit, quota.per)),
-        actors=escape.md_cell(ctx.actor_names(quota.actors)) if quota.actors else DASH,
+        requirement=escape.md_cell(qualified(
+            quota_text(quota.comparator, quota.value, quota.unit, quota.per), quota.qualifier)),
+        actors=who(ctx, quota) if quota.actors else DASH,
         topic=ctx.topic_link(quota.topic.id, page),
         clause=ctx.clause_link(doc, quota.provision, page),
         quote=escape.md_cell(quota.quote),

@@ -502,6 +502,9 @@ def indexes_index_page(ctx: RenderContext) -> IndexesPage:
     entries = [
         (links.CLOCKS_INDEX, "全部时限", "所有文件的全部时限，可排序、筛选（文件多时按辖区分页）"),
         (links.MATRIX_INDEX, "跨辖区职责矩阵", "各类主体在各专题中的角色，按辖区计数"),
+        (links.CODEBOOK_INDEX, "编码手册",
+         "比较所依据的全部问题、定义、编码说明，以及回答每个问题的文件"),
+        (links.CONFLICTS_INDEX, "上下级规定比较", "下级文件的答案比上级文件宽的情况（可能冲突）"),
         (links.CITATIONS_INDEX, "引用关系",
          "文件之间及对外部文件的引用，可点击的关系图（文件多时另有各辖区的关系图）"),
         (links.DOCUMENTS_INDEX, "全部文件", "按辖区排列的文件清单"),

@@ -24,7 +24,7 @@ from itertools import pairwise
 from markupsafe import Markup
 
 from generator.domain.model import Edge, Procedure
-from generator.domain.wording import limit_text
+from generator.domain.wording import qualified_limit_text
 from generator.render import diagram_placeholder, escape, links
 from generator.render.context import RenderContext
 from generator.render.env import render
@@ -222,8 +222,9 @@ def _clock_text(edge: Edge, variants_elsewhere: bool) -> tuple[str, str]:
     assert clock is not None
     if edge.variant is not None:
         v = edge.variant
-        return f"{v.when}：{limit_text(v.limit)}", v.quote
-    return (limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)), clock.quote
+        return f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}", v.quote
+    return (qualified_limit_text(clock.limit, clock.qualifier) if variants_elsewhere
+            else clock_summary(clock)), clock.quote
 
 
 def _edge_texts(proc: Procedure) -> list[tuple[str | None, str | None, str | None]]:
