@@ -127,6 +127,16 @@ class Answer:
     def text(self) -> str:
         return answer_text(self)
 
+    @property
+    def case_prefix(self) -> str:
+        """``镇：`` when the answer names the case it covers, else nothing."""
+        return f"{self.applies_to}：" if self.applies_to else ""
+
+    @property
+    def text_with_case(self) -> str:
+        """``镇：不少于6人``: the answer with its case, how one answer is told from another."""
+        return self.case_prefix + self.text
+
     @cached_property
     def value(self) -> float | None:
         return rank_value(self)
@@ -185,6 +195,10 @@ def rank_value(a: Answer) -> float | None:
     return comparable_hours(limit)
 
 
+def _case(a: Answer) -> str:
+    return "".join((a.applies_to or "").split())
+
+
 @dataclass(frozen=True)
 class Ranking:
     """The strictest and loosest answers among ``answers`` (ties kept together)."""
@@ -195,8 +209,16 @@ class Ranking:
 
     @property
     def tied(self) -> bool:
-        """Two or more comparable answers, all equal: nothing is marked, they tie."""
-        return len(self.comparable) > 1 and not self.strictest
+        """Two or more comparable answers for one case, all equal: nothing is marked, they
+        tie."""
+        cases: dict[str, set[float | None]] = {}
+        for a in self.comparable:
+            cases.setdefault(_case(a), set()).add(a.value)
+        counts: dict[str, int] = {}
+        for a in self.comparable:
+            counts[_case(a)] = counts.get(_case(a), 0) + 1
+        return not self.strictest and any(
+            counts[c] > 1 and len(v) == 1 for c, v in cases.items())
 
     def mark(self, answer: Answer) -> Mark | None:
         if any(a is answer for a in self.strictest):
@@ -208,14 +230,26 @@ class Ranking:
 
 def rank(answers: Iterable[Answer]) -> Ranking:
     """Marks within one question: 最严 for every answer with the lowest value, 最宽 for every
-    answer with the highest; nothing when fewer than two answers compare or all are equal."""
+    answer with the highest; nothing when fewer than two answers compare or all are equal.
+
+    Answers that name their case (``applies_to``: 镇 / 街道) are ranked among the answers for the
+    same case only: a town's floor of 6 officers and a sub-district's of 4 are not a strict and a
+    loose rule, they are two rules.
+    """
     comparable = tuple(a for a in answers if a.value is not None)
-    values = [a.value for a in comparable if a.value is not None]
-    if len(values) < 2 or min(values) == max(values):
-        return Ranking(comparable, (), ())
-    low, high = min(values), max(values)
-    return Ranking(comparable, tuple(a for a in comparable if a.value == low),
-                   tuple(a for a in comparable if a.value == high))
+    groups: dict[str, list[Answer]] = {}
+    for a in comparable:
+        groups.setdefault(_case(a), []).append(a)
+    strictest: list[Answer] = []
+    loosest: list[Answer] = []
+    for group in groups.values():
+        values = [a.value for a in group if a.value is not None]
+        if len(values) < 2 or min(values) == max(values):
+            continue
+        low, high = min(values), max(values)
+        strictest += [a for a in group if a.value == low]
+        loosest += [a for a in group if a.value == high]
+    return Ranking(comparable, tuple(strictest), tuple(loosest))
 
 
 def relation(local: Answer, higher: Answer) -> Relation | None:
@@ -240,10 +274,6 @@ class LocalComparison:
     def conflict(self) -> bool:
         """A local rule looser than the higher one: a possible conflict, to be reviewed."""
         return self.relation is Relation.LOOSER
-
-
-def _case(a: Answer) -> str:
-    return "".join((a.applies_to or "").split())
 
 
 @dataclass(frozen=True, eq=False)

@@ -38,8 +38,7 @@ def _cell(answers: tuple[Answer, ...]) -> str:
     """One matrix cell: every answer of the document to the question, ``；``-separated."""
     parts = []
     for a in answers:
-        text = f"{a.applies_to}：" if a.applies_to else ""
-        text += a.text
+        text = a.text_with_case
         if a.qualifier is not None and QUALIFIER_LABEL[a.qualifier] not in a.text:
             text += f"〔原文：{QUALIFIER_LABEL[a.qualifier]}〕"
         if a.editorial:

@@ -10,12 +10,13 @@ documents: it grows with the codebook, not with the knowledge base.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from generator.domain.codebook import codebook
-from generator.domain.wording import ANSWER_KIND_LABEL
+from generator.domain.wording import ANSWER_KIND_LABEL, EDITORIAL
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.topic import HOW, answer_link
@@ -57,13 +58,19 @@ class CodebookPage:
     topics: list[CodebookTopic]
     questions: int
     answers: int
-    matrix: Markup
-    definitions: Markup
+    #: Links to the downloads, None when the export did not produce them.
+    matrix: Markup | None
+    definitions: Markup | None
     conflicts: Markup
 
 
-def codebook_page(ctx: RenderContext) -> CodebookPage:
+def codebook_page(ctx: RenderContext, available: Sequence[str] = ()) -> CodebookPage:
+    """``available``: the downloads written beside the pages (as for the data page)."""
     page = links.CODEBOOK_INDEX
+
+    def download(path: str) -> Markup | None:
+        return escape.url(links.relative(page, path)) if path in available else None
+
     book = codebook(ctx.kb)
     topics = []
     for topic in ctx.kb.topics:
@@ -71,7 +78,9 @@ def codebook_page(ctx: RenderContext) -> CodebookPage:
         for q in book.questions(topic):
             answers = book.answers.get(q, ())
             listed = [escape.concat(escape.md_text(f"{a.jurisdiction.name}："),
-                                    answer_link(ctx, a, page, _short(a.text)))
+                                    answer_link(ctx, a, page, _short(a.text)),
+                                    escape.md_text(f"（{EDITORIAL}）") if a.editorial
+                                    else Markup(""))
                       for a in answers[:MAX_LISTED]]
             entries.append(CodebookQuestion(
                 anchor=escape.html_attr(links.question_anchor(q.id)),
@@ -100,8 +109,8 @@ def codebook_page(ctx: RenderContext) -> CodebookPage:
         topics=topics,
         questions=len(ctx.kb.questions),
         answers=sum(len(a) for a in book.answers.values()),
-        matrix=escape.url(links.relative(page, links.CODEBOOK_CSV)),
-        definitions=escape.url(links.relative(page, "data/questions.csv")),
+        matrix=download(links.CODEBOOK_CSV),
+        definitions=download(links.QUESTIONS_CSV),
         conflicts=escape.url(links.relative(page, links.CONFLICTS_INDEX)),
     )
 

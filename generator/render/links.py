@@ -38,6 +38,7 @@ TRAINING_INDEX = "training/index.md"
 CITATIONS_DIAGRAM = "diagrams/citations.svg"
 CLOCKS_CSV = "data/clocks.csv"
 CODEBOOK_CSV = "data/codebook.csv"
+QUESTIONS_CSV = "data/questions.csv"
 
 #: Downloads written by ``generator.export``; linked from the data page.
 DOWNLOADS = (
@@ -46,7 +47,7 @@ DOWNLOADS = (
     ("data/duties.csv", "CSV", "全部职责，一行一项职责"),
     ("data/policykb.xlsx", "XLSX", "时限、职责与编码矩阵工作簿"),
     (CODEBOOK_CSV, "CSV", "编码矩阵：各文件对编码手册每个问题的回答、限定语和条款"),
-    ("data/questions.csv", "CSV", "编码手册：全部问题、定义与编码说明"),
+    (QUESTIONS_CSV, "CSV", "编码手册：全部问题、定义与编码说明"),
     ("data/document.schema.json", "JSON Schema", "文件格式（JSON Schema）"),
 )
 

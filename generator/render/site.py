@@ -113,7 +113,8 @@ def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSit
     for view_c in clocks_pages(ctx):
         pages[view_c.split.path] = render("pages/clocks.md.jinja", page=view_c)
     pages[links.MATRIX_INDEX] = render("pages/matrix.md.jinja", page=matrix_page(ctx))
-    pages[links.CODEBOOK_INDEX] = render("pages/codebook.md.jinja", page=codebook_page(ctx))
+    pages[links.CODEBOOK_INDEX] = render("pages/codebook.md.jinja",
+                                         page=codebook_page(ctx, available=sorted(downloads)))
     pages[links.CONFLICTS_INDEX] = render("pages/conflicts.md.jinja", page=conflicts_page(ctx))
     for view_g, chart in citations_pages(ctx):
         pages[view_g.split.path] = render("pages/citations.md.jinja", page=view_g)

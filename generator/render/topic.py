@@ -53,7 +53,7 @@ from generator.domain.wording import (
 )
 from generator.render import escape, links, paging
 from generator.render.context import RenderContext
-from generator.render.facts import BR, DASH, basis, qualified, who
+from generator.render.facts import BR, DASH, basis, editorial_mark, qualified, who
 from generator.vocabulary import AnswerKind, Mark, Role, Stricter
 
 #: Kept for the page-size tests and the training sheet: the words of the two marks.
@@ -286,7 +286,7 @@ class _TopicRows:
     def _answer_row(self, a: Answer, jlink: Markup, document: Markup) -> AnswerRow:
         ctx, page = self.ctx, self.page
         doc = a.document
-        case = f"{a.applies_to}：" if a.applies_to else ""
+        case = a.case_prefix
         text = escape.concat(escape.md_cell(case), Markup("**"), escape.md_cell(a.text),
                              Markup("**"))
         fact, part = a.fact, a.part
@@ -296,8 +296,10 @@ class _TopicRows:
             context = escape.md_cell(ctx.actor_names(fact.lanes))
         elif isinstance(fact, Duty):
             if a.question.kind is AnswerKind.ACTOR:
-                text = escape.concat(escape.md_cell(case), Markup("**"), who(ctx, fact),
-                                     Markup("**"))
+                text = escape.concat(escape.md_cell(case), Markup("**"),
+                                     escape.md_cell(ctx.actor_names(fact.actors)), Markup("**"),
+                                     editorial_mark(a.attribution_reason if a.editorial
+                                                    else None))
             context = escape.concat(escape.md_cell(f"{ROLE_LABEL[fact.role]}："),
                                     escape.md_cell(qualified(fact.what, fact.qualifier)))
             if a.question.kind is AnswerKind.YES_NO and fact.attribution_reason:
@@ -800,14 +802,21 @@ class TopicPages:
                           documents=documents, answers=answers, not_covered=not_covered)
 
     def _extremes(self, answers: tuple[Answer, ...], page: str) -> Markup:
-        """``2小时内（[浙江省](…)）``; ties name up to three places and count the rest."""
+        """``2小时内（[浙江省](…)）``; ties name up to three places and count the rest; answers
+        for different cases (镇 / 街道) each with their case."""
         if not answers:
             return DASH
-        places = [answer_link(self.ctx, a, page, a.jurisdiction.name) for a in answers[:3]]
-        more = escape.md_cell(f"等{len(answers)}处") if len(answers) > 3 else Markup("")
-        tie = escape.md_cell("并列：") if len(answers) > 1 else Markup("")
-        return escape.concat(tie, escape.md_cell(answers[0].text), Markup("（"),
-                             escape.join(Markup("、"), places), more, Markup("）"))
+        groups: dict[str, list[Answer]] = {}
+        for a in answers:
+            groups.setdefault(a.text_with_case, []).append(a)
+        parts = []
+        for text, given in groups.items():
+            places = [answer_link(self.ctx, a, page, a.jurisdiction.name) for a in given[:3]]
+            more = escape.md_cell(f"等{len(given)}处") if len(given) > 3 else Markup("")
+            tie = escape.md_cell("并列：") if len(given) > 1 else Markup("")
+            parts.append(escape.concat(tie, escape.md_cell(text), Markup("（"),
+                                       escape.join(Markup("、"), places), more, Markup("）")))
+        return escape.join(Markup("；"), parts)
 
 
 def topic_pages(ctx: RenderContext, topic_id: str) -> list[TopicPage]:

@@ -9,9 +9,10 @@ clauses, the answers after a page break (printed separately), each with its clau
 Exercises are chosen, not random, so that the same knowledge base always gives the same sheet,
 question by question in codebook order: first every comparison (a question with answers that
 differ), then one answer per question stated with a period, a date, a count or a cap, or a
-"who" the text names; then one exercise whose point is that a rule sets no period (only 及时 or
-定期), and one on the gaps.  An answer whose actor the editors inferred (编者推定) is never asked
-about, and an unquantified answer is never asked as "how long" or "how often".
+"who" the text names (a jurisdiction not asked about yet when there is one); then one exercise
+whose point is that a rule sets no period (only 及时 or 定期), and one on the gaps.  An answer
+whose actor the editors inferred (编者推定) is never asked about, and an unquantified answer is
+never asked as "how long" or "how often".
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.domain.codebook import Answer, Codebook, Ranking, codebook, rank
-from generator.domain.model import Clock, Question, Topic
+from generator.domain.model import Clock, Duty, Question, Topic
 from generator.domain.wording import (
     QUALIFIER_LABEL,
     QUALIFIER_MEANING,
@@ -133,11 +134,20 @@ class _Sheet:
             quoted(a.quote, cell=False))
 
     def with_places(self, answers: tuple[Answer, ...]) -> Markup:
-        """``24小时内（金湖县、锡林浩特市）``: one answer text and where it is given."""
-        places = [self.where(a) for a in answers[:MAX_TIED]]
-        more = escape.md_text(f"等{len(answers)}处") if len(answers) > MAX_TIED else Markup("")
-        return escape.concat(escape.md_text(answers[0].text + "（"),
-                             escape.join(Markup("、"), places), more, escape.md_text("）"))
+        """``并列：24小时内（金湖县、锡林浩特市）``: each answer text (with its case: ``镇：``) and
+        where it is given; a text given in several places is a tie."""
+        groups: dict[str, list[Answer]] = {}
+        for a in answers:
+            groups.setdefault(a.text_with_case, []).append(a)
+        parts = []
+        for text, given in groups.items():
+            places = [self.where(a) for a in given[:MAX_TIED]]
+            more = escape.md_text(f"等{len(given)}处") if len(given) > MAX_TIED else Markup("")
+            tie = "并列：" if len(given) > 1 else ""
+            parts.append(escape.concat(escape.md_text(tie + text + "（"),
+                                       escape.join(Markup("、"), places), more,
+                                       escape.md_text("）")))
+        return escape.join(Markup("；"), parts)
 
     def names(self, ids: list[str]) -> Markup:
         shown = [self.ctx.jurisdiction_link(j, self.page) for j in ids[:MAX_NAMES]]
@@ -186,9 +196,10 @@ class _Sheet:
                 strictest = self.extreme(ranking.strictest)
                 loosest = self.extreme(ranking.loosest)
             elif ranking.tied:
-                strictest = escape.concat(escape.md_text("并列："),
-                                          self.with_places(ranking.comparable))
+                strictest = self.with_places(ranking.comparable)
                 notes.append(f"{len(ranking.comparable)} 项相同，并列")
+            elif len(ranking.comparable) == 1:
+                notes.append("只有 1 项可比较")
             unranked = [a for a in answers if a.value is None]
             if q.stricter is not Stricter.NONE and unranked:
                 words = sorted({_unquantified_word(a) for a in unranked})
@@ -204,9 +215,7 @@ class _Sheet:
 
     def extreme(self, answers: tuple[Answer, ...]) -> Markup:
         """The strictest (or loosest) answers, a tie named as a tie."""
-        if len(answers) == 1:
-            return self.with_places(answers)
-        return escape.concat(escape.md_text("并列："), self.with_places(answers))
+        return self.with_places(answers)
 
     # --- exercises ---------------------------------------------------------------------------
 
@@ -235,6 +244,8 @@ class _Sheet:
             question = escape.concat(question, escape.md_text(f"（{a.applies_to}）"))
         answer = a.text
         fact = a.fact
+        if isinstance(fact, Duty):
+            answer += f"（{fact.what}）"
         if a.part is None and isinstance(fact, Clock):
             extras = [f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}"
                       for v in fact.variants]
@@ -291,10 +302,15 @@ class _Sheet:
     def exercises(self) -> list[Exercise]:
         comparisons = [e for q in self.questions if (e := self.comparison_exercise(q))]
         singles = []
+        asked: set[str] = set()  # jurisdictions asked about so far: spread the questions
         for q in self.questions:
-            wanted = _askable(q)
-            pick = next((a for a in self.answers[q] if wanted(a)), None)
+            wanted = [a for a in self.answers[q] if _askable(q)(a)]
+            pick = next((a for a in wanted if a.jurisdiction.id not in asked), None) \
+                or next(iter(wanted), None)
             if pick is not None:
+                asked.add(pick.jurisdiction.id)
+                if len(asked) == len(self.jurisdictions):
+                    asked.clear()
                 singles.append(self.single_exercise(q, pick))
         chosen = [*comparisons, *singles][:MAX_EXERCISES - 2]
         chosen += [e for e in (self.unquantified_exercise(), self.gap_exercise()) if e]

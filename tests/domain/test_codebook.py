@@ -69,6 +69,23 @@ def test_ties_are_ties_and_unquantified_answers_take_no_part(mini: KnowledgeBase
     assert twice.tied and twice.mark(twice.comparable[0]) is None
 
 
+def test_answers_for_different_cases_are_not_ranked_against_each_other(
+        mini: KnowledgeBase) -> None:
+    """镇不少于6人 and 街道不少于4人 are two rules, not a strict and a loose one."""
+    from dataclasses import replace
+
+    book = codebook(mini)
+    hours = book.answers[mini.question_by_id["training-hours"]][0]
+    quota = hours.fact
+    town = Answer(hours.question, replace(quota, value=6, applies_to="镇"))  # type: ignore[arg-type]
+    street = Answer(hours.question, replace(quota, value=4, applies_to="街道"))  # type: ignore[arg-type]
+    other_town = Answer(hours.question, replace(quota, value=8, applies_to="镇"))  # type: ignore[arg-type]
+    assert rank([town, street]).strictest == () and not rank([town, street]).tied
+    ranking = rank([town, street, other_town])
+    assert (ranking.mark(other_town), ranking.mark(town), ranking.mark(street)) == (
+        Mark.STRICTEST, Mark.LOOSEST, None)
+
+
 def test_status_tells_not_answered_from_not_covered(mini: KnowledgeBase) -> None:
     book = codebook(mini)
     cap = mini.question_by_id["transfer-extension-cap"]

@@ -348,11 +348,12 @@ def test_strictest_and_loosest_within_each_question_only(site: RenderedSite) -> 
     assert _marks(page, "transfer-deadline") == {
         "灌云县:5个工作日内": LOOSEST, "金湖县:3个工作日内": STRICTEST}
     assert _marks(page, "transfer-urgent-deadline") == {
-        "金湖县:24小时内": LOOSEST, "浙江省:&lt;b&gt;&#124;&lt;/b&gt;情形：**2小时内": STRICTEST}
+        "金湖县:24小时内": LOOSEST, "浙江省:2小时内": STRICTEST}
     assert _marks(page, "acceptance-notice-deadline") == {"金湖县:5个工作日内": ""}
     sharing = site.pages["topics/information-sharing.md"]
     assert _marks(sharing, "info-sharing-deadline") == {"灌云县:及时": "", "浙江省:立即": ""}
-    assert _marks(sharing, "info-feedback-deadline") == {"浙江省:当日": ""}
+    assert _marks(sharing, "info-feedback-deadline") == {
+        "浙江省:&lt;b&gt;&#124;&lt;/b&gt;情形：**当日": ""}
     assert "无明确时限，不参与比较" in sharing
 
 
