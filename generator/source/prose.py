@@ -31,6 +31,11 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_./'’-]*[A-Za-z0-9_]|[A-Za-z]"
 #: A word of prose: letters, perhaps with an apostrophe or a hyphen (an identifier is not one).
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 _LOWER = re.compile("[a-z]")
+#: Cheap first test: a field with fewer than three runs of two Latin letters cannot fail (most
+#: fields are all Chinese, and tokenising them character by character is what costs).
+_LETTERS = re.compile("[A-Za-z]{2,}")
+#: Subtrees holding no editorial prose: the text as printed.
+_SKIP = frozenset({"provisions"})
 
 #: Keys whose values are editorial prose in a document file (lists: every item).
 DOCUMENT_PROSE = frozenset({
@@ -48,6 +53,8 @@ _AS_PRINTED: tuple[NodePath, ...] = (("title",), ("notice_title",))
 
 def latin_run(text: str) -> str | None:
     """The first run of ``MIN_LATIN_RUN`` or more Latin words in ``text``, or None."""
+    if len(_LETTERS.findall(text)) < MIN_LATIN_RUN:
+        return None
     run: list[str] = []
     for token in _TOKEN.findall(_URL.sub(" ", text)):
         if not token[0].isascii() or not token[0].isalpha():
@@ -71,7 +78,7 @@ def _strings(data: Any, keys: frozenset[str]) -> Iterator[tuple[NodePath, str]]:
                 yield path, node
         elif isinstance(node, dict):
             stack.extend(((*path, k), v, isinstance(k, str) and k in keys)
-                         for k, v in reversed(list(node.items())))
+                         for k, v in reversed(list(node.items())) if k not in _SKIP)
         elif isinstance(node, list):
             stack.extend(((*path, i), v, prose) for i, v in reversed(list(enumerate(node))))
 
