@@ -820,7 +820,7 @@ def synthesise(n: int, out: Path, *, seed: int = 0, templates_root: Path = DEFAU
     (out / "registries").mkdir(parents=True, exist_ok=True)
     (out / "registries" / "jurisdictions.yaml").write_text(registry_yaml(registry),
                                                            encoding="utf-8")
-    for name in ("actor-types.yaml", "topics.yaml"):
+    for name in ("actor-types.yaml", "topics.yaml", "questions.yaml"):
         shutil.copyfile(root / "registries" / name, out / "registries" / name)
 
     stats = Stats()

@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout ('-')")
 
     export = sub.add_parser("export", help="export the knowledge base as data")
-    export.add_argument("--format", choices=["json", "clocks-csv", "duties-csv", "xlsx"],
+    export.add_argument("--format", choices=["json", "clocks-csv", "duties-csv", "codebook-csv",
+                                             "questions-csv", "xlsx"],
                         default="json")
     export.add_argument("--out", type=Path, help="write to this file instead of stdout ('-')")
     export.add_argument("--policies", type=Path, default=Path("policies"))
@@ -224,6 +225,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     writers: dict[str, Callable[[KnowledgeBase], str | bytes]] = {
         "json": export.export_json,
         "clocks-csv": export.export_clocks_csv,
+        "codebook-csv": export.export_matrix_csv,
+        "questions-csv": export.export_questions_csv,
         "duties-csv": export.export_duties_csv,
         "xlsx": export.export_xlsx,
     }

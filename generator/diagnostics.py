@@ -88,6 +88,16 @@ _CODE_LIST = [
     Code("PK209", "duplicate-entry",
          "the same lane, actor, edge or variant listed twice in one place"),
     Code("PK210", "quote-too-short", "a quote too short to prove a fact"),
+    # the codebook: what each fact answers, and who the text says bears it (answers.py)
+    Code("PK211", "answer-mismatch",
+         "a fact answers a question of another topic or of another kind of answer"),
+    Code("PK212", "duplicate-answer",
+         "two facts of one document answer the same question without applies_to telling them "
+         "apart"),
+    Code("PK213", "undeclared-attribution",
+         "an actor its provision does not name, without attribution: editorial"),
+    Code("PK214", "qualifier-not-in-quote",
+         "a qualifier (原则上, 一般, 可, 视情, 不超过) whose word is not in the fact's quote"),
     # content warnings
     Code(
         "PK301", "traditional-in-simplified",
@@ -100,6 +110,11 @@ _CODE_LIST = [
     Code(
         "PK303", "chinese-quotes-kept",
         "a value wrapped in Chinese quotation marks, which YAML keeps as text", Severity.WARNING,
+    ),
+    Code(
+        "PK304", "not-chinese",
+        "reader-facing prose (summary, notes, descriptions, labels …) that is not Chinese",
+        Severity.WARNING,
     ),
     # the build (build.py); listed here so that CODES is complete whatever was imported
     Code("PK401", "render-failed", "the render stage failed; nothing was written"),

@@ -82,6 +82,7 @@ def check_policies(
         jurisdictions=tuple(registries["jurisdictions"].items),
         actor_types=tuple(registries["actor_types"].items),
         topics=tuple(registries["topics"].items),
+        questions=tuple(registries["questions"].items),
     ), report
 
 
@@ -106,7 +107,7 @@ def _check_documents(
 def model(checked: CheckedPolicies) -> KnowledgeBase:
     """Model stage: the checked specs as the domain model (references resolved, ordered)."""
     return resolve(checked.documents, checked.jurisdictions, checked.actor_types,
-                   checked.topics)
+                   checked.topics, checked.questions)
 
 
 def load_knowledge_base(

@@ -44,6 +44,8 @@ _MODELS: list[tuple[str, type[BaseModel], str]] = [
     ("registries/jurisdictions.yaml", schema.Jurisdiction, "Administrative divisions."),
     ("registries/actor-types.yaml", schema.ActorType, "Shared kinds of party."),
     ("registries/topics.yaml", schema.Topic, "Subjects compared across jurisdictions."),
+    ("registries/questions.yaml", schema.Question,
+     "The codebook: the questions every fact answers, compared one by one."),
 ]
 
 

@@ -73,3 +73,88 @@ class StepKind(StrEnum):
 
 
 NUMERIC_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS})
+
+
+class AnswerKind(StrEnum):
+    """What kind of answer a codebook question takes (and so which facts may answer it)."""
+
+    DURATION = "duration"  # how long: a clock's limit (3个工作日内, 24小时内, 立即, 及时, 当日)
+    FREQUENCY = "frequency"  # how often: a recurring or periodic clock (每半年1次, 定期)
+    DEADLINE = "deadline"  # by which calendar date: a by_date clock (2016年9月前)
+    COUNT = "count"  # how many: a quota (不少于60学时, 不少于6人)
+    ACTOR = "actor"  # who: a duty
+    ESCALATION = "escalation"  # to whom, in turn: a procedure (协商 → 司法局 → 政府)
+    YES_NO = "yes_no"  # whether: a duty stating the obligation or permission
+
+
+class Stricter(StrEnum):
+    """Which answers to a question count as stricter (the direction of 最严)."""
+
+    SHORTER = "shorter"  # durations and deadlines: the shorter limit is stricter
+    MORE = "more"  # quotas of 不少于 and frequencies: more (more often) is stricter
+    FEWER = "fewer"  # quotas of 不超过: fewer is stricter
+    NONE = "none"  # actors, chains, yes/no: answers are listed, not ranked
+
+
+class Qualifier(StrEnum):
+    """A word of the text that softens or bounds a rule; it travels with the fact."""
+
+    IN_PRINCIPLE = "in_principle"  # 原则上
+    GENERALLY = "generally"  # 一般
+    MAY = "may"  # 可 / 可以
+    AS_NEEDED = "as_needed"  # 视情 / 必要时 / 根据工作需要
+    AT_MOST = "at_most"  # 不超过 / 最长不超过
+
+
+class Attribution(StrEnum):
+    """Whether the provision itself names who bears a fact, or the editors inferred it."""
+
+    STATED = "stated"
+    EDITORIAL = "editorial"
+
+
+class Mark(StrEnum):
+    """Where an answer stands among the answers to its question."""
+
+    STRICTEST = "strictest"
+    LOOSEST = "loosest"
+
+
+class Relation(StrEnum):
+    """A local answer against the answer of a jurisdiction above it."""
+
+    STRICTER = "stricter"
+    EQUAL = "equal"
+    LOOSER = "looser"
+
+
+#: The kinds of limit unit that answer each limit-kind question.
+DURATION_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS, Unit.SAME_DAY,
+                            Unit.IMMEDIATELY, Unit.TIMELY})
+FREQUENCY_UNITS = frozenset({Unit.RECURRING, Unit.PERIODIC})
+DEADLINE_UNITS = frozenset({Unit.BY_DATE})
+LIMIT_KINDS: dict[AnswerKind, frozenset[Unit]] = {
+    AnswerKind.DURATION: DURATION_UNITS,
+    AnswerKind.FREQUENCY: FREQUENCY_UNITS,
+    AnswerKind.DEADLINE: DEADLINE_UNITS,
+}
+#: Which directions of "stricter" make sense for each kind of answer.
+STRICTER_FOR_KIND: dict[AnswerKind, frozenset[Stricter]] = {
+    AnswerKind.DURATION: frozenset({Stricter.SHORTER}),
+    AnswerKind.FREQUENCY: frozenset({Stricter.MORE}),
+    AnswerKind.DEADLINE: frozenset({Stricter.SHORTER}),
+    AnswerKind.COUNT: frozenset({Stricter.MORE, Stricter.FEWER}),
+    AnswerKind.ACTOR: frozenset({Stricter.NONE}),
+    AnswerKind.ESCALATION: frozenset({Stricter.NONE}),
+    AnswerKind.YES_NO: frozenset({Stricter.NONE}),
+}
+#: How each qualifier is spelled in the texts (simplified and traditional): the quote of a
+#: qualified fact contains one of these, which is what the checker verifies.
+QUALIFIER_SPELLINGS: dict[Qualifier, tuple[str, ...]] = {
+    Qualifier.IN_PRINCIPLE: ("原则上", "原則上"),
+    Qualifier.GENERALLY: ("一般",),
+    Qualifier.MAY: ("可",),
+    Qualifier.AS_NEEDED: ("视", "視", "必要时", "必要時", "根据需要", "根據需要", "根据工作需要",
+                          "根據工作需要"),
+    Qualifier.AT_MOST: ("不超过", "不超過", "最长", "最長", "最多"),
+}

@@ -120,7 +120,8 @@ def fake_site(
     extra_pages: dict[str, str] | None = None,
     diagrams: Sequence[Diagram] | None = None,
 ) -> RenderedSite:
-    """A small site with every page the navigation names, one flowchart per document."""
+    """A small site with every page the navigation and the hand-written pages name, one
+    flowchart per document."""
     docs_list = "\n".join(f"- [{d}]({d}.md)" for d in documents)
     pages = {
         "index.md": "# 首页\n\n[文件](documents/index.md)\n",
@@ -132,6 +133,9 @@ def fake_site(
         "indexes/index.md": "# 索引\n",
         "tools/case-routing.md": "# 案件去向\n",
         "tools/due-dates.md": "# 期限计算\n",
+        # hand-written pages (about/method.md) link to these two
+        "indexes/codebook.md": "# 编码手册\n",
+        "indexes/conflicts.md": "# 上下级规定比较\n",
     }
     charts = list(diagrams) if diagrams is not None else []
     for doc in documents:

@@ -20,13 +20,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from generator.vocabulary import (
+    AnswerKind,
+    Attribution,
     Kind,
     Level,
     Period,
+    Qualifier,
     Role,
     Script,
     Status,
     StepKind,
+    Stricter,
     Unit,
 )
 
@@ -67,6 +71,22 @@ class Topic:
     name: str
     question: str
     description: str | None
+    order: int
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """A question of the codebook: every jurisdiction's answer to it is compared side by side."""
+
+    id: str
+    topic: Topic
+    name: str
+    question: str
+    kind: AnswerKind
+    stricter: Stricter
+    definition: str | None
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
     order: int
 
 
@@ -128,6 +148,12 @@ class Duty(Fact):
     role: Role
     topic: Topic
     what: str
+    #: The codebook question the duty answers (a "who" or yes/no question), if any.
+    answers: Question | None = None
+    applies_to: str | None = None
+    qualifier: Qualifier | None = None
+    attribution: Attribution = Attribution.STATED
+    attribution_reason: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +164,9 @@ class Variant(Quoted):
     when: str
     limit: Limit
     action: str | None
+    answers: Question | None = None
+    applies_to: str | None = None
+    qualifier: Qualifier | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +174,9 @@ class Extension(Quoted):
     condition: str
     max: Limit | None
     requires: str | None
+    answers: Question | None = None
+    applies_to: str | None = None
+    qualifier: Qualifier | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,6 +191,11 @@ class Clock(Fact):
     extension: Extension | None
     consequence: str | None
     note: str | None
+    answers: Question | None = None
+    applies_to: str | None = None
+    qualifier: Qualifier | None = None
+    attribution: Attribution = Attribution.STATED
+    attribution_reason: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,6 +208,11 @@ class Quota(Fact):
     unit: str
     per: Period | None
     scope: str | None
+    answers: Question | None = None
+    applies_to: str | None = None
+    qualifier: Qualifier | None = None
+    attribution: Attribution = Attribution.STATED
+    attribution_reason: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,6 +245,8 @@ class Procedure:
     lanes: tuple[Actor, ...]
     steps: tuple[Step, ...]
     edges: tuple[Edge, ...]
+    answers: Question | None = None
+    applies_to: str | None = None
 
     @cached_property
     def step_by_id(self) -> Mapping[str, Step]:
@@ -293,16 +337,35 @@ class Document:
     def issued_or_published(self) -> dt.date | None:
         return self.dates.issued or self.dates.published
 
+    @cached_property
+    def tree_key(self) -> tuple[object, ...]:
+        """Tree order of documents: by jurisdiction (division codes), then date, then id."""
+        issued = self.issued_or_published
+        return (self.jurisdiction.sort_key, issued.isoformat() if issued else "9999", self.id)
+
 
 @dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """Everything render and export read, each collection in its one canonical order:
-    documents by id, jurisdictions by id, actor types and topics by (order, id)."""
+    documents by id, jurisdictions by id, actor types and topics by (order, id), questions by
+    their topic's order, then (order, id)."""
 
     documents: tuple[Document, ...]
     jurisdictions: tuple[Jurisdiction, ...]
     actor_types: tuple[ActorType, ...]
     topics: tuple[Topic, ...]
+    questions: tuple[Question, ...] = ()
+
+    @cached_property
+    def question_by_id(self) -> Mapping[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def questions_by_topic(self) -> Mapping[Topic, tuple[Question, ...]]:
+        out: dict[Topic, list[Question]] = {}
+        for q in self.questions:
+            out.setdefault(q.topic, []).append(q)
+        return {t: tuple(qs) for t, qs in out.items()}
 
     @cached_property
     def document_by_id(self) -> Mapping[str, Document]:

@@ -21,6 +21,8 @@ _HEADING_CHARS = 10
 
 #: Actor ids → the document's actors.
 _Who = Callable[[Iterable[str]], tuple[m.Actor, ...]]
+#: A question id (or None) → the codebook question.
+_Asks = Callable[[str | None], m.Question | None]
 
 
 def resolve(
@@ -28,13 +30,17 @@ def resolve(
     jurisdictions: Iterable[spec.Jurisdiction],
     actor_types: Iterable[spec.ActorType],
     topics: Iterable[spec.Topic],
+    questions: Iterable[spec.Question],
 ) -> m.KnowledgeBase:
     """The knowledge base in canonical order, whatever order the inputs came in."""
     places = _jurisdictions(jurisdictions)
     kinds = {a.id: m.ActorType(a.id, a.name, a.description, a.order) for a in actor_types}
     subjects = {t.id: m.Topic(t.id, t.name, t.question, t.description, t.order) for t in topics}
+    codebook = {q.id: m.Question(q.id, subjects[q.topic], q.name, q.question, q.kind, q.stricter,
+                                 q.definition, tuple(q.include), tuple(q.exclude), q.order)
+                for q in questions}
     ordered = sorted(documents, key=lambda d: d.spec.id)
-    resolved = [_document(d, places, kinds, subjects) for d in ordered]
+    resolved = [_document(d, places, kinds, subjects, codebook) for d in ordered]
     by_id = {d.id: d for d in resolved}
     for checked, doc in zip(ordered, resolved, strict=True):
         _set(doc, "citations", tuple(_citation(c, doc, by_id) for c in checked.spec.citations))
@@ -43,6 +49,8 @@ def resolve(
         jurisdictions=tuple(places[k] for k in sorted(places)),
         actor_types=tuple(sorted(kinds.values(), key=lambda a: (a.order, a.id))),
         topics=tuple(sorted(subjects.values(), key=lambda t: (t.order, t.id))),
+        questions=tuple(sorted(codebook.values(), key=lambda q: (q.topic.order, q.topic.id,
+                                                                 q.order, q.id))),
     )
 
 
@@ -96,6 +104,7 @@ def _document(
     places: Mapping[str, m.Jurisdiction],
     kinds: Mapping[str, m.ActorType],
     subjects: Mapping[str, m.Topic],
+    codebook: Mapping[str, m.Question],
 ) -> m.Document:
     s = checked.spec
     doc = m.Document(
@@ -124,19 +133,24 @@ def _document(
     def who(ids: Iterable[str]) -> tuple[m.Actor, ...]:
         return tuple(actors[a] for a in ids)
 
+    def asks(qid: str | None) -> m.Question | None:
+        return codebook[qid] if qid is not None else None
+
     duties = tuple(
         m.Duty(clause[u.provision], u.quote, u.id, doc, who(u.actors), u.role,
-               subjects[u.topic], u.what)
+               subjects[u.topic], u.what, asks(u.answers), u.applies_to, u.qualifier,
+               u.attribution, u.attribution_reason)
         for u in s.duties
     )
-    clocks = tuple(_clock(c, doc, clause, who, subjects) for c in s.clocks)
+    clocks = tuple(_clock(c, doc, clause, who, subjects, asks) for c in s.clocks)
     quotas = tuple(
         m.Quota(clause[q.provision], q.quote, q.id, doc, subjects[q.topic], who(q.actors),
-                q.what, q.comparator, q.value, q.unit, q.per, q.scope)
+                q.what, q.comparator, q.value, q.unit, q.per, q.scope, asks(q.answers),
+                q.applies_to, q.qualifier, q.attribution, q.attribution_reason)
         for q in s.quotas
     )
     clock_by_id = {c.id: c for c in clocks}
-    procedures = tuple(_procedure(p, doc, clause, actors, clock_by_id, subjects)
+    procedures = tuple(_procedure(p, doc, clause, actors, clock_by_id, subjects, asks)
                        for p in s.procedures)
     for name, value in (("actors", tuple(actors.values())), ("duties", duties),
                         ("clocks", clocks), ("quotas", quotas), ("procedures", procedures)):
@@ -150,20 +164,23 @@ def _clock(
     clause: Mapping[str, m.Provision],
     who: _Who,
     subjects: Mapping[str, m.Topic],
+    asks: _Asks,
 ) -> m.Clock:
     variants = tuple(
         m.Variant(clause[v.provision or c.provision], v.quote, i, v.when, limit(v.limit),
-                  v.action)
+                  v.action, asks(v.answers), v.applies_to, v.qualifier)
         for i, v in enumerate(c.variants)
     )
     extension = None
     if c.extension is not None:
         e = c.extension
         extension = m.Extension(clause[e.provision or c.provision], e.quote, e.condition,
-                                limit(e.max) if e.max else None, e.requires)
+                                limit(e.max) if e.max else None, e.requires, asks(e.answers),
+                                e.applies_to, e.qualifier)
     return m.Clock(clause[c.provision], c.quote, c.id, doc, subjects[c.topic], who(c.actors),
                    who(c.recipient), c.trigger, c.action, limit(c.limit), variants, extension,
-                   c.consequence, c.note)
+                   c.consequence, c.note, asks(c.answers), c.applies_to, c.qualifier,
+                   c.attribution, c.attribution_reason)
 
 
 def _procedure(
@@ -173,6 +190,7 @@ def _procedure(
     actors: Mapping[str, m.Actor],
     clocks: Mapping[str, m.Clock],
     subjects: Mapping[str, m.Topic],
+    asks: _Asks,
 ) -> m.Procedure:
     steps = tuple(m.Step(clause[s.provision], s.quote, s.id, actors[s.actor], s.label, s.kind)
                   for s in p.steps)
@@ -185,7 +203,8 @@ def _procedure(
         edges.append(m.Edge(index, by_id[e.source], by_id[e.target], e.condition, clock,
                             variant))
     return m.Procedure(p.id, doc, p.title, subjects[p.topic], p.description,
-                       tuple(actors[a] for a in p.lanes), steps, tuple(edges))
+                       tuple(actors[a] for a in p.lanes), steps, tuple(edges), asks(p.answers),
+                       p.applies_to)
 
 
 def _citation(c: spec.Citation, doc: m.Document,

@@ -13,7 +13,20 @@ import datetime as dt
 from typing import assert_never
 
 from generator.domain.model import Limit
-from generator.vocabulary import Kind, Level, Period, Role, Script, Status, Unit
+from generator.vocabulary import (
+    NUMERIC_UNITS,
+    AnswerKind,
+    Kind,
+    Level,
+    Mark,
+    Period,
+    Qualifier,
+    Relation,
+    Role,
+    Script,
+    Status,
+    Unit,
+)
 
 WORKING_DAY_HOURS = 24 * 7 / 5
 
@@ -83,6 +96,49 @@ _COMPARATOR = {"at_least": "不少于", "at_most": "不超过", "exactly": ""}
 
 NO_CLEAR_LIMIT = "无明确时限"
 NOT_STATED = "未载明"
+#: A document covers the topic but does not answer the question.
+NOT_ANSWERED = "未规定"
+#: A jurisdiction's documents do not cover the topic at all.
+NOT_COVERED = "未涉及"
+#: The site's mark on an actor the provision does not name (``attribution: editorial``).
+EDITORIAL = "编者推定"
+#: An extension the text allows without a cap.
+NO_CAP = "未规定延长上限"
+
+QUALIFIER_LABEL: dict[Qualifier, str] = {
+    Qualifier.IN_PRINCIPLE: "原则上",
+    Qualifier.GENERALLY: "一般",
+    Qualifier.MAY: "可",
+    Qualifier.AS_NEEDED: "视情",
+    Qualifier.AT_MOST: "不超过",
+}
+#: What a qualifier means for a comparison, said once under each table that shows one.
+QUALIFIER_MEANING: dict[Qualifier, str] = {
+    Qualifier.IN_PRINCIPLE: "“原则上”是原则性要求，不是硬性期限",
+    Qualifier.GENERALLY: "“一般”指通常情形，允许例外",
+    Qualifier.MAY: "“可”是可选做法，不是义务",
+    Qualifier.AS_NEEDED: "“视情”“必要时”视具体情况而定",
+    Qualifier.AT_MOST: "“不超过”是上限",
+}
+MARK_LABEL: dict[Mark, str] = {Mark.STRICTEST: "最严", Mark.LOOSEST: "最宽"}
+RELATION_LABEL: dict[Relation, str] = {
+    Relation.STRICTER: "比上级规定严",
+    Relation.EQUAL: "与上级规定相同",
+    Relation.LOOSER: "比上级规定宽",
+}
+#: What a looser local rule is called: it may conflict with the higher rule (a reviewer checks).
+POSSIBLE_CONFLICT = "可能冲突"
+#: Said when two or more answers to a question compare and are all equal.
+TIED = "并列（长短相同）"
+ANSWER_KIND_LABEL: dict[AnswerKind, str] = {
+    AnswerKind.DURATION: "时长",
+    AnswerKind.FREQUENCY: "频次",
+    AnswerKind.DEADLINE: "截止日期",
+    AnswerKind.COUNT: "数量",
+    AnswerKind.ACTOR: "主体",
+    AnswerKind.ESCALATION: "逐级处理",
+    AnswerKind.YES_NO: "是否",
+}
 
 
 def limit_text(limit: Limit) -> str:
@@ -116,6 +172,26 @@ def limit_text(limit: Limit) -> str:
     assert_never(limit.unit)
 
 
+def qualified_limit_text(limit: Limit, qualifier: Qualifier | None) -> str:
+    """The limit with its qualifier, as the texts say it: ``原则上每半年1次``, ``一般3个工作日内``,
+    ``不超过7个工作日``; without a qualifier, :func:`limit_text`."""
+    text = limit_text(limit)
+    if qualifier is None:
+        return text
+    if qualifier is Qualifier.AT_MOST and limit.unit in NUMERIC_UNITS:
+        return "不超过" + text.removesuffix("内")
+    return QUALIFIER_LABEL[qualifier] + text
+
+
+def cap_text(limit: Limit | None) -> str:
+    """``最长不超过10个工作日`` for an extension cap; :data:`NO_CAP` when the text sets none."""
+    if limit is None:
+        return NO_CAP
+    if limit.unit in NUMERIC_UNITS:
+        return "最长不超过" + limit_text(limit).removesuffix("内")
+    return "延长至" + limit_text(limit)
+
+
 def comparable_hours(limit: Limit) -> float | None:
     """Normalised duration in hours, or None when the limit is not a comparable deadline."""
     if not limit.upper_bound:
@@ -146,6 +222,19 @@ def not_comparable_reason(limit: Limit) -> str:
             return "截止日期，不参与比较"
         case _:
             return NO_CLEAR_LIMIT
+
+
+def unranked_reason(limit: Limit | None, extension: bool = False) -> str:
+    """Why an answer to a ranked question takes no part in the ranking."""
+    if limit is None:
+        return "未规定上限，不参与比较" if extension else "不参与比较"
+    match limit.unit:
+        case Unit.PERIODIC:
+            return "未写周期，不参与比较"
+        case Unit.TIMELY:
+            return "无明确时限，不参与比较"
+        case _:
+            return not_comparable_reason(limit)
 
 
 def hours_text(hours: float | None) -> str:

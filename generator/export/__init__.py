@@ -6,6 +6,12 @@ Reads the domain model only.  Every file is the same bytes for the same knowledg
 from __future__ import annotations
 
 from generator.domain.model import KnowledgeBase
+from generator.export.codebook import (
+    codebook_sheets,
+    csv_with_bom,
+    export_matrix_csv,
+    export_questions_csv,
+)
 from generator.export.contract import (
     EXPORT_VERSION,
     export_data,
@@ -30,8 +36,9 @@ from generator.runtime.gc_policy import paused_collections
 
 #: What ``export_files`` always writes, docs-relative (the data page links each of them);
 #: besides these, one CSV per topic and kind of fact (``topic_csv_path``).
-EXPORTED_FILES = ("data/clocks.csv", "data/document.schema.json", "data/duties.csv",
-                  "data/policykb.json", "data/policykb.xlsx")
+EXPORTED_FILES = ("data/clocks.csv", "data/codebook.csv", "data/document.schema.json",
+                  "data/duties.csv", "data/policykb.json", "data/policykb.xlsx",
+                  "data/questions.csv")
 
 
 @paused_collections()
@@ -43,11 +50,15 @@ def export_files(kb: KnowledgeBase) -> dict[str, str | bytes]:
     """
     clocks = [CLOCK_COLUMNS, *clock_rows(kb)]
     duties = [DUTY_COLUMNS, *duty_rows(kb)]
+    coded = codebook_sheets(kb)
+    sheets = dict(coded)
     return {
         "data/policykb.json": json_bytes(export_data(kb)),
         "data/clocks.csv": csv_text(neutralised(clocks[0], clocks[1:])),
         "data/duties.csv": csv_text(neutralised(duties[0], duties[1:])),
-        "data/policykb.xlsx": xlsx_workbook([("时限", clocks), ("职责", duties)]),
+        "data/codebook.csv": csv_with_bom(sheets["编码矩阵"]),
+        "data/questions.csv": csv_with_bom(sheets["编码手册"]),
+        "data/policykb.xlsx": xlsx_workbook([("时限", clocks), ("职责", duties), *coded]),
         "data/document.schema.json": schema_json(),
         **topic_csv_files(kb),
     }
@@ -56,5 +67,6 @@ def export_files(kb: KnowledgeBase) -> dict[str, str | bytes]:
 __all__ = [
     "CLOCK_COLUMNS", "DUTY_COLUMNS", "EXPORTED_FILES", "EXPORT_VERSION", "clock_rows", "duty_rows",
     "export_clocks_csv", "export_data", "export_duties_csv", "export_files", "export_json",
-    "export_xlsx", "topic_csv_files", "topic_csv_path", "xlsx_workbook",
+    "export_matrix_csv", "export_questions_csv", "export_xlsx", "topic_csv_files",
+    "topic_csv_path", "xlsx_workbook",
 ]

@@ -20,17 +20,22 @@ from generator.domain.model import (
     ActorType,
     Clock,
     Document,
+    Duty,
+    Extension,
     Jurisdiction,
     KnowledgeBase,
     Limit,
     Procedure,
+    Question,
+    Quota,
     Topic,
+    Variant,
 )
 from generator.domain.wording import limit_text
 from generator.runtime.gc_policy import paused_collections
 from generator.source.schema import json_schema
 
-EXPORT_VERSION = "1.1"
+EXPORT_VERSION = "1.2"
 
 
 def _limit(limit: Limit) -> dict[str, Any]:
@@ -45,6 +50,20 @@ def _limit(limit: Limit) -> dict[str, Any]:
 
 def _ids(items: Iterable[Any]) -> list[str]:
     return [i.id for i in items]
+
+
+def _coding(item: Duty | Clock | Quota | Variant | Extension | Procedure) -> dict[str, Any]:
+    """The codebook fields of a fact (or a variant, an extension): what it answers and how."""
+    out: dict[str, Any] = {
+        "answers": item.answers.id if item.answers else None,
+        "applies_to": item.applies_to,
+    }
+    if not isinstance(item, Procedure):
+        out["qualifier"] = item.qualifier.value if item.qualifier else None
+    if isinstance(item, Duty | Clock | Quota):
+        out["attribution"] = item.attribution.value
+        out["attribution_reason"] = item.attribution_reason
+    return out
 
 
 def _clock(clock: Clock) -> dict[str, Any]:
@@ -68,6 +87,7 @@ def _clock(clock: Clock) -> dict[str, Any]:
                 "limit": _limit(v.limit),
                 "provision": v.provision.id,
                 "quote": v.quote,
+                **_coding(v),
             }
             for v in clock.variants
         ],
@@ -79,10 +99,12 @@ def _clock(clock: Clock) -> dict[str, Any]:
             "max": _limit(clock.extension.max) if clock.extension.max else None,
             "provision": clock.extension.provision.id,
             "quote": clock.extension.quote,
+            **_coding(clock.extension),
         },
         "consequence": clock.consequence,
         "provision": clock.provision.id,
         "quote": clock.quote,
+        **_coding(clock),
     }
 
 
@@ -100,6 +122,7 @@ def _procedure(p: Procedure) -> dict[str, Any]:
                    "clock": e.clock.id if e.clock else None,
                    "variant": e.variant.index if e.variant else None}
                   for e in p.edges],
+        **_coding(p),
     }
 
 
@@ -140,12 +163,12 @@ def document_record(doc: Document) -> dict[str, Any]:
                     "note": a.note} for a in doc.actors],
         "duties": [{"provision": d.provision.id, "quote": d.quote, "id": d.id,
                     "actors": _ids(d.actors), "role": d.role.value, "topic": d.topic.id,
-                    "what": d.what} for d in doc.duties],
+                    "what": d.what, **_coding(d)} for d in doc.duties],
         "clocks": [_clock(c) for c in doc.clocks],
         "quotas": [{"provision": q.provision.id, "quote": q.quote, "id": q.id,
                     "topic": q.topic.id, "actors": _ids(q.actors), "what": q.what,
                     "comparator": q.comparator, "value": q.value, "unit": q.unit,
-                    "per": q.per.value if q.per else None, "scope": q.scope}
+                    "per": q.per.value if q.per else None, "scope": q.scope, **_coding(q)}
                    for q in doc.quotas],
         "procedures": [_procedure(p) for p in doc.procedures],
         "citations": [{"provision": c.provision.id, "quote": c.quote, "id": c.id,
@@ -169,6 +192,12 @@ def _topic(t: Topic) -> dict[str, Any]:
             "order": t.order}
 
 
+def _question(q: Question) -> dict[str, Any]:
+    return {"id": q.id, "topic": q.topic.id, "name": q.name, "question": q.question,
+            "kind": q.kind.value, "stricter": q.stricter.value, "definition": q.definition,
+            "include": list(q.include), "exclude": list(q.exclude), "order": q.order}
+
+
 def export_data(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "format": "policykb",
@@ -177,6 +206,7 @@ def export_data(kb: KnowledgeBase) -> dict[str, Any]:
         "jurisdictions": [_jurisdiction(j) for j in kb.jurisdictions],
         "actor_types": [_actor_type(a) for a in kb.actor_types],
         "topics": [_topic(t) for t in kb.topics],
+        "questions": [_question(q) for q in kb.questions],
     }
 
 

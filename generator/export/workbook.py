@@ -10,15 +10,18 @@ from collections.abc import Sequence
 import xlsxwriter
 
 from generator.domain.model import KnowledgeBase
+from generator.export.codebook import codebook_sheets
 from generator.export.tables import CLOCK_COLUMNS, DUTY_COLUMNS, clock_rows, duty_rows
 from generator.runtime.gc_policy import paused_collections
 
 
 def export_xlsx(kb: KnowledgeBase) -> bytes:
-    """Clocks and duties as two sheets of strings, the same bytes for the same input."""
+    """Clocks, duties and the coded data as sheets of strings, the same bytes for the same
+    input."""
     return xlsx_workbook([
         ("时限", [CLOCK_COLUMNS, *clock_rows(kb)]),
         ("职责", [DUTY_COLUMNS, *duty_rows(kb)]),
+        *codebook_sheets(kb),
     ])
 
 

@@ -47,8 +47,7 @@ class RenderContext:
 
     @staticmethod
     def document_order(doc: Document) -> tuple[object, ...]:
-        issued = doc.issued_or_published
-        return (doc.jurisdiction.sort_key, issued.isoformat() if issued else "9999", doc.id)
+        return doc.tree_key
 
     # --- provisions --------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.domain.model import Clock, Document, Duty, Procedure, Provision
+from generator.domain.model import Clock, Document, Duty, Procedure, Provision, Quota
 from generator.domain.wording import (
+    EDITORIAL,
     KIND_LABEL,
     NOT_STATED,
     ROLE_LABEL,
@@ -37,7 +38,7 @@ from generator.render.facts import (
 from generator.render.procedures import ProcedureView, procedure_view
 from generator.render.search_marks import IGNORE_MARKER
 from generator.render.validity import ValidityView, validity_view
-from generator.vocabulary import Role, Script
+from generator.vocabulary import Attribution, Role, Script
 
 #: The language of a traditional-script original (the page itself is ``zh``).
 TRADITIONAL_LANG = "zh-Hant"
@@ -112,6 +113,8 @@ class DocumentPage:
     related: list[RelatedView]
     provisions: list[ProvisionView]
     notes: list[Markup]
+    #: Why actors the text does not name were inferred: (reason, how many facts), first seen first.
+    editorial: list[tuple[Markup, int]]
     jurisdiction: Markup
     #: ``zh-Hant`` for a traditional-script original, else empty: the title and the text carry it.
     lang: Markup
@@ -211,10 +214,25 @@ def _matrix_cell(duties: list[Duty]) -> Markup:
     by_role: dict[Role, int] = {}
     for duty in duties:
         by_role[duty.role] = by_role.get(duty.role, 0) + 1
+    inferred: dict[Role, int] = {}
+    for duty in duties:
+        if duty.attribution is Attribution.EDITORIAL:
+            inferred[duty.role] = inferred.get(duty.role, 0) + 1
     target = links.anchor(links.section_anchor("duty-list"))
     return escape.join(Markup(" · "), [
-        escape.md_link(f"{ROLE_LABEL[role]} {by_role[role]}项", target)
+        escape.md_link(f"{ROLE_LABEL[role]} {by_role[role]}项"
+                       + (f"（{EDITORIAL}{inferred[role]}项）" if role in inferred else ""), target)
         for role in sorted(by_role, key=lambda r: ROLE_ORDER[r])])
+
+
+def _editorial_reasons(doc: Document) -> list[tuple[Markup, int]]:
+    """Each reason an actor was inferred for (``attribution: editorial``), with its count."""
+    counts: dict[str, int] = {}
+    facts: tuple[Clock | Duty | Quota, ...] = (*doc.clocks, *doc.duties, *doc.quotas)
+    for fact in facts:
+        if fact.attribution is Attribution.EDITORIAL and fact.attribution_reason:
+            counts[fact.attribution_reason] = counts.get(fact.attribution_reason, 0) + 1
+    return [(escape.md_text(reason), n) for reason, n in counts.items()]
 
 
 def _citation(doc: Document) -> str:
@@ -278,6 +296,7 @@ def document_page(ctx: RenderContext, doc: Document) -> DocumentPage:
         related=related,
         provisions=_provisions(doc),
         notes=[escape.md_text(n) for n in s.notes],
+        editorial=_editorial_reasons(s),
         jurisdiction=ctx.jurisdiction_link(s.jurisdiction.id, page),
         lang=text_lang(doc),
         validity=validity_view(doc),

@@ -1,6 +1,6 @@
 """The 计算期限 control's data: a clock's limits as the site's JavaScript reads them.
 
-Every clock a table shows carries an empty ``<span class="pk-due" data-pk-due="…">`` right after
+Every clock a table shows carries an empty ``<span class="pk-due" data-pk-due='…'>`` right after
 its limit (``facts.clock_row``, which every clock table uses), and the guide's answers carry the
 same data.  ``docs/assets/calculator.js`` turns the span into a button that computes the due
 date in the browser (``docs/assets/deadline.js``); without JavaScript the page is unchanged.
@@ -70,4 +70,4 @@ def marker(clock: Clock) -> Markup:
     data = clock_data(clock)
     if data is None:
         return Markup("")
-    return Markup(f'<span class="pk-due" data-pk-due="{escape.json_attr(data)}"></span>')
+    return Markup(f"<span class=\"pk-due\" data-pk-due='{escape.json_attr(data)}'></span>")

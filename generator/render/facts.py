@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.domain.model import Actor, Clock, Document, Duty, Limit, Provision, Quota
+from generator.domain.model import Actor, Clock, Document, Duty, Provision, Quota
 from generator.domain.wording import (
+    EDITORIAL,
+    QUALIFIER_LABEL,
     ROLE_LABEL,
+    cap_text,
     comparable_hours,
     hours_text,
-    limit_text,
     not_comparable_reason,
+    qualified_limit_text,
     quota_text,
     sort_key_hours,
 )
@@ -25,7 +28,7 @@ from generator.render.context import RenderContext
 from generator.render.due_control import marker as due_marker
 from generator.render.search_marks import IGNORE_MARKER
 from generator.render.validity import status_badge
-from generator.vocabulary import Unit
+from generator.vocabulary import Attribution, Qualifier
 
 BR = Markup("<br>")
 DASH = Markup("—")
@@ -55,17 +58,48 @@ def basis(ctx: RenderContext, doc: Document, provision: Provision, quote: str,
     return escape.concat(ctx.clause_link(doc, provision, page), quoted(quote))
 
 
-def cap_text(limit: Limit) -> str:
-    """``最长不超过10个工作日`` for an extension cap."""
-    if limit.unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS, Unit.HOURS):
-        return "最长不超过" + limit_text(limit).removesuffix("内")
-    return "延长至" + limit_text(limit)
+def editorial_mark(reason: str | None) -> Markup:
+    """``〔编者推定：reason〕`` beside an actor the provision does not name: the words say it
+    (not a colour), and the reason is printed, not hidden in a tooltip.  Escaped for a table
+    cell: Markdown still reads the inside of an inline ``<span>``."""
+    if reason is None:
+        return Markup("")
+    return escape.concat(Markup('<span class="pk-editorial">'),
+                         escape.md_cell(f"〔{EDITORIAL}：{reason}〕"), Markup("</span>"))
+
+
+#: Where a document page explains its editorial attributions, one line per reason.
+EDITORIAL_SECTION = "editorial"
+_BRIEF = escape.concat(Markup('<span class="pk-editorial">'), escape.md_link(
+    f"〔{EDITORIAL}〕", links.anchor(links.section_anchor(EDITORIAL_SECTION))), Markup("</span>"))
+
+
+def who(ctx: RenderContext, fact: Duty | Clock | Quota,
+        actors: tuple[Actor, ...] | None = None, page: str | None = None) -> Markup:
+    """The actors' names for a table cell, marked 编者推定 when the text does not name them.
+
+    On the fact's own document page the mark links to the page's list of reasons (a document
+    may infer dozens of actors for one reason: printed in every row, the reasons took a fifth of
+    the largest page); everywhere else the reason is printed in the cell."""
+    names = escape.md_cell(ctx.actor_names(actors if actors is not None else fact.actors))
+    if fact.attribution is Attribution.EDITORIAL:
+        if page == links.document_page(fact.document.id):
+            return escape.concat(names, _BRIEF)
+        return escape.concat(names, editorial_mark(fact.attribution_reason))
+    return names
+
+
+def qualified(text: str, qualifier: Qualifier | None) -> str:
+    """``召集例行会议（原文：可）``: a duty's or a quota's wording with its qualifier."""
+    return f"{text}（原文：{QUALIFIER_LABEL[qualifier]}）" if qualifier is not None else text
 
 
 def clock_summary(clock: Clock) -> str:
-    """``5个工作日内 · 情况紧急：24小时内``: the limit and its variants on one line."""
-    return " · ".join([limit_text(clock.limit),
-                       *(f"{v.when}：{limit_text(v.limit)}" for v in clock.variants)])
+    """``5个工作日内 · 情况紧急：24小时内``: the limit and its variants on one line, each with its
+    qualifier (``原则上每半年1次``)."""
+    return " · ".join([
+        qualified_limit_text(clock.limit, clock.qualifier),
+        *(f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}" for v in clock.variants)])
 
 
 @dataclass(frozen=True)
@@ -81,6 +115,7 @@ class ClockRow:
     trigger: Markup
     action: Markup
     limit: Markup
+    due: Markup
     hours: float | None
     hours_cell: Markup
     not_comparable: Markup
@@ -102,7 +137,7 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
     doc = clock.document
     variants = []
     for v in clock.variants:
-        text = f"{v.when}：{limit_text(v.limit)}"
+        text = f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}"
         if v.action:
             text += f"（{v.action}）"
         variants.append(escape.concat(escape.md_cell(text), SPACE,
@@ -113,11 +148,11 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         parts = [ext.condition]
         if ext.requires:
             parts.append(ext.requires)
-        parts.append(cap_text(ext.max) if ext.max else "未规定延长上限")
+        parts.append(cap_text(ext.max))
         extension = escape.concat(escape.md_cell("；".join(parts)), SPACE, ctx.clause_link(
             doc, ext.provision, page))
     hours = comparable_hours(clock.limit)
-    actors = escape.md_cell(ctx.actor_names(clock.actors))
+    actors = who(ctx, clock, page=page)
     recipients = escape.md_cell(ctx.actor_names(clock.recipients)) if clock.recipients \
         else DASH
     parties = escape.concat(actors, Markup(" → "), recipients) if clock.recipients else actors
@@ -138,9 +173,10 @@ def clock_row(ctx: RenderContext, clock: Clock, page: str) -> ClockRow:
         recipients=recipients,
         trigger=escape.md_cell(clock.trigger),
         action=escape.md_cell(clock.action),
-        # the 计算期限 control's data travels with the limit, so every table that shows a
-        # clock's limit offers the control (generator/render/due_control.py)
-        limit=escape.concat(escape.md_cell(limit_text(clock.limit)), due_marker(clock)),
+        limit=escape.md_cell(qualified_limit_text(clock.limit, clock.qualifier)),
+        # every table that shows a clock's limit follows it with the 计算期限 control
+        # (generator/render/due_control.py)
+        due=due_marker(clock),
         hours=hours,
         hours_cell=escape.md_cell(hours_text(hours)),
         not_comparable=escape.md_cell(not_comparable_reason(clock.limit)),
@@ -179,10 +215,10 @@ def duty_row(ctx: RenderContext, duty: Duty, page: str,
         anchor=escape.html_attr(links.duty_anchor(duty.id)),
         jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
         document=ctx.document_link(doc.id, page),
-        actors=escape.md_cell(ctx.actor_names(actors or duty.actors)),
+        actors=who(ctx, duty, actors, page),
         role=escape.md_cell(ROLE_LABEL[duty.role]),
         topic=ctx.topic_link(duty.topic.id, page),
-        what=escape.md_cell(duty.what),
+        what=escape.md_cell(qualified(duty.what, duty.qualifier)),
         clause=ctx.clause_link(doc, duty.provision, page),
         quote=escape.md_cell(duty.quote),
         basis=basis(ctx, doc, duty.provision, duty.quote, page),
@@ -212,9 +248,9 @@ def quota_row(ctx: RenderContext, quota: Quota, page: str) -> QuotaRow:
         document=ctx.document_link(doc.id, page),
         what=escape.md_cell(quota.what),
         scope=escape.md_cell(quota.scope) if quota.scope else DASH,
-        requirement=escape.md_cell(
-            quota_text(quota.comparator, quota.value, quota.unit, quota.per)),
-        actors=escape.md_cell(ctx.actor_names(quota.actors)) if quota.actors else DASH,
+        requirement=escape.md_cell(qualified(
+            quota_text(quota.comparator, quota.value, quota.unit, quota.per), quota.qualifier)),
+        actors=who(ctx, quota, page=page) if quota.actors else DASH,
         topic=ctx.topic_link(quota.topic.id, page),
         clause=ctx.clause_link(doc, quota.provision, page),
         quote=escape.md_cell(quota.quote),

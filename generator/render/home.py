@@ -69,10 +69,13 @@ def home_page(ctx: RenderContext) -> HomePage:
                           escape.md_text("：每个专题一页，要点数字、练习题和附条款原文的答案，"
                                          "答案另起一页打印")),
             escape.concat(link("专题", links.TOPICS_INDEX),
-                          escape.md_text("：各辖区就同一问题并排比较，标出最严与最宽的时限"
-                                         "和未作规定的辖区，可直接打印")),
+                          escape.md_text("：按编码手册的问题逐一并排比较各辖区，标出同一问题内"
+                                         "最严与最宽的答案和未作规定的辖区，可直接打印")),
         ]),
         Audience(escape.md_text("研究审查人员"), [
+            escape.concat(link("编码手册", links.CODEBOOK_INDEX),
+                          escape.md_text("：比较所依据的问题、定义和编码说明；"),
+                          link("上下级规定比较", links.CONFLICTS_INDEX)),
             escape.concat(link("跨辖区职责矩阵", links.MATRIX_INDEX), escape.md_text("、"),
                           link("引用关系", links.CITATIONS_INDEX)),
             escape.concat(link("数据下载", links.DATA_INDEX),

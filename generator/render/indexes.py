@@ -242,7 +242,7 @@ def clocks_pages(ctx: RenderContext) -> list[ClocksPage]:
 def _clock_row_bytes(row: ClockRow) -> int:
     return paging.html_bytes("".join([
         row.jurisdiction, row.document, row.topic, row.parties, row.trigger, row.action,
-        row.sort, row.limit, row.hours_cell, row.special, row.clause])) + 120
+        row.sort, row.limit, row.due, row.hours_cell, row.special, row.clause])) + 120
 
 
 def matrix_page(ctx: RenderContext) -> MatrixPage:
@@ -539,6 +539,9 @@ def indexes_index_page(ctx: RenderContext) -> IndexesPage:
         (links.DUE_PAGE, "期限计算", "按节假日安排算出截止日期，附计算规则与节假日数据的覆盖年份"),
         (links.ROUTE_PAGE, "案件去向", "按地区、情形和流程中的判断，查到交给谁、什么材料、几日内"),
         (links.MATRIX_INDEX, "跨辖区职责矩阵", "各类主体在各专题中的角色，按辖区计数"),
+        (links.CODEBOOK_INDEX, "编码手册",
+         "比较所依据的全部问题、定义、编码说明，以及回答每个问题的文件"),
+        (links.CONFLICTS_INDEX, "上下级规定比较", "下级文件的答案比上级文件宽的情况（可能冲突）"),
         (links.CITATIONS_INDEX, "引用关系",
          "文件之间及对外部文件的引用，可点击的关系图（文件多时另有各辖区的关系图）"),
         (links.DOCUMENTS_INDEX, "全部文件", "按辖区排列的文件清单"),

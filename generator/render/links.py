@@ -31,6 +31,8 @@ INDEXES_INDEX = "indexes/index.md"
 CLOCKS_INDEX = "indexes/clocks.md"
 MATRIX_INDEX = "indexes/matrix.md"
 CITATIONS_INDEX = "indexes/citations.md"
+CODEBOOK_INDEX = "indexes/codebook.md"
+CONFLICTS_INDEX = "indexes/conflicts.md"
 DATA_INDEX = "data/index.md"
 TRAINING_INDEX = "training/index.md"
 CITATIONS_DIAGRAM = "diagrams/citations.svg"
@@ -39,13 +41,17 @@ CLOCKS_CSV = "data/clocks.csv"
 ROUTE_PAGE = "tools/case-routing.md"
 DUE_PAGE = "tools/due-dates.md"
 HOLIDAYS_SCRIPT = "data/holidays.js"
+CODEBOOK_CSV = "data/codebook.csv"
+QUESTIONS_CSV = "data/questions.csv"
 
 #: Downloads written by ``generator.export``; linked from the data page.
 DOWNLOADS = (
     ("data/policykb.json", "JSON", "全部文件、条款与事实（完整数据）"),
     (CLOCKS_CSV, "CSV", "全部时限，一行一个时限"),
     ("data/duties.csv", "CSV", "全部职责，一行一项职责"),
-    ("data/policykb.xlsx", "XLSX", "时限与职责工作簿"),
+    ("data/policykb.xlsx", "XLSX", "时限、职责与编码矩阵工作簿"),
+    (CODEBOOK_CSV, "CSV", "编码矩阵：各文件对编码手册每个问题的回答、限定语和条款"),
+    (QUESTIONS_CSV, "CSV", "编码手册：全部问题、定义与编码说明"),
     ("data/document.schema.json", "JSON Schema", "文件格式（JSON Schema）"),
 )
 
@@ -161,6 +167,10 @@ def quota_anchor(quota_id: str) -> str:
 
 def procedure_anchor(procedure_id: str) -> str:
     return f"proc--{procedure_id}"
+
+
+def question_anchor(question_id: str) -> str:
+    return f"q--{question_id}"
 
 
 def actor_type_anchor(actor_type_id: str) -> str:

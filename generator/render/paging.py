@@ -41,6 +41,12 @@ def html_bytes(markdown: str) -> int:
     return int(len(markdown.encode("utf-8")) * HTML_PER_MARKDOWN) + 1
 
 
+def row_bytes(cells: Sequence[str]) -> int:
+    """Estimated HTML size of a table row ``| a | b |`` of ``cells`` (the row markup itself is
+    written by a template; this counts its cells and separators)."""
+    return html_bytes("".join(cells)) + int(4 * (len(cells) + 1) * HTML_PER_MARKDOWN)
+
+
 @dataclass(frozen=True)
 class Size:
     """What one jurisdiction adds to a page: a fixed part (its gap rows, its heading) and one

@@ -24,7 +24,7 @@ from itertools import pairwise
 from markupsafe import Markup
 
 from generator.domain.model import Edge, Procedure, Step
-from generator.domain.wording import limit_text
+from generator.domain.wording import qualified_limit_text
 from generator.render import diagram_placeholder, escape, links
 from generator.render.charts import caption_id, id_prefix, text_version_id
 from generator.render.context import RenderContext
@@ -253,9 +253,11 @@ def _edge_text(edge: Edge, variants_elsewhere: bool) -> EdgeText:
         return EdgeText(edge.condition, None, None, None)
     if edge.variant is not None:
         v = edge.variant
-        limit, provision, quote = f"{v.when}：{limit_text(v.limit)}", v.provision, v.quote
+        limit = f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}"
+        provision, quote = v.provision, v.quote
     else:
-        limit = limit_text(clock.limit) if variants_elsewhere else clock_summary(clock)
+        limit = (qualified_limit_text(clock.limit, clock.qualifier) if variants_elsewhere
+                 else clock_summary(clock))
         provision, quote = clock.provision, clock.quote
     return EdgeText(edge.condition, limit, f"时限：{limit}，依据{provision.label}：“{quote}”",
                     links.clock_anchor(clock.id))

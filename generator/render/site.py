@@ -13,6 +13,8 @@ from generator.deadlines.browser_data import holiday_script
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
 from generator.render import Diagram, RenderedSite, facets, links
+from generator.render.codebook import codebook_page
+from generator.render.conflicts import conflicts_page
 from generator.render.context import RenderContext
 from generator.render.document import document_page, procedure_page
 from generator.render.env import render
@@ -127,6 +129,9 @@ def render_site(kb: KnowledgeBase, downloads: Sequence[str] = ()) -> RenderedSit
     for view_c in clocks_pages(ctx):
         pages[view_c.split.path] = render("pages/clocks.md.jinja", page=view_c)
     pages[links.MATRIX_INDEX] = render("pages/matrix.md.jinja", page=matrix_page(ctx))
+    pages[links.CODEBOOK_INDEX] = render("pages/codebook.md.jinja",
+                                         page=codebook_page(ctx, available=sorted(downloads)))
+    pages[links.CONFLICTS_INDEX] = render("pages/conflicts.md.jinja", page=conflicts_page(ctx))
     for view_g, chart in citations_pages(ctx):
         pages[view_g.split.path] = render("pages/citations.md.jinja", page=view_g)
         site.diagrams.append(chart)

@@ -1,44 +1,54 @@
-"""Training pages: per topic, the key figures and a set of exercises with answers.
+"""Training pages: per topic, the key figures per codebook question and a set of exercises.
 
 Why apart from the topic page: a topic page compares every jurisdiction and grows with the
 knowledge base (it is split into parts); a trainer preparing a session needs one sheet that
-does not grow: the figures that sum the topic up, and a handful of questions drawn from real
+does not grow: what each question of the topic is answered with, the strictest and loosest
+answer *to that question* (ties named as ties), and a handful of questions drawn from real
 clauses, the answers after a page break (printed separately), each with its clause.
 
-Exercises are chosen, not random, so that the same knowledge base always gives the same
-sheet: the strictest and the loosest comparable limit, one with an urgent variant, one with an
-extension, then the first limit of each further jurisdiction in tree order; then quantities,
-one comparison question and one question on the gaps.
+Exercises are chosen, not random, so that the same knowledge base always gives the same sheet,
+question by question in codebook order: first every comparison (a question with answers that
+differ), then one answer per question stated with a period, a date, a count or a cap, or a
+"who" the text names (a jurisdiction not asked about yet when there is one); then one exercise
+whose point is that a rule sets no period (only 及时 or 定期), and one on the gaps.  An answer
+whose actor the editors inferred (编者推定) is never asked about, and an unquantified answer is
+never asked as "how long" or "how often".
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.domain.model import Document, Quota, Topic
-from generator.domain.wording import hours_text, limit_text, quota_text
+from generator.domain.codebook import Answer, Codebook, Ranking, codebook, rank
+from generator.domain.model import Clock, Duty, Question, Topic
+from generator.domain.wording import (
+    QUALIFIER_LABEL,
+    QUALIFIER_MEANING,
+    cap_text,
+    qualified_limit_text,
+)
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.facts import cap_text, clock_summary, quoted
+from generator.render.facts import quoted
 from generator.render.topic import (
+    LAYOUT,
     Ordered,
-    TopicClock,
     TopicJurisdiction,
+    answer_link,
     gather_topic,
     ordered_jurisdictions,
 )
-from generator.vocabulary import Unit
+from generator.vocabulary import AnswerKind, Stricter, Unit
 
-MAX_CLOCK_QUESTIONS = 6
-MAX_QUOTA_QUESTIONS = 2
-#: Rows of the limit distribution (the most frequent limits; the rest are counted).
-MAX_LIMIT_ROWS = 8
+#: Exercises per sheet, the unquantified and the gap exercises included.
+MAX_EXERCISES = 10
 #: Jurisdictions named in an answer before "等 N 个".
 MAX_NAMES = 12
+#: Places named for a tie on the sheet before "等 N 处".
+MAX_TIED = 4
 
 
 @dataclass(frozen=True)
@@ -48,12 +58,15 @@ class KeyFigure:
 
 
 @dataclass(frozen=True)
-class LimitRow:
-    limit: Markup
-    hours: Markup
-    clocks: int
-    jurisdictions: int
-    example: Markup
+class QuestionFigure:
+    """One codebook question on the sheet: how many answer it, the strictest, the loosest."""
+
+    name: Markup
+    question: Markup
+    answers: int
+    strictest: Markup
+    loosest: Markup
+    note: Markup
 
 
 @dataclass(frozen=True)
@@ -71,9 +84,9 @@ class TrainingPage:
     anchor: Markup
     question: Markup
     topic_link: Markup
+    codebook: Markup
     figures: list[KeyFigure]
-    limits: list[LimitRow]
-    other_limits: int
+    questions: list[QuestionFigure]
     exercises: list[Exercise]
 
 
@@ -81,7 +94,8 @@ class TrainingPage:
 class TrainingIndexRow:
     link: Markup
     question: Markup
-    clocks: int
+    questions: int
+    answers: int
     exercises: int
 
 
@@ -93,192 +107,216 @@ class TrainingIndexPage:
 
 
 class _Sheet:
-    """The facts of one topic, as one training page uses them."""
+    """The answers of one topic, as one training page uses them."""
 
-    def __init__(self, ctx: RenderContext, topic: Topic, ordered: Ordered) -> None:
-        self.ctx, self.topic = ctx, topic
+    def __init__(self, ctx: RenderContext, topic: Topic, ordered: Ordered,
+                 book: Codebook) -> None:
+        self.ctx, self.topic, self.book = ctx, topic, book
         self.page = links.training_page(topic.id)
-        self.jurisdictions: dict[str, TopicJurisdiction] = gather_topic(ordered, topic)
-        #: every clock of the topic, in tree, document and file order
-        self.clocks: list[TopicClock] = [
-            c for j in self.jurisdictions.values() for d in j.documents for c in j.clocks[d.id]
-        ]
-        self.quotas: list[Quota] = [
-            q for j in self.jurisdictions.values() for d in j.documents
-            for q in d.quotas if q.topic is topic
-        ]
-        comparable = [c for c in self.clocks if c.hours is not None]
-        # the first of the strictest and the first of the loosest, in canonical order
-        self.strictest = min(comparable, key=lambda c: c.hours or 0.0, default=None)
-        self.loosest = max(comparable, key=lambda c: c.hours or 0.0, default=None)
+        self.jurisdictions: dict[str, TopicJurisdiction] = gather_topic(ordered, topic, book)
+        self.questions: list[Question] = list(book.questions(topic))
+        #: every answer per question, in tree order
+        self.answers: dict[Question, tuple[Answer, ...]] = {
+            q: book.answers.get(q, ()) for q in self.questions}
+        self.rankings: dict[Question, Ranking] = {q: rank(a) for q, a in self.answers.items()}
 
     # --- pieces ------------------------------------------------------------------------------
 
-    def where(self, doc: Document) -> Markup:
-        return self.ctx.jurisdiction_link(doc.jurisdiction.id, self.page)
+    def where(self, a: Answer) -> Markup:
+        return self.ctx.jurisdiction_link(a.jurisdiction.id, self.page)
 
-    def clock_basis(self, c: TopicClock) -> Markup:
-        href = links.relative(self.page, links.document_page(c.doc.id),
-                              links.clock_anchor(c.clock.id))
+    def answer_basis(self, a: Answer) -> Markup:
+        """The document (linked to the fact), the clause and the quote."""
+        doc = a.document
         return escape.concat(
-            escape.md_link(self.ctx.document_short_name(c.doc), href), Markup(" "),
-            self.ctx.clause_link(c.doc, c.clock.provision, self.page),
-            quoted(c.clock.quote, cell=False),
-        )
+            answer_link(self.ctx, a, self.page, self.ctx.document_short_name(doc)),
+            Markup(" "), self.ctx.clause_link(doc, a.provision, self.page),
+            quoted(a.quote, cell=False))
 
-    def limit_with_place(self, c: TopicClock) -> Markup:
-        return escape.concat(escape.md_text(limit_text(c.clock.limit) + "（"), self.where(c.doc),
-                             escape.md_text(f"：{c.clock.trigger}，{c.clock.action}）"))
+    def with_places(self, answers: tuple[Answer, ...]) -> Markup:
+        """``并列：24小时内（金湖县、锡林浩特市）``: each answer text (with its case: ``镇：``) and
+        where it is given; a text given in several places is a tie."""
+        groups: dict[str, list[Answer]] = {}
+        for a in answers:
+            groups.setdefault(a.text_with_case, []).append(a)
+        parts = []
+        for text, given in groups.items():
+            places = [self.where(a) for a in given[:MAX_TIED]]
+            more = escape.md_text(f"等{len(given)}处") if len(given) > MAX_TIED else Markup("")
+            tie = "并列：" if len(given) > 1 else ""
+            parts.append(escape.concat(escape.md_text(tie + text + "（"),
+                                       escape.join(Markup("、"), places), more,
+                                       escape.md_text("）")))
+        return escape.join(Markup("；"), parts)
 
     def names(self, ids: list[str]) -> Markup:
         shown = [self.ctx.jurisdiction_link(j, self.page) for j in ids[:MAX_NAMES]]
         more = escape.md_text(f"等 {len(ids)} 个") if len(ids) > MAX_NAMES else Markup("")
         return escape.concat(escape.join(Markup("、"), shown), more)
 
-    # --- the page ----------------------------------------------------------------------------
+    def table_link(self, q: Question) -> Markup:
+        return escape.md_link(q.name, links.relative(self.page, links.topic_page(self.topic.id),
+                                                     links.question_anchor(q.id)))
+
+    # --- figures -----------------------------------------------------------------------------
 
     def figures(self) -> list[KeyFigure]:
-        covering = [j for j in self.jurisdictions.values() if j.documents]
-        with_clock = [j for j in covering if any(j.clocks.values())]
+        covering = [j for j in self.jurisdictions.values() if j.covering]
+        every = [a for q in self.questions for a in self.answers[q]]
+        answered = [q for q in self.questions if self.answers[q]]
         out = [
             KeyFigure(escape.md_text("涉及本专题的辖区"), escape.md_text(
                 f"{len(covering)} 个（共 {len(self.jurisdictions)} 个有文件的辖区）")),
-            KeyFigure(escape.md_text("规定时限的辖区 / 时限条数"),
-                      escape.md_text(f"{len(with_clock)} 个 / {len(self.clocks)} 条")),
+            KeyFigure(escape.md_text("编码问题 / 有回答的问题"),
+                      escape.md_text(f"{len(self.questions)} 个 / {len(answered)} 个")),
+            KeyFigure(escape.md_text("回答"), escape.md_text(f"{len(every)} 项")),
         ]
-        low, high = self.strictest, self.loosest
-        if low is not None and high is not None and low.hours != high.hours:
-            out.append(KeyFigure(escape.md_text("最严时限"), self.limit_with_place(low)))
-            out.append(KeyFigure(escape.md_text("最宽时限"), self.limit_with_place(high)))
-        elif low is not None:
-            same = sum(1 for c in self.clocks if c.hours is not None)
-            out.append(KeyFigure(escape.md_text("可折算比较的时限"), escape.concat(
-                self.limit_with_place(low), escape.md_text(f"，共 {same} 条，长短相同"))))
-        counts = Counter(limit_text(c.clock.limit) for c in self.clocks)
-        if counts:
-            text, n = min(counts.items(), key=lambda item: (-item[1], item[0]))
-            out.append(KeyFigure(escape.md_text("最常见的时限"),
-                                 escape.md_text(f"{text}（{n} 条）")))
-        urgent = sum(1 for c in self.clocks if c.clock.variants)
-        if urgent:
-            out.append(KeyFigure(escape.md_text("另有紧急等情形时限的条数"),
-                                 escape.md_text(f"{urgent} 条")))
-        if self.quotas:
-            out.append(KeyFigure(escape.md_text("数量要求"),
-                                 escape.md_text(f"{len(self.quotas)} 条")))
+        qualified = sum(1 for a in every if a.qualifier is not None)
+        if qualified:
+            out.append(KeyFigure(escape.md_text("带限定语的回答（原则上、一般、可等）"),
+                                 escape.md_text(f"{qualified} 项")))
+        editorial = sum(1 for a in every if a.editorial)
+        if editorial:
+            out.append(KeyFigure(escape.md_text("主体为编者推定的回答（不出题）"),
+                                 escape.md_text(f"{editorial} 项")))
         return out
 
-    def limits(self) -> tuple[list[LimitRow], int]:
-        """The most frequent limits (by count, then duration), shown by duration."""
-        groups: dict[str, list[TopicClock]] = {}
-        for c in self.clocks:
-            groups.setdefault(limit_text(c.clock.limit), []).append(c)
-
-        def by_duration(text: str) -> tuple[float, str]:
-            hours = groups[text][0].hours
-            return (hours if hours is not None else float("inf"), text)
-
-        frequent = sorted(groups, key=lambda t: (-len(groups[t]), by_duration(t)))[:MAX_LIMIT_ROWS]
+    def question_figures(self) -> list[QuestionFigure]:
         rows = []
-        for text in sorted(frequent, key=by_duration):
-            members = groups[text]
-            first = members[0]
-            places = {c.doc.jurisdiction for c in members}
-            example = self.where(first.doc)
-            if len(places) > 1:
-                example = escape.concat(example, escape.md_text(" 等"))
-            rows.append(LimitRow(escape.md_cell(text), escape.md_cell(hours_text(first.hours)),
-                                 len(members), len(places), example))
-        return rows, len(groups) - len(frequent)
+        for q in self.questions:
+            answers = self.answers[q]
+            if not answers:
+                continue
+            ranking = self.rankings[q]
+            strictest = loosest = Markup("—")
+            notes: list[str] = []
+            if q.stricter is Stricter.NONE:
+                notes.append("列举，不排序")
+            elif ranking.strictest:
+                strictest = self.extreme(ranking.strictest)
+                loosest = self.extreme(ranking.loosest)
+            elif ranking.tied:
+                strictest = self.with_places(ranking.comparable)
+                notes.append(f"{len(ranking.comparable)} 项相同，并列")
+            elif len(ranking.comparable) == 1:
+                notes.append("只有 1 项可比较")
+            unranked = [a for a in answers if a.value is None]
+            if q.stricter is not Stricter.NONE and unranked:
+                words = sorted({_unquantified_word(a) for a in unranked})
+                notes.append(f"{len(unranked)} 项只写“{'”“'.join(words)}”等，不参与比较")
+            for a in answers:
+                if a.qualifier is not None:
+                    notes.append(f"{a.jurisdiction.name}为“{QUALIFIER_LABEL[a.qualifier]}”")
+            rows.append(QuestionFigure(
+                name=self.table_link(q), question=escape.md_cell(q.question),
+                answers=len(answers), strictest=strictest, loosest=loosest,
+                note=escape.md_cell("；".join(notes)) if notes else Markup("—")))
+        return rows
 
-    def chosen_clocks(self) -> list[TopicClock]:
-        picks: list[TopicClock] = []
+    def extreme(self, answers: tuple[Answer, ...]) -> Markup:
+        """The strictest (or loosest) answers, a tie named as a tie."""
+        return self.with_places(answers)
 
-        def take(candidates: Iterable[TopicClock | None]) -> None:
-            for c in candidates:
-                if c is not None and len(picks) < MAX_CLOCK_QUESTIONS and c not in picks:
-                    picks.append(c)
-                    return
+    # --- exercises ---------------------------------------------------------------------------
 
-        take([self.strictest])
-        take([self.loosest])
-        take(c for c in self.clocks if c.clock.variants)
-        take(c for c in self.clocks if c.clock.extension is not None)
-        for j in self.jurisdictions.values():  # deadlines first: they make the better question
-            if len(picks) >= MAX_CLOCK_QUESTIONS:
-                break
-            own = [c for d in j.documents for c in j.clocks[d.id]]
-            deadlines_first: list[TopicClock] = sorted(own, key=lambda c: c.hours is None)
-            take(deadlines_first)
-        return picks
-
-    def clock_exercise(self, c: TopicClock) -> Exercise:
-        clock, doc = c.clock, c.doc
-        actors = self.ctx.actor_names(clock.actors)
-        if c.hours is not None or clock.limit.unit in (Unit.TIMELY, Unit.BY_DATE):
-            asked = f"{actors}应在多长时间内{clock.action}？"
-        elif clock.limit.unit in (Unit.RECURRING, Unit.PERIODIC):
-            asked = f"{actors}多久{clock.action}一次？"
-        else:
-            asked = f"{actors}{clock.action}，时间上有什么要求？"
-        question = escape.concat(escape.md_text("【"), self.where(doc),
-                                 escape.md_text(f"】{clock.trigger}，{asked}"))
-        if clock.variants:
-            question += escape.md_text(f"{clock.variants[0].when}时呢？")
-        answer = clock_summary(clock)
-        if clock.extension is not None:
-            ext = clock.extension
-            cap = cap_text(ext.max) if ext.max else "未规定延长上限"
-            answer += f"；延长：{ext.condition}，{cap}"
-        basis = [self.clock_basis(c)]
-        for v in clock.variants:
-            if v.provision is not clock.provision:
-                basis.append(escape.concat(self.ctx.clause_link(doc, v.provision, self.page),
-                                           quoted(v.quote, cell=False)))
-        return Exercise(question, escape.md_text(answer), basis)
-
-    def quota_exercise(self, quota: Quota) -> Exercise:
-        doc = quota.document
-        scope = f"（{quota.scope}）" if quota.scope else ""
-        question = escape.concat(escape.md_text("【"), self.where(doc),
-                                 escape.md_text(f"】{quota.what}{scope}有什么数量要求？"))
-        answer = quota_text(quota.comparator, quota.value, quota.unit, quota.per)
-        basis = escape.concat(self.ctx.clause_link(doc, quota.provision, self.page),
-                              quoted(quota.quote, cell=False))
-        return Exercise(question, escape.md_text(answer), [basis])
-
-    def comparison_exercise(self) -> Exercise | None:
-        low, high = self.strictest, self.loosest
-        if low is None or high is None or low.hours == high.hours:
+    def comparison_exercise(self, q: Question) -> Exercise | None:
+        ranking = self.rankings[q]
+        if not ranking.strictest:
             return None
-        question = escape.md_text(
-            f"比较各辖区就“{self.topic.name}”规定的时限：哪一条最严，哪一条最宽？"
-            "（1个工作日按24小时×7/5折算）")
-        answer = escape.concat(escape.md_text("最严："), self.limit_with_place(low),
-                               escape.md_text("；最宽："), self.limit_with_place(high))
-        return Exercise(question, answer, [self.clock_basis(low), self.clock_basis(high)])
+        question = escape.md_text(f"【比较】“{q.question}”——各辖区的规定中哪一个最严，哪一个最宽？")
+        parts = [escape.concat(escape.md_text("最严："), self.extreme(ranking.strictest)),
+                 escape.concat(escape.md_text("最宽："), self.extreme(ranking.loosest))]
+        qualified = [a for a in (*ranking.strictest, *ranking.loosest) if a.qualifier is not None]
+        for a in qualified:
+            parts.append(escape.md_text(f"{a.jurisdiction.name}的规定带限定语：{_meaning(a)}"))
+        unranked = [a for a in self.answers[q] if a.value is None]
+        if unranked:
+            parts.append(escape.md_text(f"另有 {len(unranked)} 项没有具体时限或数量，不参与比较"))
+        if q.kind in (AnswerKind.DURATION, AnswerKind.DEADLINE):
+            question = escape.concat(question, escape.md_text("（1个工作日按24小时×7/5折算）"))
+        basis = [self.answer_basis(a) for a in (*ranking.strictest, *ranking.loosest)]
+        return Exercise(question, escape.join(Markup("；"), parts), basis)
+
+    def single_exercise(self, q: Question, a: Answer) -> Exercise:
+        question = escape.concat(escape.md_text("【"), self.where(a),
+                                 escape.md_text(f"】{q.question}"))
+        if a.applies_to:
+            question = escape.concat(question, escape.md_text(f"（{a.applies_to}）"))
+        answer = a.text
+        fact = a.fact
+        if isinstance(fact, Duty):
+            answer += f"（{fact.what}）"
+        if a.part is None and isinstance(fact, Clock):
+            extras = [f"{v.when}：{qualified_limit_text(v.limit, v.qualifier)}"
+                      for v in fact.variants]
+            if fact.extension is not None:
+                extras.append(f"延长：{fact.extension.condition}，{cap_text(fact.extension.max)}")
+            if extras:
+                answer += "（" + "；".join(extras) + "）"
+        if a.qualifier is not None:
+            answer += f"。注意原文为“{QUALIFIER_LABEL[a.qualifier]}”：{_meaning(a)}"
+        return Exercise(question, escape.md_text(answer), [self.answer_basis(a)])
+
+    def unquantified_exercise(self) -> Exercise | None:
+        """One exercise whose point is that a rule sets no period: 及时 / 定期 only."""
+        for q in self.questions:
+            if q.kind not in (AnswerKind.DURATION, AnswerKind.FREQUENCY):
+                continue
+            for a in self.answers[q]:
+                limit = a.limit
+                if a.editorial or limit is None or limit.unit not in (Unit.TIMELY, Unit.PERIODIC):
+                    continue
+                asked = "规定了具体期限吗" if q.kind is AnswerKind.DURATION else "规定了周期吗"
+                question = escape.concat(escape.md_text("【"), self.where(a),
+                                         escape.md_text(f"】“{q.question}”——文件{asked}？"))
+                word = _unquantified_word(a)
+                answer = escape.md_text(f"没有。原文只要求“{word}”，没有写明具体的"
+                                        f"{'期限' if q.kind is AnswerKind.DURATION else '周期'}，"
+                                        "因此不参与最严、最宽的比较。")
+                return Exercise(question, answer, [self.answer_basis(a)])
+        return None
 
     def gap_exercise(self) -> Exercise | None:
-        no_clock = [j.id for j in self.jurisdictions.values()
-                    if j.documents and not any(j.clocks.values())]
-        not_covered = [j.id for j in self.jurisdictions.values() if not j.documents]
-        if not no_clock and not not_covered:
+        not_covered = [j.id for j in self.jurisdictions.values() if not j.covering]
+        first = next((q for q in self.questions if self.answers[q]), None)
+        silent = [j.id for j in self.jurisdictions.values()
+                  if j.covering and first is not None and first not in j.answered]
+        if not not_covered and not silent:
             return None
-        question = escape.md_text("哪些辖区的文件未涉及本专题，哪些涉及但未规定时限？")
         parts = []
-        if not_covered:
-            parts.append(escape.concat(escape.md_text("未涉及："), self.names(not_covered)))
-        if no_clock:
-            parts.append(escape.concat(escape.md_text("涉及但未规定时限："), self.names(no_clock)))
+        if first is not None:
+            question = escape.md_text(f"哪些辖区的文件未涉及本专题？涉及本专题的辖区中，"
+                                      f"哪些没有回答“{first.question}”？")
+        else:
+            question = escape.md_text("哪些辖区的文件未涉及本专题？")
+        parts.append(escape.concat(escape.md_text("未涉及："), self.names(not_covered))
+                     if not_covered else escape.md_text("各辖区都涉及本专题"))
+        if first is not None:
+            parts.append(escape.concat(escape.md_text("未规定："), self.names(silent))
+                         if silent else escape.md_text("涉及本专题的辖区都有回答"))
         topic = self.ctx.topic_link(self.topic.id, self.page, links.section_anchor("gaps"))
         return Exercise(question, escape.join(Markup("；"), parts),
-                        [escape.concat(escape.md_text("见专题页的“空白”一节："), topic)])
+                        [escape.concat(escape.md_text("见专题页的“空白”一节和各问题表格下的说明："),
+                                       topic)])
+
+    def exercises(self) -> list[Exercise]:
+        comparisons = [e for q in self.questions if (e := self.comparison_exercise(q))]
+        singles = []
+        asked: set[str] = set()  # jurisdictions asked about so far: spread the questions
+        for q in self.questions:
+            wanted = [a for a in self.answers[q] if _askable(q)(a)]
+            pick = next((a for a in wanted if a.jurisdiction.id not in asked), None) \
+                or next(iter(wanted), None)
+            if pick is not None:
+                asked.add(pick.jurisdiction.id)
+                if len(asked) == len(self.jurisdictions):
+                    asked.clear()
+                singles.append(self.single_exercise(q, pick))
+        chosen = [*comparisons, *singles][:MAX_EXERCISES - 2]
+        chosen += [e for e in (self.unquantified_exercise(), self.gap_exercise()) if e]
+        return chosen
 
     def view(self) -> TrainingPage:
-        exercises = [self.clock_exercise(c) for c in self.chosen_clocks()]
-        exercises += [self.quota_exercise(q) for q in self.quotas[:MAX_QUOTA_QUESTIONS]]
-        exercises += [e for e in (self.comparison_exercise(), self.gap_exercise()) if e]
-        limits, other = self.limits()
         return TrainingPage(
             path=self.page,
             title=escape.md_text(self.topic.name),
@@ -286,27 +324,50 @@ class _Sheet:
             anchor=escape.html_attr(f"training--{self.topic.id}"),
             question=escape.md_text(self.topic.question),
             topic_link=self.ctx.topic_link(self.topic.id, self.page),
+            codebook=escape.url(links.relative(self.page, links.CODEBOOK_INDEX)),
             figures=self.figures(),
-            limits=limits,
-            other_limits=other,
-            exercises=exercises,
+            questions=self.question_figures(),
+            exercises=self.exercises(),
         )
+
+
+def _askable(q: Question) -> Callable[[Answer], bool]:
+    """Which answers a single exercise may ask about: stated, and quantified for a "how long /
+    how many" question (a "who" or chain question: any stated answer)."""
+    if LAYOUT[q.kind] in ("limit", "count"):
+        return lambda a: not a.editorial and a.quantified
+    return lambda a: not a.editorial
+
+
+def _meaning(a: Answer) -> str:
+    return QUALIFIER_MEANING[a.qualifier] if a.qualifier is not None else ""
+
+
+def _unquantified_word(a: Answer) -> str:
+    limit = a.limit
+    if limit is None:
+        return "可以延长"
+    return {Unit.TIMELY: "及时", Unit.PERIODIC: "定期"}.get(limit.unit, a.text)
 
 
 def training_pages(ctx: RenderContext) -> list[TrainingPage]:
     ordered = ordered_jurisdictions(ctx)
-    return [_Sheet(ctx, topic, ordered).view() for topic in ctx.kb.topics]
+    book = codebook(ctx.kb)
+    return [_Sheet(ctx, topic, ordered, book).view() for topic in ctx.kb.topics]
 
 
 def training_index_page(ctx: RenderContext, pages: list[TrainingPage]) -> TrainingIndexPage:
     by_path = {p.path: p for p in pages}
+    book = codebook(ctx.kb)
     rows = []
     for topic in ctx.kb.topics:
         page = by_path[links.training_page(topic.id)]
+        questions = book.questions(topic)
         rows.append(TrainingIndexRow(
             link=escape.md_link(topic.name, links.relative(links.TRAINING_INDEX, page.path)),
             question=escape.md_cell(topic.question),
-            clocks=sum(1 for d in ctx.kb.documents for c in d.clocks if c.topic is topic),
+            questions=len(questions),
+            answers=sum(len(book.answers.get(q, ())) for q in questions),
             exercises=len(page.exercises),
         ))
     return TrainingIndexPage(escape.md_text("培训"), escape.front_matter("培训"), rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.source.schema import ActorType, Document, Jurisdiction, Topic
+from generator.source.schema import ActorType, Document, Jurisdiction, Question, Topic
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class CheckedPolicies:
     jurisdictions: tuple[Jurisdiction, ...]
     actor_types: tuple[ActorType, ...]
     topics: tuple[Topic, ...]
+    questions: tuple[Question, ...]
 
     @property
     def document_by_id(self) -> dict[str, CheckedDocument]:

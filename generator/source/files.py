@@ -18,6 +18,7 @@ REGISTRY_NAMES = {
     "jurisdictions": "jurisdictions.yaml",
     "actor_types": "actor-types.yaml",
     "topics": "topics.yaml",
+    "questions": "questions.yaml",
 }
 
 

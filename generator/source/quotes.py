@@ -63,6 +63,12 @@ class ProvisionTexts:
     def ids(self) -> list[str]:
         return list(self._parts)
 
+    def names(self, pid: str, words: Iterable[str]) -> bool:
+        """True when one of ``words`` (an actor's name or aliases) appears in provision ``pid``
+        (its heading or its text, whitespace aside)."""
+        heading, text = self._parts[pid]
+        return any(w and (w in heading or w in text) for w in map(squash, words))
+
     def problem(self, pid: str, quote: str) -> QuoteProblem | None:
         """What is wrong with ``quote`` as an excerpt of provision ``pid`` (known), or None."""
         wanted = squash(quote)

@@ -1,4 +1,5 @@
-"""The registries: jurisdictions, actor types and topics, read before any document.
+"""The registries: jurisdictions, actor types, topics and the codebook's questions, read before
+any document.
 
 A registry that cannot be read disables the checks that depend on it; one read with problems
 still lends every id written in it, so one bad entry does not make every reference unknown.
@@ -6,6 +7,7 @@ still lends every id written in it, so one bad entry does not make every referen
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,16 +23,24 @@ from generator.source.files import (
     inside,
     outside_link,
 )
+from generator.source.prose import REGISTRY_PROSE, not_chinese
 from generator.source.raw import check_unique, every_raw_id, raw_ids, raw_list
-from generator.source.schema import ActorTypeRegistry, JurisdictionRegistry, TopicRegistry
+from generator.source.schema import (
+    ActorTypeRegistry,
+    JurisdictionRegistry,
+    QuestionRegistry,
+    TopicRegistry,
+)
 from generator.source.typing_pass import parse_file
 from generator.source.yaml_loader import LoadedFile, load_file
+from generator.vocabulary import AnswerKind
 
 #: Registry key → (file name, model).
 REGISTRY_FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "jurisdictions": (REGISTRY_NAMES["jurisdictions"], JurisdictionRegistry),
     "actor_types": (REGISTRY_NAMES["actor_types"], ActorTypeRegistry),
     "topics": (REGISTRY_NAMES["topics"], TopicRegistry),
+    "questions": (REGISTRY_NAMES["questions"], QuestionRegistry),
 }
 
 
@@ -72,6 +82,7 @@ def load_registries(root: Path, report: Report) -> dict[str, Registry]:
         if loaded is None:
             continue
         check_unique(loaded, key, raw_list(loaded.data, key), report.diagnostics)
+        report.extend(not_chinese(loaded, REGISTRY_PROSE))
         parsed = parse_file(loaded, model)
         report.extend(parsed.problems)
         if parsed.model is not None:
@@ -87,7 +98,17 @@ def load_registries(root: Path, report: Report) -> dict[str, Registry]:
     jurisdictions = registries["jurisdictions"]
     if jurisdictions.loaded is not None:
         _check_jurisdiction_tree(jurisdictions.loaded, report)
+    _check_question_topics(registries, report)
     return registries
+
+
+@dataclass(frozen=True)
+class QuestionFacts:
+    """What checking an answer needs to know of its question: its topic and kind of answer
+    (None when the registry entry has a problem of its own)."""
+
+    topic: str | None
+    kind: AnswerKind | None
 
 
 @dataclass(frozen=True)
@@ -99,13 +120,17 @@ class KnownIds:
     jurisdictions: frozenset[str] | None
     #: Registries (keys of ``REGISTRY_FILES``) read with format problems.
     faulty: frozenset[str] = frozenset()
+    #: Codebook questions by id.
+    questions: Mapping[str, QuestionFacts] | None = None
 
     def canonical(self) -> str:
         """The ids as one text (what a cached check of a document depends on)."""
+        questions = "\1unreadable" if self.questions is None else "\0".join(
+            f"{qid}:{q.topic}:{q.kind}" for qid, q in sorted(self.questions.items()))
         return "\2".join([*(
             "\0".join(sorted(ids)) if ids is not None else "\1unreadable"
             for ids in (self.actor_types, self.topics, self.jurisdictions)
-        ), "\0".join(sorted(self.faulty))])
+        ), "\0".join(sorted(self.faulty)), questions])
 
 
 def known_ids(registries: dict[str, Registry]) -> KnownIds:
@@ -114,7 +139,42 @@ def known_ids(registries: dict[str, Registry]) -> KnownIds:
         _frozen(registries["actor_types"].ids), _frozen(registries["topics"].ids),
         _frozen(registries["jurisdictions"].ids),
         frozenset(key for key, registry in registries.items() if registry.faulty),
+        _questions(registries["questions"]),
     )
+
+
+def _questions(registry: Registry) -> dict[str, QuestionFacts] | None:
+    """Each question's topic and kind: typed when the registry is clean, else read from the raw
+    entries (so that one bad entry does not make every answer unknown)."""
+    if registry.ids is None:
+        return None
+    if registry.ok:
+        return {q.id: QuestionFacts(q.topic, q.kind) for q in registry.items}
+    found = {qid: QuestionFacts(None, None) for qid in registry.ids}
+    data = registry.loaded.data if registry.loaded is not None else None
+    for entry in raw_list(data, "questions"):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            topic, kind = entry.get("topic"), entry.get("kind")
+            found[entry["id"]] = QuestionFacts(
+                topic if isinstance(topic, str) else None,
+                AnswerKind(kind) if kind in set(AnswerKind) else None)
+    return found
+
+
+def _check_question_topics(registries: dict[str, Registry], report: Report) -> None:
+    """Every question belongs to a known topic (when both registries could be read)."""
+    questions, topics = registries["questions"], registries["topics"]
+    if questions.loaded is None or topics.ids is None:
+        return
+    known = sorted(topics.ids)
+    for i, entry in enumerate(raw_list(questions.loaded.data, "questions")):
+        topic = entry.get("topic") if isinstance(entry, dict) else None
+        if isinstance(topic, str) and topic not in topics.ids:
+            hint = (f"{REGISTRY_DIR}/{REGISTRY_NAMES['topics']} has problems (reported with it); "
+                    "fix them first" if topics.faulty else "known topics: " + ", ".join(known))
+            report.add(diag("unknown-reference",
+                            questions.loaded.locate(("questions", i, "topic")),
+                            f"unknown topic {topic!r}", did_you_mean(topic, known) + hint))
 
 
 def _frozen(ids: set[str] | None) -> frozenset[str] | None:

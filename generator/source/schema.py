@@ -24,13 +24,18 @@ from pydantic import (
 
 from generator.vocabulary import (
     NUMERIC_UNITS,
+    STRICTER_FOR_KIND,
+    AnswerKind,
+    Attribution,
     Kind,
     Level,
     Period,
+    Qualifier,
     Role,
     Script,
     Status,
     StepKind,
+    Stricter,
     Unit,
 )
 
@@ -182,6 +187,42 @@ class Topic(Strict):
     order: int = Field(100, description="Position in lists (lower first)")
 
 
+class Question(Strict):
+    """One question of the codebook: every jurisdiction's answer to it is compared side by side.
+
+    Facts name the question they answer (``answers``); comparisons, training figures and the
+    coded matrix are computed per question, never over a topic's pooled facts.
+    """
+
+    id: Id = Field(description="Stable ASCII slug, e.g. transfer-deadline")
+    topic: Id = Field(description="Topic id from topics.yaml")
+    name: ShortText = Field(description="Short Chinese name used as a table heading, e.g. 移送时限")
+    question: ShortText = Field(
+        description="The question in Chinese, e.g. 发现属于对方管辖的违法行为后，应在多长时间内"
+        "移送？")
+    kind: AnswerKind = Field(
+        description="duration, frequency, deadline (a calendar date), count (a quota), actor "
+        "(who: a duty), escalation (a chain: a procedure) or yes_no (a duty)")
+    stricter: Stricter = Field(
+        description="Which answer is stricter: shorter (durations, deadlines), more (quotas of "
+        "不少于, frequencies), fewer (quotas of 不超过), none (actors, chains, yes/no)")
+    definition: ShortText | None = Field(None, description="What the question asks, in a sentence")
+    include: list[ShortText] = Field(
+        default_factory=list, description="Coding notes: what counts as an answer")
+    exclude: list[ShortText] = Field(
+        default_factory=list, description="Coding notes: what does not count as an answer")
+    order: int = Field(100, description="Position within its topic (lower first)")
+
+    @model_validator(mode="after")
+    def _direction_fits_kind(self) -> Question:
+        allowed = STRICTER_FOR_KIND[self.kind]
+        if self.stricter not in allowed:
+            options = ", ".join(sorted(d.value for d in allowed))
+            raise ValueError(f"stricter {self.stricter.value!r} does not fit questions of kind "
+                             f"{self.kind.value!r}; use {options}")
+        return self
+
+
 class JurisdictionRegistry(Strict):
     jurisdictions: list[Jurisdiction] = Field(min_length=1)
 
@@ -192,6 +233,10 @@ class ActorTypeRegistry(Strict):
 
 class TopicRegistry(Strict):
     topics: list[Topic] = Field(min_length=1)
+
+
+class QuestionRegistry(Strict):
+    questions: list[Question] = Field(min_length=1)
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -245,6 +290,40 @@ class Fact(Strict):
         f"at least {MIN_QUOTE_HAN} Chinese characters or {MIN_QUOTE_ALNUM} letters and digits, "
         f"at most {MAX_QUOTE} characters"
     )
+
+
+class Answering(Strict):
+    """What a fact contributes to the codebook: the question it answers and how it answers."""
+
+    answers: Id | None = Field(None, description="Id of the codebook question (questions.yaml) "
+                               "this fact answers")
+    applies_to: ShortText | None = Field(
+        None, description="The case this answer covers, when one document answers the same "
+        "question twice (镇 / 街道); each answer then names its own case")
+    qualifier: Qualifier | None = Field(
+        None, description="A qualifying word of the quote, shown with the answer: in_principle "
+        "原则上, generally 一般, may 可/可以, as_needed 视情/根据工作需要, at_most 不超过")
+
+
+class Attributed(Strict):
+    """Whether the provision names who bears the fact, or the editors inferred it."""
+
+    attribution: Attribution = Field(
+        Attribution.STATED, description="stated: the provision names every actor (by name or "
+        "alias); editorial: an actor is inferred from the context (the site marks it 编者推定)")
+    attribution_reason: ShortText | None = Field(
+        None, description="Editorial attributions only: why the actor is read so, in one line")
+
+    @model_validator(mode="after")
+    def _reason_with_editorial(self) -> Attributed:
+        editorial = self.attribution is Attribution.EDITORIAL
+        if editorial and self.attribution_reason is None:
+            raise ValueError("an editorial attribution needs attribution_reason: say in one line "
+                             "why the actor is read so")
+        if not editorial and self.attribution_reason is not None:
+            raise ValueError("attribution_reason is for editorial attributions only; add "
+                             "attribution: editorial or remove the reason")
+        return self
 
 
 class Provision(Strict):
@@ -306,7 +385,7 @@ class Actor(Strict):
     note: str | None = Field(None, description="Editorial note on the mapping")
 
 
-class Duty(Fact):
+class Duty(Fact, Answering, Attributed):
     id: Id = Field(description="Id local to the document")
     actors: list[Id] = Field(min_length=1, description="Actor ids that bear the duty")
     role: Role = Field(description="lead 牵头, responsible 负责, cooperates 配合, supports 支持, "
@@ -315,7 +394,7 @@ class Duty(Fact):
     what: ShortText = Field(description="The duty in a short phrase, in the document's language")
 
 
-class Variant(Strict):
+class Variant(Answering):
     """A different limit under a condition (情况紧急, 违法行为正在进行)."""
 
     when: ShortText = Field(description="The condition as printed, e.g. 情况紧急")
@@ -325,7 +404,7 @@ class Variant(Strict):
     quote: Quote = Field(description="Verbatim excerpt stating the variant")
 
 
-class Extension(Strict):
+class Extension(Answering):
     """How a clock may be extended (事先告知, 最长不超过10个工作日)."""
 
     condition: ShortText = Field(description="When an extension is allowed")
@@ -335,10 +414,12 @@ class Extension(Strict):
     quote: Quote = Field(description="Verbatim excerpt stating the extension")
 
 
-class Clock(Fact):
+class Clock(Fact, Answering, Attributed):
     """A time limit: from a trigger to an action, owned by an actor."""
 
     id: Id = Field(description="Id local to the document")
+    answers: Id = Field(description="Id of the codebook question (questions.yaml) the clock "
+                        "answers; every clock answers exactly one")
     topic: Id = Field(description="Topic id from topics.yaml")
     actors: list[Id] = Field(min_length=1, description="Who must act")
     recipient: list[Id] = Field(default_factory=list, description="To whom the action is directed")
@@ -351,10 +432,16 @@ class Clock(Fact):
     note: str | None = Field(None, description="Editorial note")
 
 
-class Quota(Fact):
-    """A minimum (or maximum) quantity that is not a time limit."""
+class Quota(Fact, Answering, Attributed):
+    """A minimum (or maximum) quantity that is not a time limit.
+
+    A requirement only: a number inside a condition (连续两年考核不合格的 …) or a description of
+    what was done (14个区市全部制定) is not a quota.
+    """
 
     id: Id = Field(description="Id local to the document")
+    answers: Id = Field(description="Id of the codebook question (questions.yaml) the quota "
+                        "answers; every quota answers exactly one")
     topic: Id = Field(description="Topic id from topics.yaml")
     actors: list[Id] = Field(default_factory=list, description="Who must meet the quantity")
     what: ShortText = Field(description="What is counted, in the text's words")
@@ -402,6 +489,11 @@ class Procedure(Strict):
         description=f"Exactly one start, at least one end; at most {MAX_PROCEDURE_STEPS} steps",
     )
     edges: list[Edge] = Field(min_length=1, description="Transitions; every step reachable")
+    answers: Id | None = Field(None, description="Id of the codebook question (an escalation "
+                               "question) the procedure answers")
+    applies_to: ShortText | None = Field(
+        None, description="The case this chain covers, when the document answers the question "
+        "twice")
 
 
 class Citation(Fact):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,9 +30,11 @@ import networkx as nx
 
 from generator.chinese.script import traditional_characters
 from generator.diagnostics import Diagnostic, SourceLocation, diag, did_you_mean
+from generator.source.answers import AnswerChecks
 from generator.source.checked import CheckedDocument
 from generator.source.date_rules import DatedField
 from generator.source.files import REGISTRY_DIR, REGISTRY_NAMES, display_path
+from generator.source.prose import DOCUMENT_PROSE, not_chinese
 from generator.source.quotes import ProvisionTexts
 from generator.source.raw import (
     check_unique,
@@ -43,7 +45,7 @@ from generator.source.raw import (
     raw_text,
     walk_raw_provisions,
 )
-from generator.source.registries import KnownIds
+from generator.source.registries import KnownIds, QuestionFacts
 from generator.source.schema import (
     MAX_EDGE_CONDITION,
     MAX_PROCEDURE_STEPS,
@@ -57,7 +59,8 @@ from generator.source.yaml_loader import LoadedFile, NodePath, load_text
 from generator.vocabulary import Script, StepKind
 
 #: The registry (key of ``REGISTRY_NAMES``) that defines each kind of reference.
-_REGISTRY_OF = {"jurisdiction": "jurisdictions", "actor type": "actor_types", "topic": "topics"}
+_REGISTRY_OF = {"jurisdiction": "jurisdictions", "actor type": "actor_types", "topic": "topics",
+                "question": "questions"}
 
 
 @dataclass
@@ -76,6 +79,8 @@ class _Checker:
     positions: dict[str, list[int]] = field(default_factory=dict)
     #: Registries read with problems: an unknown reference to one says to fix it first.
     faulty: frozenset[str] = frozenset()
+    #: Codebook questions (None: the registry could not be read).
+    questions: Mapping[str, QuestionFacts] | None = None
 
     def at(self, *path: str | int) -> SourceLocation:
         return self.loaded.locate(path)
@@ -190,6 +195,9 @@ class _Checker:
                     )
             self._procedure_shape(path, procedure, clocks)
 
+        AnswerChecks(self.loaded, self.items, self.questions, provisions, self.found,
+                     self.unknown, self.topics).run()
+        self.found.extend(not_chinese(self.loaded, DOCUMENT_PROSE))
         self._date_order()
         if doc.script is Script.SIMPLIFIED:
             self._traditional_warnings()
@@ -462,7 +470,7 @@ def check_document_text(job: tuple[str, bytes, KnownIds]) -> DocumentCheck:
         doc, positions = partial_document(loaded, parsed.bad_paths)
     checker = _Checker(loaded, doc, _mutable(known.actor_types), _mutable(known.topics),
                        _mutable(known.jurisdictions), result.diagnostics, positions,
-                       known.faulty)
+                       known.faulty, known.questions)
     checker.run()
     result.dates = checker.dated_fields()
     raw_id = loaded.data.get("id")

@@ -156,10 +156,10 @@ def _five_problems(kb_dir: Path) -> None:
 FIVE = [
     f"{S}:2:1: error[PK101] unknown field 'colour'",
     f"{S}:13:14: error[PK205] published 2021-02-05 before issued 2021-03-01",
-    f"{S}:43:14: error[PK202] unknown actor 'townsip'",
-    f"{S}:73:12: error[PK103] quotas.0.value: expected a whole number written in digits "
+    f"{S}:45:14: error[PK202] unknown actor 'townsip'",
+    f"{S}:79:12: error[PK103] quotas.0.value: expected a whole number written in digits "
     "(got '060')",
-    f"{S}:95:12: error[PK203] quote not found verbatim in provision "
+    f"{S}:102:12: error[PK203] quote not found verbatim in provision "
     "'s2': '《金湖县行政执法协调规定》'",
 ]
 

@@ -109,7 +109,7 @@ def _doc(doc_id: str, jurisdiction: str, citations: list[dict[str, Any]],
 def _kb(docs: list[CheckedDocument], jurisdictions: list[dict[str, Any]]) -> KnowledgeBase:
     return resolve(docs, [Jurisdiction.model_validate(j) for j in jurisdictions],
                    [ActorType(id="t", name="类型")],
-                   [Topic(id="x", name="专题", question="问题？")])
+                   [Topic(id="x", name="专题", question="问题？")], [])
 
 
 BASE_TREE = [

@@ -20,6 +20,7 @@ import pytest
 
 from generator import export
 from generator.domain.model import KnowledgeBase
+from generator.export import codebook as export_codebook
 from generator.export import contract as export_contract
 from generator.export import tables as export_tables
 from generator.pipeline import load_knowledge_base
@@ -184,7 +185,7 @@ def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -
     """Reading the workbook back gives the CSV's header and cells before the CSV's formula
     defence (empty cells read as None) and exactly what an openpyxl-built workbook gives."""
     sheets = _read_xlsx(export.export_xlsx(kb))
-    assert list(sheets) == ["时限", "职责"]
+    assert list(sheets) == ["时限", "职责", "编码矩阵", "编码明细", "编码手册"]
     tables = []
     for title, text, rows in [
         ("时限", export.export_clocks_csv(kb), export.clock_rows(kb)),
@@ -196,6 +197,7 @@ def test_xlsx_cells_match_the_csv_and_the_openpyxl_workbook(kb: KnowledgeBase) -
         tables.append((title, [table[0], *rows]))
     assert sheets["时限"][0] == export.CLOCK_COLUMNS
     assert len(sheets["职责"]) - 1 == sum(len(d.duties) for d in kb.documents)
+    tables += [(name, rows) for name, rows in export_codebook.codebook_sheets(kb)]
     assert _read_xlsx(_openpyxl_xlsx(tables)) == sheets
 
 
@@ -276,9 +278,13 @@ def test_json_bytes_match_stdlib_json(kb: KnowledgeBase) -> None:
 
 def test_export_files_agree_with_the_single_exports(kb: KnowledgeBase) -> None:
     files = export.export_files(kb)
-    assert sorted(p for p in files if not p.startswith("data/topics/")) == [
-        "data/clocks.csv", "data/document.schema.json", "data/duties.csv",
-        "data/policykb.json", "data/policykb.xlsx"]
+    always = sorted(p for p in files if not p.startswith("data/topics/"))
+    assert always == ["data/clocks.csv", "data/codebook.csv", "data/document.schema.json",
+                      "data/duties.csv", "data/policykb.json", "data/policykb.xlsx",
+                      "data/questions.csv"]
+    assert tuple(always) == export.EXPORTED_FILES
+    assert files["data/codebook.csv"] == export.export_matrix_csv(kb)
+    assert files["data/questions.csv"] == export.export_questions_csv(kb)
     assert files["data/policykb.json"] == export.export_json(kb).encode("utf-8")
     assert files["data/clocks.csv"] == export.export_clocks_csv(kb)
     assert files["data/duties.csv"] == export.export_duties_csv(kb)

@@ -17,7 +17,7 @@ from generator.render.due_control import clock_data, marker
 from generator.render.site import render_site
 
 ROOT = Path(__file__).resolve().parents[2]
-MARKER = re.compile(r'<span class="pk-due" data-pk-due="([^"]*)"></span>')
+MARKER = re.compile(r"<span class=\"pk-due\" data-pk-due='([^']*)'></span>")
 
 
 def _load(root: Path) -> KnowledgeBase:
@@ -101,4 +101,4 @@ def test_every_table_of_clocks_carries_the_control(mini: KnowledgeBase,
     document = mini_site.pages[links.document_page("jinhu-mini")]
     assert len(markers(document)) == sum(clock_data(c) is not None
                                          for c in mini.document_by_id["jinhu-mini"].clocks)
-    assert "**3个工作日内<span class=\"pk-due\"" in document
+    assert "**3个工作日内**<span class=\"pk-due\"" in document

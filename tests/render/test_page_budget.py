@@ -87,28 +87,30 @@ def test_every_split_page_fits_the_budget(synthetic_site: RenderedSite) -> None:
 
 
 @SLOW
-def test_summary_names_every_part_and_its_extremes(synthetic: KnowledgeBase,
-                                                   synthetic_site: RenderedSite) -> None:
+def test_summary_names_every_part_and_the_extremes_of_each_question(
+        synthetic: KnowledgeBase, synthetic_site: RenderedSite) -> None:
     ctx = RenderContext(synthetic, build_graph(synthetic))
     topic = synthetic.topic_by_id["case-transfer"]
     pages = TopicPages(ctx, topic)
     entry = pages.plan.parts[0]
     assert entry.key == "" and entry.children
-    checked = 0
     text = synthetic_site.pages["topics/case-transfer.md"]
     table = text.split("## 分区概览", 1)[1].split("## ", 1)[0]
     for item in pages.plan.entries(entry):
         name = synthetic.jurisdiction_by_id[item.jurisdiction].name
-        link = f"[{name}](case-transfer/{item.part}.md)"
-        row = next(line for line in table.splitlines() if line.startswith(f"| {link}"))
-        times = _clock_limits(synthetic, list(item.jurisdictions))
-        if len(set(h for h, _ in times)) > 1:
-            low = min(times)[1]
-            high = max(times)[1]
-            cells = [c.strip() for c in row.strip("| ").split(" | ")]
-            assert cells[5].startswith(low) and cells[6].startswith(high), (row, low, high)
+        assert f"| [{name}](case-transfer/{item.part}.md) |" in table
+    # per question, over the whole topic: the extremes of that question's answers only
+    summary = text.split("## 逐问概览", 1)[1].split("## ", 1)[0]
+    checked = 0
+    for question in ("transfer-deadline", "acceptance-notice-deadline"):
+        times = _answer_limits(synthetic, question)
+        row = next(line for line in summary.splitlines() if f'id="q--{question}"' in line)
+        cells = [c.strip() for c in row.strip("| ").split(" | ")]
+        if len({h for h, _ in times}) > 1:
+            low, high = min(times)[1], max(times)[1]
+            assert low in cells[2] and high in cells[3], (row, low, high)
             checked += 1
-    assert checked, "some province has clocks that differ"
+    assert checked == 2, "the synthetic documents vary both limits"
     # every part is linked from the page above it, so each is reachable from the entry page
     for part in pages.plan.parts[1:]:
         assert part.key in {c for p in pages.plan.parts for c in p.children}
@@ -116,20 +118,22 @@ def test_summary_names_every_part_and_its_extremes(synthetic: KnowledgeBase,
     page = synthetic_site.pages[f"topics/case-transfer/{first.key}.md"]
     assert "[专题：案件移送](../case-transfer.md)" in page
     own = [s.jurisdiction for s in first.shares]
-    differ = len({h for h, _ in _clock_limits(synthetic, own)}) > 1
-    assert (STRICTEST in page and LOOSEST in page) == differ
+    transfer = page.split("{ #q--transfer-deadline }", 1)[1].split("\n### ", 1)[0]
+    differ = len({h for h, _ in _answer_limits(synthetic, "transfer-deadline", own)}) > 1
+    assert (STRICTEST in transfer and LOOSEST in transfer) == differ
 
 
-def _clock_limits(kb: KnowledgeBase, jurisdictions: list[str]) -> list[tuple[float, str]]:
+def _answer_limits(kb: KnowledgeBase, question: str,
+                   jurisdictions: list[str] | None = None) -> list[tuple[float, str]]:
+    """(hours, limit) of every clock answering ``question``, from the facts themselves."""
     out = []
-    for jid in jurisdictions:
-        for doc in kb.documents_by_jurisdiction.get(kb.jurisdiction_by_id[jid], ()):
-            if kb.topic_by_id["case-transfer"] not in doc.topics_covered:
-                continue
-            for c in doc.clocks:
-                hours = comparable_hours(c.limit)
-                if c.topic.id == "case-transfer" and hours is not None:
-                    out.append((hours, limit_text(c.limit)))
+    for doc in kb.documents:
+        if jurisdictions is not None and doc.jurisdiction.id not in jurisdictions:
+            continue
+        for c in doc.clocks:
+            hours = comparable_hours(c.limit)
+            if c.answers is not None and c.answers.id == question and hours is not None:
+                out.append((hours, limit_text(c.limit)))
     return out
 
 
@@ -139,7 +143,7 @@ def test_split_is_deterministic(synthetic_root: Path, synthetic_site: RenderedSi
     assert checked is not None
     shuffled = resolve(list(reversed(checked.documents)),
                        reversed(checked.jurisdictions), reversed(checked.actor_types),
-                       reversed(checked.topics))
+                       reversed(checked.topics), reversed(checked.questions))
     again = render_site(shuffled)
     assert again.pages == synthetic_site.pages
     assert [d.dot for d in again.diagrams] == [d.dot for d in synthetic_site.diagrams]

@@ -411,6 +411,8 @@ def wide_document() -> dict[str, object]:
         "clocks": [{"id": "transfer", "topic": "case-transfer", "actors": ["a0"],
                     "trigger": "发现", "action": "移送",
                     "limit": {"unit": "working_days", "value": 5},
+                    "answers": "transfer-deadline", "attribution": "editorial",
+                    "attribution_reason": "合成的测试文件",
                     "variants": [{"when": "情况紧急", "limit": {"unit": "hours", "value": 24},
                                   "quote": WIDE_LABELS[3]}],
                     "provision": "s1", "quote": WIDE_LABELS[2]}],

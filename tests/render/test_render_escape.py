@@ -282,8 +282,8 @@ BREAKS = "a\u2028b\u2029c\x85d\ne\rf\tg"
 def test_json_in_a_data_attribute_of_a_table_cell_reads_back(text: str) -> None:
     """The 计算期限 control's data: JSON in a data- attribute inside a Markdown table cell."""
     value = {"case": text, "options": [{"limit": {"label": text, "value": 24}}]}
-    cell = Markup('<span class="pk-due" data-pk-due="') + escape.json_attr(value) + \
-        Markup('"></span>')
+    cell = Markup('<span class="pk-due" data-pk-due=\'') + escape.json_attr(value) + \
+        Markup("'></span>")
     page = f"| a | b |\n| --- | --- |\n| {escape.md_cell(text)}{cell} | x |\n"
     html_text = to_html(page)
     parsed = parse(html_text)

@@ -8,8 +8,8 @@ conditions, a hand-over, more decisions than the guide asks about).
 
 from __future__ import annotations
 
-import json
 import html
+import json
 import re
 from pathlib import Path
 
@@ -220,8 +220,8 @@ def test_repeated_conditions_name_their_target(real: RenderContext) -> None:
     tree = routing.decision_tree(routing.entries(proc)[0])
     assert isinstance(tree, routing.Question)
     assert [o.label for o in tree.options] == [
-        "例行会议（→ 业务主管部门召集）", "专题会议（→ 业务主管部门召集）",
-        "例行会议（→ 苏木镇(街道)召集）", "专题会议（→ 苏木镇(街道)召集）"]
+        "例行会议（→ 业务主管部门召集）", "专题会议（根据工作需要）（→ 业务主管部门召集）",
+        "例行会议（→ 苏木镇(街道)召集）", "专题会议（根据工作需要）（→ 苏木镇(街道)召集）"]
 
 
 # --- the data files ----------------------------------------------------------------------------
@@ -264,7 +264,8 @@ def test_same_input_same_bytes(policies: Path, mini: RenderContext) -> None:
     checked, _ = check_policies(policies)
     assert checked is not None
     shuffled = resolve(list(reversed(checked.documents)), reversed(checked.jurisdictions),
-                       reversed(checked.actor_types), reversed(checked.topics))
+                       reversed(checked.actor_types), reversed(checked.topics),
+                       reversed(checked.questions))
     again = routing.route_scripts(RenderContext(shuffled, build_graph(shuffled)))
     assert again == routing.route_scripts(mini)
 

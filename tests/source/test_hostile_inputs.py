@@ -86,9 +86,9 @@ def test_03_implicit_typing_in_typed_fields_is_an_error_naming_the_field(kb_dir:
     write_sample(kb_dir, "limit: {unit: working_days, value: 3}",
                  "limit: {unit: working_days, value: 010, upper_bound: NO}")
     assert check_lines() == [
-        f"{S}:55:40: error[PK103] clocks.0.limit.value: expected a whole number written in digits "
+        f"{S}:58:40: error[PK103] clocks.0.limit.value: expected a whole number written in digits "
         "(got '010')",
-        f"{S}:55:58: error[PK103] clocks.0.limit.upper_bound: expected true or false (got 'NO')",
+        f"{S}:58:58: error[PK103] clocks.0.limit.upper_bound: expected true or false (got 'NO')",
     ]
 
 
@@ -101,7 +101,7 @@ def test_05_empty_required_field(kb_dir: Path) -> None:
     write_sample(kb_dir, "    what: 组织培训", "    what:")
     kb, report = check_policies(Path("policies"))
     assert [d.format().split("\n")[0] for d in report.sorted()] == [
-        f"{S}:71:5: error[PK102] field 'what' is required"
+        f"{S}:77:5: error[PK102] field 'what' is required"
     ]
     assert kb is None  # so the text None can never reach a page
 
@@ -263,9 +263,9 @@ def test_24_unsafe_ids_in_every_collection(kb_dir: Path) -> None:
     (kb_dir / "documents" / "sample.yaml").write_text(text, encoding="utf-8")
     assert check_lines() == [
         f"{S}:20:9: error[PK105] invalid id '../s1': character '.' is not allowed; {_RULE}",
-        f"{S}:41:9: error[PK105] invalid id 'Transfer': upper-case letter 'T'; ids are lower case "
+        f"{S}:43:9: error[PK105] invalid id 'Transfer': upper-case letter 'T'; ids are lower case "
         "('transfer')",
-        f"{S}:84:14: error[PK105] invalid id 'send step': character ' ' is not allowed; {_RULE}",
+        f"{S}:91:14: error[PK105] invalid id 'send step': character ' ' is not allowed; {_RULE}",
     ]
 
 

@@ -33,6 +33,9 @@ SAMPLE = "documents/sample.yaml"
 #: docs/reference/diagnostics.md; review the diff like any other change to public messages.
 UPDATE = "POLICYKB_UPDATE_FIXTURES"
 S = "policies/documents/sample.yaml"
+#: The sample clock's limit and the question it answers (a by_date limit answers another).
+CLOCK_LIMIT = "limit: {unit: working_days, value: 3}\n    answers: transfer-deadline"
+BY_DATE_ANSWER = "    answers: transfer-system-deadline"
 J = "policies/registries/jurisdictions.yaml"
 
 
@@ -142,7 +145,7 @@ def test_every_check_code_has_exactly_one_fixture_and_cases_are_named_after_it()
         ),
         (
             "  - id: county-dept\n", "  - id: township\n",
-            f"{S}:37:9: error[PK201] duplicate actor id 'township' (first defined at line 34)",
+            f"{S}:38:9: error[PK201] duplicate actor id 'township' (first defined at line 34)",
         ),
         (
             "  - id: training-hours\n", "  - id: transfer-clock\n",
@@ -161,18 +164,20 @@ _SECOND_ITEMS = {
         "duties:\n", "duties:\n  - id: transfer\n    actors: [township]\n    role: lead\n"
         "    topic: case-transfer\n    what: 再次移送\n    provision: s1-1\n"
         "    quote: 应在3个工作日内移送\n",
-        f"{S}:48:9: error[PK201] duplicate duty id 'transfer' (first defined at line 41)",
+        f"{S}:50:9: error[PK201] duplicate duty id 'transfer' (first defined at line 43)",
     ),
     "clocks": (
         "clocks:\n", "clocks:\n  - id: transfer-clock\n    topic: case-transfer\n"
         "    actors: [township]\n    trigger: 发现\n    action: 移送\n"
-        "    limit: {unit: immediately}\n    provision: s1-1\n    quote: 移送\n",
-        f"{S}:57:9: error[PK201] duplicate clock id 'transfer-clock' (first defined at line 49)",
+        "    limit: {unit: immediately}\n    answers: acceptance-notice-deadline\n"
+        "    provision: s1-1\n    quote: 移送\n",
+        f"{S}:61:9: error[PK201] duplicate clock id 'transfer-clock' (first defined at line 52)",
     ),
     "quotas": (
         "quotas:\n", "quotas:\n  - id: training-hours\n    topic: training-guidance\n"
-        "    what: 培训\n    value: 1\n    unit: 学时\n    provision: s2\n    quote: 培训\n",
-        f"{S}:75:9: error[PK201] duplicate quota id 'training-hours' (first defined at line 68)",
+        "    what: 培训\n    value: 1\n    unit: 学时\n    answers: training-sessions\n"
+        "    provision: s2\n    quote: 培训\n",
+        f"{S}:82:9: error[PK201] duplicate quota id 'training-hours' (first defined at line 74)",
     ),
     "procedures": (
         "procedures:\n", "procedures:\n  - id: transfer-flow\n    title: 第二个\n"
@@ -180,14 +185,14 @@ _SECOND_ITEMS = {
         "      - {id: a, actor: township, kind: start, label: 甲, provision: s1-1, quote: 移送}\n"
         "      - {id: b, actor: township, kind: end, label: 乙, provision: s1-1, quote: 移送}\n"
         "    edges:\n      - {from: a, to: b}\n",
-        f"{S}:87:9: error[PK201] duplicate procedure id 'transfer-flow' (first defined at line "
-        "78)",
+        f"{S}:94:9: error[PK201] duplicate procedure id 'transfer-flow' (first defined at line "
+        "85)",
     ),
     "citations": (
         "citations:\n", "citations:\n  - id: coordination-measures\n    title: 另一个\n"
         "    provision: s2\n    quote: 执行\n",
-        f"{S}:94:9: error[PK201] duplicate citation id 'coordination-measures' (first defined "
-        "at line 90)",
+        f"{S}:101:9: error[PK201] duplicate citation id 'coordination-measures' (first defined "
+        "at line 97)",
     ),
 }
 
@@ -202,11 +207,11 @@ def test_duplicate_ids_in_every_fact_collection(tree: Tree, collection: str) -> 
 def test_duplicate_step_ids(tree: Tree) -> None:
     tree.edit("{id: send, actor", "{id: found, actor")
     assert tree.lines() == [
-        f"{S}:84:14: error[PK201] duplicate step id 'found' (first defined at line 83)",
-        f"{S}:84:14: error[PK204] step 'found' is a dead end: no edge leaves it",
-        f"{S}:85:14: error[PK204] step 'done' cannot be reached from the start step",
-        f"{S}:87:27: error[PK202] unknown step 'send'",
-        f"{S}:88:16: error[PK202] unknown step 'send'",
+        f"{S}:91:14: error[PK201] duplicate step id 'found' (first defined at line 90)",
+        f"{S}:91:14: error[PK204] step 'found' is a dead end: no edge leaves it",
+        f"{S}:92:14: error[PK204] step 'done' cannot be reached from the start step",
+        f"{S}:94:27: error[PK202] unknown step 'send'",
+        f"{S}:95:16: error[PK202] unknown step 'send'",
     ]
 
 
@@ -246,33 +251,33 @@ def test_duplicate_ids_in_registries(
     ("old", "new", "expected"),
     [
         ("    actors: [township]\n    role", "    actors: [towns]\n    role",
-         f"{S}:42:14: error[PK202] unknown actor 'towns'"),
+         f"{S}:44:14: error[PK202] unknown actor 'towns'"),
         ("    recipient: [county-dept]", "    recipient: [county]",
-         f"{S}:52:17: error[PK202] unknown actor 'county'"),
+         f"{S}:55:17: error[PK202] unknown actor 'county'"),
         ("    actors: [county-dept]", "    actors: [nobody]",
-         f"{S}:70:14: error[PK202] unknown actor 'nobody'"),
+         f"{S}:76:14: error[PK202] unknown actor 'nobody'"),
         ("    lanes: [township, county-dept]", "    lanes: [township, county-dept, court]",
-         f"{S}:81:36: error[PK202] unknown actor 'court'"),
+         f"{S}:88:36: error[PK202] unknown actor 'court'"),
         ("    type: competent-department", "    type: department",
-         f"{S}:39:11: error[PK202] unknown actor type 'department'"),
+         f"{S}:40:11: error[PK202] unknown actor type 'department'"),
         ("    topic: training-guidance", "    topic: training",
-         f"{S}:69:12: error[PK202] unknown topic 'training'"),
+         f"{S}:75:12: error[PK202] unknown topic 'training'"),
         ("    provision: s2\n    quote: 每年", "    provision: s3\n    quote: 每年",
-         f"{S}:75:16: error[PK202] unknown provision 's3'"),
+         f"{S}:82:16: error[PK202] unknown provision 's3'"),
         ("{from: found, to: send, clock: transfer-clock, variant: 0}",
          "{from: found, to: send, clock: transfer, variant: 0}",
-         f"{S}:87:40: error[PK202] unknown clock 'transfer'"),
+         f"{S}:94:40: error[PK202] unknown clock 'transfer'"),
         ("clock: transfer-clock, variant: 0}", "clock: transfer-clock, variant: 1}",
-         f"{S}:87:65: error[PK202] clock 'transfer-clock' has no variant 1 (it has 1)"),
+         f"{S}:94:65: error[PK202] clock 'transfer-clock' has no variant 1 (it has 1)"),
         ("{from: found, to: send, clock: transfer-clock, variant: 0}",
          "{from: found, to: send, variant: 0}",
-         f"{S}:87:42: error[PK202] variant given without a clock"),
+         f"{S}:94:42: error[PK202] variant given without a clock"),
         ("jurisdiction: jinhu\nkind", "jurisdiction: jin-hu\nkind",
          f"{S}:7:15: error[PK202] unknown jurisdiction 'jin-hu'"),
         ("    jurisdiction: jinhu\n", "    jurisdiction: huaian\n",
          f"{S}:6:19: error[PK202] unknown jurisdiction 'huaian'"),
         ("    document: measures", "    document: measure",
-         f"{S}:92:15: error[PK202] unknown document 'measure'"),
+         f"{S}:99:15: error[PK202] unknown document 'measure'"),
     ],
 )
 def test_unknown_references(tree: Tree, old: str, new: str, expected: str) -> None:
@@ -283,10 +288,10 @@ def test_unknown_references(tree: Tree, old: str, new: str, expected: str) -> No
 def test_unknown_step_in_edges(tree: Tree) -> None:
     tree.edit("{from: send, to: done}", "{from: sent, to: dne}")
     assert tree.lines() == [
-        f"{S}:84:14: error[PK204] step 'send' is a dead end: no edge leaves it",
-        f"{S}:85:14: error[PK204] step 'done' cannot be reached from the start step",
-        f"{S}:88:16: error[PK202] unknown step 'sent'",
-        f"{S}:88:26: error[PK202] unknown step 'dne'",
+        f"{S}:91:14: error[PK204] step 'send' is a dead end: no edge leaves it",
+        f"{S}:92:14: error[PK204] step 'done' cannot be reached from the start step",
+        f"{S}:95:16: error[PK202] unknown step 'sent'",
+        f"{S}:95:26: error[PK202] unknown step 'dne'",
     ]
 
 
@@ -308,7 +313,7 @@ def test_unknown_jurisdiction_parent(tree: Tree) -> None:
 def test_quote_not_found(tree: Tree) -> None:
     tree.edit("    quote: 每年组织培训不少于60学时", "    quote: 每年组织培训不少于50学时")
     assert tree.lines() == [
-        f"{S}:76:12: error[PK203] quote not found verbatim in provision "
+        f"{S}:83:12: error[PK203] quote not found verbatim in provision "
         "'s2': '每年组织培训不少于50学时'"
     ]
 
@@ -323,7 +328,7 @@ def test_quote_with_half_width_comma_for_full_width_is_rejected(tree: Tree) -> N
     tree.edit("        quote: 情况紧急的，应在24小时内移送",
               "        quote: 情况紧急的,应在24小时内移送")
     assert tree.lines() == [
-        f"{S}:59:16: error[PK203] quote not found verbatim in provision 's1-1': "
+        f"{S}:64:16: error[PK203] quote not found verbatim in provision 's1-1': "
         "'情况紧急的,应在24小时内移送'"
     ]
 
@@ -331,7 +336,7 @@ def test_quote_with_half_width_comma_for_full_width_is_rejected(tree: Tree) -> N
 def test_quote_in_another_provision_is_rejected(tree: Tree) -> None:
     tree.edit("      provision: s1-2\n", "      provision: s2\n")
     assert tree.lines() == [
-        f"{S}:64:14: error[PK203] quote not found verbatim in provision "
+        f"{S}:70:14: error[PK203] quote not found verbatim in provision "
         "'s2': '最长不超过10个工作日'"
     ]
 
@@ -341,14 +346,14 @@ def test_quote_of_heading_is_accepted_and_blank_quote_is_rejected(tree: Tree) ->
               "    provision: s1\n    quote: 案件移送。")
     assert tree.lines() == []
     tree.edit("    quote: 案件移送。", '    quote: "  "')
-    assert tree.lines() == [f"{S}:94:5: error[PK102] field 'quote' is blank"]
+    assert tree.lines() == [f"{S}:101:5: error[PK102] field 'quote' is blank"]
 
 
 def test_quote_does_not_span_child_provisions(tree: Tree) -> None:
     tree.edit("    provision: s2\n    quote: 《金湖县行政执法协调办法》",
               "    provision: s1\n    quote: 县级部门应当及时书面告知受理情况")
     assert tree.lines() == [
-        f"{S}:94:12: error[PK203] quote not found verbatim in provision 's1': "
+        f"{S}:101:12: error[PK203] quote not found verbatim in provision 's1': "
         "'县级部门应当及时书面告知受理情况'"
     ]
 
@@ -358,39 +363,39 @@ def test_quote_does_not_span_child_provisions(tree: Tree) -> None:
 
 def test_zero_start_steps(tree: Tree) -> None:
     tree.edit("{id: found, actor: township, kind: start,", "{id: found, actor: township,")
-    assert tree.lines() == [f"{S}:83:7: error[PK204] procedure 'transfer-flow' has 0 start steps; "
+    assert tree.lines() == [f"{S}:90:7: error[PK204] procedure 'transfer-flow' has 0 start steps; "
                             "it needs one"]
 
 
 def test_two_start_steps(tree: Tree) -> None:
     tree.edit("{id: send, actor: township, label", "{id: send, actor: township, kind: start, label")
-    assert tree.lines() == [f"{S}:83:7: error[PK204] procedure 'transfer-flow' has 2 start steps; "
+    assert tree.lines() == [f"{S}:90:7: error[PK204] procedure 'transfer-flow' has 2 start steps; "
                             "it needs one"]
 
 
 def test_no_end_step(tree: Tree) -> None:
     tree.edit("actor: county-dept, kind: end,", "actor: county-dept, kind: task,")
     assert tree.lines() == [
-        f"{S}:83:7: error[PK204] procedure 'transfer-flow' has no end step",
-        f"{S}:85:14: error[PK204] step 'done' is a dead end: no edge leaves it",
+        f"{S}:90:7: error[PK204] procedure 'transfer-flow' has no end step",
+        f"{S}:92:14: error[PK204] step 'done' is a dead end: no edge leaves it",
     ]
 
 
 def test_unreachable_step_and_dead_end(tree: Tree) -> None:
     tree.edit("      - {from: send, to: done}\n", "      - {from: done, to: send}\n")
     assert tree.lines() == [
-        f"{S}:84:14: error[PK204] step 'send' is a dead end: no edge leaves it",
-        f"{S}:85:14: error[PK204] step 'done' cannot be reached from the start step",
-        f"{S}:88:16: error[PK204] edge leaves end step 'done'",
+        f"{S}:91:14: error[PK204] step 'send' is a dead end: no edge leaves it",
+        f"{S}:92:14: error[PK204] step 'done' cannot be reached from the start step",
+        f"{S}:95:16: error[PK204] edge leaves end step 'done'",
     ]
 
 
 def test_lane_mismatch(tree: Tree) -> None:
     tree.edit("    lanes: [township, county-dept]", "    lanes: [county-dept]")
     assert tree.lines() == [
-        f"{S}:83:28: error[PK208] step 'found' is in lane 'township', which is not one of the "
+        f"{S}:90:28: error[PK208] step 'found' is in lane 'township', which is not one of the "
         "procedure's lanes",
-        f"{S}:84:27: error[PK208] step 'send' is in lane 'township', which is not one of the "
+        f"{S}:91:27: error[PK208] step 'send' is in lane 'township', which is not one of the "
         "procedure's lanes",
     ]
 
@@ -489,7 +494,7 @@ def test_stray_files_are_warned_about_and_hidden_files_ignored(tree: Tree) -> No
         "policies/registries/Topics.yml: warning[PK013] not read: named *.yml; only files "
         "ending in .yaml (lower case) are read\n  hint: rename it to topics.yaml",
         "policies/registries/actor_types.yaml: warning[PK013] not read: the registries are "
-        "jurisdictions.yaml, actor-types.yaml, topics.yaml\n"
+        "jurisdictions.yaml, actor-types.yaml, topics.yaml, questions.yaml\n"
         "  hint: rename it, or move it out of the policies folder",
         "policies/top.yaml: warning[PK013] not read: a file at the top of the policies folder\n"
         "  hint: move it to documents/top.yaml",
@@ -514,13 +519,13 @@ def test_symlink_outside_the_policies_folder_is_refused(tree: Tree, tmp_path: Pa
 #: (text to replace, its replacement with {v}, location of the value, dotted field path)
 _INT_FIELDS = [
     ("limit: {unit: working_days, value: 3}", "limit: {unit: working_days, value: {v}}",
-     "55:40", "clocks.0.limit.value"),
+     "58:40", "clocks.0.limit.value"),
     ("        limit: {unit: hours, value: 24}", "        limit: {unit: hours, value: {v}}",
-     "58:37", "clocks.0.variants.0.limit.value"),
+     "62:37", "clocks.0.variants.0.limit.value"),
     ("      max: {unit: working_days, value: 10}", "      max: {unit: working_days, value: {v}}",
-     "62:40", "clocks.0.extension.max.value"),
-    ("    value: 60\n", "    value: {v}\n", "72:12", "quotas.0.value"),
-    ("clock: transfer-clock, variant: 0}", "clock: transfer-clock, variant: {v}}", "87:65",
+     "67:40", "clocks.0.extension.max.value"),
+    ("    value: 60\n", "    value: {v}\n", "78:12", "quotas.0.value"),
+    ("clock: transfer-clock, variant: 0}", "clock: transfer-clock, variant: {v}}", "94:65",
      "procedures.0.edges.0.variant"),
 ]
 
@@ -574,7 +579,8 @@ def test_every_typed_field_of_the_format_is_covered_here() -> None:
         if kind in {"int", "bool", "date", "digits"}
     }
     assert typed == {
-        ("ActorType", "order"), ("Topic", "order"), ("Limit", "value"), ("Limit", "upper_bound"),
+        ("ActorType", "order"), ("Topic", "order"), ("Question", "order"), ("Limit", "value"),
+        ("Limit", "upper_bound"),
         ("Dates", "issued"), ("Dates", "published"), ("Dates", "effective"),
         ("Source", "retrieved"), ("Quota", "value"), ("Edge", "variant"),
         ("Limit", "date"), ("Jurisdiction", "code"),
@@ -586,7 +592,7 @@ def test_booleans_only_true_or_false(tree: Tree, value: str) -> None:
     tree.edit("limit: {unit: working_days, value: 3}",
               f"limit: {{unit: working_days, value: 3, upper_bound: {value}}}")
     assert tree.lines() == [
-        f"{S}:55:56: error[PK103] clocks.0.limit.upper_bound: expected true or false "
+        f"{S}:58:56: error[PK103] clocks.0.limit.upper_bound: expected true or false "
         f"(got {value!r})"
     ]
 
@@ -622,11 +628,12 @@ def test_dates_only_as_existing_yyyy_mm_dd(
 @pytest.mark.parametrize("value", ["2016-02-30", "2016-9", "2016-09-1", "16-09"])
 def test_by_date_limit_dates(tree: Tree, value: str) -> None:
     tree.edit("limit: {unit: working_days, value: 3}", f"limit: {{unit: by_date, date: {value}}}")
-    assert tree.lines() == [f"{S}:55:34: error[PK104] invalid date {value!r}"]
+    assert tree.lines() == [f"{S}:58:34: error[PK104] invalid date {value!r}"]
 
 
 def test_by_date_limit_accepts_a_month(tree: Tree) -> None:
-    tree.edit("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 2016-09}")
+    tree.edit(CLOCK_LIMIT, "limit: {unit: by_date, date: 2016-09}\n    answers: "
+              "transfer-system-deadline")
     assert tree.lines() == []
 
 
@@ -646,7 +653,7 @@ def test_empty_required_field_points_at_its_key(tree: Tree) -> None:
 
 def test_missing_required_field_points_at_its_parent(tree: Tree) -> None:
     tree.edit("    what: 组织培训\n", "")
-    assert tree.lines() == [f"{S}:68:5: error[PK102] field 'what' is required"]
+    assert tree.lines() == [f"{S}:74:5: error[PK102] field 'what' is required"]
 
 
 def test_wrong_shapes_are_named_in_words(tree: Tree) -> None:
@@ -657,22 +664,21 @@ def test_wrong_shapes_are_named_in_words(tree: Tree) -> None:
         f"{S}:8:7: error[PK103] kind: expected 'mechanism', 'implementing-opinion', "
         "'guiding-opinion' or 'work-report' (got a list)",
         f"{S}:32:15: error[PK103] provisions.1.children: expected a list (got a mapping)",
-        f"{S}:71:13: error[PK103] quotas.0.actors: expected a list (got 'county-dept')",
+        f"{S}:77:13: error[PK103] quotas.0.actors: expected a list (got 'county-dept')",
     ]
 
 
 def test_a_value_in_chinese_quotation_marks_is_kept_with_a_warning(tree: Tree) -> None:
     """An alias “X” is real text: a warning, and the value reaches the site unchanged."""
-    tree.edit("    name: 县级执法业务主管部门\n",
-              "    name: 县级执法业务主管部门\n    aliases: [“X”]\n")
+    tree.edit("    aliases: [县级部门]\n", "    aliases: [县级部门, “X”]\n")
     kb, report = check_policies(Path("policies"))
     assert [d.format().split("\n")[0] for d in report.sorted()] == [
-        f"{S}:39:15: warning[PK303] Chinese quotation marks “…” around the whole value; YAML "
+        f"{S}:41:21: warning[PK303] Chinese quotation marks “…” around the whole value; YAML "
         "keeps them as part of the text"
     ]
     assert kb is not None
-    assert kb.document_by_id["sample"].spec.actors[1].aliases == ["“X”"]
-    tree.edit("    aliases: [“X”]\n", "    aliases: ['“X”']\n")  # said on purpose: no warning
+    assert kb.document_by_id["sample"].spec.actors[1].aliases == ["县级部门", "“X”"]
+    tree.edit("    aliases: [县级部门, “X”]\n", "    aliases: [县级部门, '“X”']\n")  # on purpose
     assert tree.lines() == []
 
 
@@ -690,17 +696,17 @@ def test_unknown_field_hint_suggests_the_closest_field(tree: Tree) -> None:
     tree.edit("    what: 组织培训", "    what: 组织培训\n    scop: 每个镇")
     _, report = check_policies(Path("policies"))
     (d,) = report.sorted()
-    assert d.format().split("\n")[0] == f"{S}:72:5: error[PK101] unknown field 'scop'"
-    assert d.hint.startswith("did you mean 'scope'? allowed here: actors, comparator, id,")
+    assert d.format().split("\n")[0] == f"{S}:78:5: error[PK101] unknown field 'scop'"
+    assert d.hint.startswith("did you mean 'scope'? allowed here: actors, answers, applies_to,")
 
 
 def test_graphviz_attributes_are_unknown_fields(tree: Tree) -> None:
     tree.edit("{id: send, actor: township, label: 移送,",
               "{id: send, actor: township, URL: x, stylesheet: y, image: /etc/passwd, label: 移送,")
     assert tree.lines() == [
-        f"{S}:84:37: error[PK101] unknown field 'URL'",
-        f"{S}:84:45: error[PK101] unknown field 'stylesheet'",
-        f"{S}:84:60: error[PK101] unknown field 'image'",
+        f"{S}:91:37: error[PK101] unknown field 'URL'",
+        f"{S}:91:45: error[PK101] unknown field 'stylesheet'",
+        f"{S}:91:60: error[PK101] unknown field 'image'",
     ]
 
 
@@ -743,9 +749,9 @@ def test_invalid_id_in_a_fact_still_checks_the_rest_of_the_document(tree: Tree) 
     tree.edit("  - id: training-hours", "  - id: Training_Hours")
     tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks", "    quote: 不在原文\nclocks")
     assert tree.lines() == [
-        f"{S}:47:12: error[PK203] quote not found verbatim in provision "
+        f"{S}:50:12: error[PK203] quote not found verbatim in provision "
         "'s1-1': '不在原文'",
-        f"{S}:68:9: error[PK105] invalid id 'Training_Hours': upper-case letter 'T'; ids are "
+        f"{S}:74:9: error[PK105] invalid id 'Training_Hours': upper-case letter 'T'; ids are "
         "lower case ('training_hours')",
     ]
 
@@ -762,10 +768,10 @@ def test_five_different_problems_give_five_lines(tree: Tree) -> None:
     assert tree.lines() == [
         f"{S}:2:1: error[PK101] unknown field 'colour'",
         f"{S}:13:14: error[PK205] published 2021-02-05 before issued 2021-03-01",
-        f"{S}:43:14: error[PK202] unknown actor 'townsip'",
-        f"{S}:73:12: error[PK103] quotas.0.value: expected a whole number written in digits "
+        f"{S}:45:14: error[PK202] unknown actor 'townsip'",
+        f"{S}:79:12: error[PK103] quotas.0.value: expected a whole number written in digits "
         "(got '060')",
-        f"{S}:95:12: error[PK203] quote not found verbatim in provision "
+        f"{S}:102:12: error[PK203] quote not found verbatim in provision "
         "'s2': '《金湖县行政执法协调规定》'",
     ]
 
@@ -785,7 +791,7 @@ def test_only_reports_the_requested_file_but_still_resolves_across_files(tree: T
     tree.edit("    quote: 每年组织培训不少于60学时", "    quote: 每年组织培训不少于80学时")
     assert len(tree.lines()) == 2
     assert tree.lines([Path("policies/documents/sample.yaml")]) == [
-        f"{S}:76:12: error[PK203] quote not found verbatim in provision "
+        f"{S}:83:12: error[PK203] quote not found verbatim in provision "
         "'s2': '每年组织培训不少于80学时'"
     ]
     assert tree.lines([Path("policies/documents/measures.yaml")]) == [
@@ -836,14 +842,16 @@ def lines_on(today: dt.date) -> list[str]:
          f"{S}:13:14: error[PK107] effective 2022-03-07 is more than a year after the "
          "document's date (2021-03-05)"),
         # a by_date deadline: at most 30 years after that date
-        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 2051-03}", None),
-        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 2051-04}",
-         f"{S}:55:34: error[PK107] by_date deadline 2051-04 is more than 30 years after the "
+        (CLOCK_LIMIT, f"limit: {{unit: by_date, date: 2051-03}}\n{BY_DATE_ANSWER}", None),
+        (CLOCK_LIMIT, f"limit: {{unit: by_date, date: 2051-04}}\n{BY_DATE_ANSWER}",
+         f"{S}:58:34: error[PK107] by_date deadline 2051-04 is more than 30 years after the "
          "document's date (2021-03-05)"),
-        ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: 1949-09}",
-         f"{S}:55:34: error[PK107] deadline 1949-09 is before 1949-10-01"),
-        ("        limit: {unit: hours, value: 24}", "        limit: {unit: by_date, date: 2201-01}",
-         f"{S}:58:38: error[PK107] by_date deadline 2201-01 is more than 30 years after the "
+        (CLOCK_LIMIT, f"limit: {{unit: by_date, date: 1949-09}}\n{BY_DATE_ANSWER}",
+         f"{S}:58:34: error[PK107] deadline 1949-09 is before 1949-10-01"),
+        ("        limit: {unit: hours, value: 24}\n        answers: transfer-urgent-deadline",
+         "        limit: {unit: by_date, date: 2201-01}\n"
+         "        answers: transfer-system-deadline",
+         f"{S}:62:38: error[PK107] by_date deadline 2201-01 is more than 30 years after the "
          "document's date (2021-03-05)"),
     ],
 )
@@ -901,7 +909,7 @@ def test_chart_limits_are_the_constants_of_the_format() -> None:
 def test_step_label_length(tree: Tree, length: int, ok: bool) -> None:
     tree.edit("label: 移送,", f"label: {'移' * length},")
     assert tree.lines() == ([] if ok else [
-        f"{S}:84:44: error[PK109] step label is {length} characters; at most 20"])
+        f"{S}:91:44: error[PK109] step label is {length} characters; at most 20"])
 
 
 @pytest.mark.parametrize(("length", "ok"), [(30, True), (31, False)])
@@ -909,7 +917,7 @@ def test_edge_condition_length(tree: Tree, length: int, ok: bool) -> None:
     tree.edit("      - {from: send, to: done}", f"      - {{from: send, to: done, condition: "
               f"{'急' * length}}}")
     assert tree.lines() == ([] if ok else [
-        f"{S}:88:43: error[PK109] edge condition is {length} characters; at most 30"])
+        f"{S}:95:43: error[PK109] edge condition is {length} characters; at most 30"])
 
 
 def _chain(steps: int) -> str:
@@ -931,7 +939,7 @@ def test_steps_per_procedure(tree: Tree, steps: int, ok: bool) -> None:
     end = text.index("citations:")
     tree.write(SAMPLE, text[:start] + _chain(steps) + text[end:])
     expected = [] if ok else [
-        f"{S}:143:9: error[PK109] procedure has 61 steps; at most 60 (this is step 61)"]
+        f"{S}:150:9: error[PK109] procedure has 61 steps; at most 60 (this is step 61)"]
     assert tree.lines() == expected
 
 
@@ -939,27 +947,27 @@ def test_steps_per_procedure(tree: Tree, steps: int, ok: bool) -> None:
     ("old", "new", "expected"),
     [
         ("    lanes: [township, county-dept]", "    lanes: [township, township, county-dept]",
-         f"{S}:81:23: error[PK209] lane 'township' listed twice (first at column 13)"),
+         f"{S}:88:23: error[PK209] lane 'township' listed twice (first at column 13)"),
         ("      - {from: send, to: done}\n",
          "      - {from: send, to: done}\n      - {from: send, to: done}\n",
-         f"{S}:89:9: error[PK209] edge send → done listed twice (first at line 88)"),
+         f"{S}:96:9: error[PK209] edge send → done listed twice (first at line 95)"),
         ("      - {from: send, to: done}\n",
          "      - {from: send, to: done, condition: 是}\n      - {from: send, to: done, "
          "condition: 是, clock: transfer-clock}\n",
-         f"{S}:89:9: error[PK209] edge send → done (是) listed twice (first at line 88)"),
+         f"{S}:96:9: error[PK209] edge send → done (是) listed twice (first at line 95)"),
         ("      - {from: send, to: done}\n",  # another condition: another edge
          "      - {from: send, to: done, condition: 是}\n      - {from: send, to: done, "
          "condition: 否}\n", None),
         ("    actors: [township]\n    role", "    actors: [township, township]\n    role",
-         f"{S}:42:24: error[PK209] actor 'township' listed twice (first at column 14)"),
+         f"{S}:44:24: error[PK209] actor 'township' listed twice (first at column 14)"),
         ("    recipient: [county-dept]", "    recipient: [county-dept, county-dept]",
-         f"{S}:52:30: error[PK209] recipient 'county-dept' listed twice (first at column 17)"),
+         f"{S}:55:30: error[PK209] recipient 'county-dept' listed twice (first at column 17)"),
         ("    actors: [county-dept]\n    what", "    actors: [county-dept, county-dept]\n    what",
-         f"{S}:70:27: error[PK209] actor 'county-dept' listed twice (first at column 14)"),
+         f"{S}:76:27: error[PK209] actor 'county-dept' listed twice (first at column 14)"),
         ("        quote: 情况紧急的，应在24小时内移送\n",
          "        quote: 情况紧急的，应在24小时内移送\n      - when: 情况紧急\n"
          "        limit: {unit: immediately}\n        quote: 情况紧急的，应在24小时内移送\n",
-         f"{S}:60:9: error[PK209] variant '情况紧急' listed twice (first at line 57)"),
+         f"{S}:65:9: error[PK209] variant '情况紧急' listed twice (first at line 61)"),
     ],
 )
 def test_entries_listed_twice(tree: Tree, old: str, new: str, expected: str | None) -> None:
@@ -970,7 +978,7 @@ def test_entries_listed_twice(tree: Tree, old: str, new: str, expected: str | No
 def test_edge_leaving_an_end_step(tree: Tree) -> None:
     tree.edit("      - {from: send, to: done}\n",
               "      - {from: send, to: done}\n      - {from: done, to: send}\n")
-    assert tree.lines() == [f"{S}:89:16: error[PK204] edge leaves end step 'done'"]
+    assert tree.lines() == [f"{S}:96:16: error[PK204] edge leaves end step 'done'"]
 
 
 # --- quotes: one part of one provision (PK203), long enough (PK210) -----------------------------
@@ -981,7 +989,7 @@ def test_quote_running_from_heading_into_text(tree: Tree) -> None:
     tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks",
               "    quote: 移送时限。镇街发现\nclocks")
     assert tree.lines() == [
-        f"{S}:48:12: error[PK203] quote runs from the heading into the text of provision "
+        f"{S}:51:12: error[PK203] quote runs from the heading into the text of provision "
         "'s1-1': '移送时限。镇街发现'"
     ]
 
@@ -993,7 +1001,7 @@ def test_quote_running_from_heading_into_text(tree: Tree) -> None:
 def test_quote_minimum(tree: Tree, quote: str, ok: bool) -> None:
     tree.edit("    quote: 应在3个工作日内移送县级部门\nclocks", f"    quote: '{quote}'\nclocks")
     assert tree.lines() == ([] if ok else [
-        f"{S}:47:12: error[PK210] quote {quote!r} is too short to prove a fact"])
+        f"{S}:50:12: error[PK210] quote {quote!r} is too short to prove a fact"])
 
 
 def test_quote_minimum_counts_letters_and_digits() -> None:
@@ -1033,13 +1041,13 @@ def test_nested_duplicate_provision_is_reported_once_and_quotes_use_the_first(
         ("  retrieved: 2024-01-02", "  retrieved: ٢٠٢٤-01-02",
          f"{S}:17:14: error[PK108] source.retrieved: Arabic-Indic digits in '٢٠٢٤-01-02'"),
         ("limit: {unit: working_days, value: 3}", "limit: {unit: working_days, value: ５}",
-         f"{S}:55:40: error[PK108] clocks.0.limit.value: full-width digits in '５'"),
+         f"{S}:58:40: error[PK108] clocks.0.limit.value: full-width digits in '５'"),
         ("    value: 60\n", "    value: ۶0\n",
-         f"{S}:72:12: error[PK108] quotas.0.value: Extended Arabic-Indic digits in '۶0'"),
+         f"{S}:78:12: error[PK108] quotas.0.value: Extended Arabic-Indic digits in '۶0'"),
         ("clock: transfer-clock, variant: 0}", "clock: transfer-clock, variant: ０}",
-         f"{S}:87:65: error[PK108] procedures.0.edges.0.variant: full-width digits in '０'"),
+         f"{S}:94:65: error[PK108] procedures.0.edges.0.variant: full-width digits in '０'"),
         ("limit: {unit: working_days, value: 3}", "limit: {unit: by_date, date: ２０１６-０９}",
-         f"{S}:55:34: error[PK108] clocks.0.limit.date: full-width digits in '２０１６-０９'"),
+         f"{S}:58:34: error[PK108] clocks.0.limit.date: full-width digits in '２０１６-０９'"),
     ],
 )
 def test_non_ascii_digits(tree: Tree, old: str, new: str, expected: str) -> None:
@@ -1066,7 +1074,7 @@ def test_registry_with_a_bad_entry_does_not_make_its_ids_unknown(tree: Tree) -> 
               "    topic: dispute\n    what: 移送违法线索")
     _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [
-        f"{S}:44:12: error[PK202] unknown topic 'dispute'\n"
+        f"{S}:46:12: error[PK202] unknown topic 'dispute'\n"
         "  hint: registries/topics.yaml has problems (reported with it); fix them first",
         "policies/registries/topics.yaml:6:5: error[PK102] field 'question' is required\n"
         "  hint: give topics.1.question a value (write null only where the format allows it)",
@@ -1094,3 +1102,135 @@ def test_registry_without_its_list_gets_a_hint_naming_its_key(
     tree.write("registries/topics.yaml", content)
     _, report = check_policies(Path("policies"))
     assert [d.format() for d in report.sorted()] == [line]
+
+
+# --- the codebook: answers, attribution, qualifiers (PK211-PK214), prose (PK304) -----------------
+
+Q = "policies/registries/questions.yaml"
+
+
+def test_a_question_of_an_unknown_topic_is_located_in_the_registry(tree: Tree) -> None:
+    tree.edit("  - id: transfer-actor\n    topic: case-transfer",
+              "  - id: transfer-actor\n    topic: case-transfr", "registries/questions.yaml")
+    assert tree.lines() == [f"{Q}:22:12: error[PK202] unknown topic 'case-transfr'"]
+
+
+def test_the_direction_of_stricter_must_fit_the_kind_of_answer(tree: Tree) -> None:
+    tree.edit("    kind: actor\n    stricter: none", "    kind: actor\n    stricter: shorter",
+              "registries/questions.yaml")
+    (line,) = tree.lines()
+    assert line.startswith(f"{Q}:21:5: error[PK103] ") and "stricter 'shorter' does not fit " \
+        "questions of kind 'actor'; use none" in line
+
+
+def test_an_unknown_question_in_a_variant_is_a_located_reference(tree: Tree) -> None:
+    tree.edit("        answers: transfer-urgent-deadline", "        answers: transfer-urgent")
+    assert tree.lines() == [f"{S}:63:18: error[PK202] unknown question 'transfer-urgent'"]
+
+
+def test_editorial_attribution_and_its_reason_go_together(tree: Tree) -> None:
+    tree.edit("    answers: transfer-actor\n",
+              "    answers: transfer-actor\n    attribution: editorial\n")
+    assert [x.split(" error")[1][:7] for x in tree.lines()] == ["[PK103]"]
+    tree.edit("    attribution: editorial\n", "    attribution_reason: 原文无主语\n")
+    (line,) = tree.lines()
+    assert "attribution_reason is for editorial attributions only" in line
+
+
+def test_an_actor_not_named_needs_a_declared_editorial_attribution(tree: Tree) -> None:
+    tree.edit("    aliases: [镇街]\n", "")
+    assert tree.lines() == [
+        f"{S}:43:14: error[PK213] actor 'township' (镇（街道）) is not named in provision 's1-1'",
+        f"{S}:53:14: error[PK213] actor 'township' (镇（街道）) is not named in provision 's1-1'",
+    ]
+    tree.edit("    answers: transfer-actor\n", "    answers: transfer-actor\n"
+              "    attribution: editorial\n    attribution_reason: 原文为“镇街”\n")
+    tree.edit("    answers: transfer-deadline\n", "    answers: transfer-deadline\n"
+              "    attribution: editorial\n    attribution_reason: 原文为“镇街”\n")
+    assert tree.lines() == []
+
+
+def test_applies_to_tells_two_answers_of_one_document_apart(tree: Tree) -> None:
+    second = ("quotas:\n  - id: town-hours\n    topic: training-guidance\n    what: 培训\n"
+              "    value: 60\n    unit: 学时\n    answers: training-hours\n"
+              "    applies_to: 镇\n    provision: s2\n    quote: 每年组织培训不少于60学时\n")
+    tree.edit("quotas:\n", second)
+    assert tree.lines() == [
+        f"{S}:90:14: error[PK212] question 'training-hours' is answered twice in this document "
+        "(first by the quota at line 74)"]
+    tree.edit("    answers: training-hours\n    provision: s2\n    quote: 每年组织培训不少于60学时",
+              "    answers: training-hours\n    applies_to: 镇\n    provision: s2\n"
+              "    quote: 每年组织培训不少于60学时")
+    assert tree.lines() == [
+        f"{S}:90:14: error[PK212] question 'training-hours' is answered twice in this document "
+        "(first by the quota at line 74), both for '镇'"]
+    tree.edit("    per: year\n    answers: training-hours\n    applies_to: 镇\n",
+              "    per: year\n    answers: training-hours\n    applies_to: 街道\n")
+    assert tree.lines() == []
+
+
+def test_a_qualifier_is_a_word_of_the_quote(tree: Tree) -> None:
+    tree.edit("    answers: transfer-deadline\n",
+              "    answers: transfer-deadline\n    qualifier: in_principle\n")
+    assert tree.lines() == [
+        f"{S}:60:16: error[PK214] qualifier 'in_principle' (原则上/原則上) is not in the quote"]
+    tree.edit("应在3个工作日内移送县级部门，情况紧急的",
+              "原则上应在3个工作日内移送县级部门，情况紧急的")
+    tree.edit("    provision: s1-1\n    quote: 应在3个工作日内移送县级部门\nquotas:",
+              "    provision: s1-1\n    quote: 原则上应在3个工作日内移送县级部门\nquotas:")
+    assert tree.lines() == []
+
+
+def test_a_clock_answers_by_its_limit_and_an_uncapped_extension_answers_a_duration(
+        tree: Tree) -> None:
+    tree.edit("      max: {unit: working_days, value: 10}\n", "")
+    assert tree.lines() == []  # 可适当延长 without a cap still answers "how long at most"
+    tree.edit("    answers: transfer-deadline\n", "    answers: transfer-system-deadline\n")
+    (line,) = tree.lines()
+    assert "clock answers 'transfer-system-deadline', a deadline question; its limit " \
+        "(working_days) answers duration questions" in line
+
+
+@pytest.mark.parametrize(("text", "run"), [
+    ("Issuer: the text carries no closing lines", "Issuer: the text"),
+    ("the text states none; doc_number is null", "the text states"),
+    ("The “Y” of the model, on call", "of the model"),
+])
+def test_three_latin_words_in_a_row_are_not_chinese(text: str, run: str) -> None:
+    from generator.source.prose import latin_run
+
+    assert latin_run(text) == run
+
+
+@pytest.mark.parametrize("text", [
+    "依据苏办发〔2018〕26号文件，见 https://example.org/a/b/c?x=the-long-path",
+    "status 记为 unknown，dates.effective 留空",  # schema words, but never three in a row
+    "“1+X+Y”运行模式，按 GB/T 2260 编码，PDF 和 WPS 文件",
+    "每年不少于60学时（s2-2-5），XLSX、CSV、JSON 三种格式",
+    "App 与 Web 端",
+    "由 benchmarks/synth.py 合成，见 dates.effective 和 source.url",
+])
+def test_ids_urls_document_numbers_and_abbreviations_stay_chinese(text: str) -> None:
+    from generator.source.prose import latin_run
+
+    assert latin_run(text) is None
+
+
+def test_reader_facing_prose_in_english_is_a_warning_where_it_is_written(tree: Tree) -> None:
+    tree.edit("    what: 移送违法线索", "    what: transfer the case file")
+    tree.edit("    name: 年度培训学时", "    name: hours of training", "registries/questions.yaml")
+    assert tree.lines() == [
+        f"{S}:47:11: warning[PK304] what: readers see this text, and it is not Chinese: "
+        "'transfer the case'",
+        f"{Q}:29:11: warning[PK304] name: readers see this text, and it is not Chinese: "
+        "'hours of training'",
+    ]
+
+
+def test_quotes_provisions_and_titles_as_printed_are_not_prose(tree: Tree) -> None:
+    """What the source says is kept as printed, even in English: only editorial text is
+    checked."""
+    tree.edit("title: 金湖县镇街与县级部门执法协作机制", "title: Rules of the county office")
+    tree.edit("        text: 县级部门应当及时书面告知受理情况。",
+              "        text: 县级部门应当及时书面告知受理情况。 See the county rules here.")
+    assert [x for x in tree.lines() if "PK304" in x] == []
