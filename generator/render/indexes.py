@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from generator.domain.graph import CitedNode
 from generator.domain.model import Document
-from generator.domain.wording import ROLE_LABEL, ROLE_ORDER
+from generator.domain.wording import EDITORIAL, ROLE_LABEL, ROLE_ORDER
 from generator.render import Diagram, diagram_placeholder, escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.env import render
@@ -26,7 +26,7 @@ from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
 from generator.render.validity import SourceDocument, source_documents
-from generator.vocabulary import Role
+from generator.vocabulary import Attribution, Role
 
 _CHART_TITLE_CHARS = 14
 Row = TypeVar("Row")
@@ -245,16 +245,28 @@ def _clock_row_bytes(row: ClockRow) -> int:
         row.sort, row.limit, row.due, row.hours_cell, row.special, row.clause])) + 120
 
 
+def _role_count(role: Role, places: set[str], stated: set[str]) -> str:
+    """``监督 4``, or ``监督 4（编者推定2）`` when in two of the four places the text does not
+    name the actor and the editor inferred it."""
+    inferred = len(places - stated)
+    return f"{ROLE_LABEL[role]} {len(places)}" + (f"（{EDITORIAL}{inferred}）" if inferred else "")
+
+
 def matrix_page(ctx: RenderContext) -> MatrixPage:
     page = links.MATRIX_INDEX
-    # (actor type, topic) -> role -> jurisdictions
+    # (actor type, topic) -> role -> jurisdictions; and those where a duty of the role is
+    # stated, not inferred by the editor (attribution: editorial)
     found: dict[tuple[str, str], dict[Role, set[str]]] = {}
+    stated: dict[tuple[str, str], dict[Role, set[str]]] = {}
     with_duties = [doc for doc in ctx.kb.documents if doc.duties]
     for doc in with_duties:
         for duty in doc.duties:
             for actor in duty.actors:
                 key = (actor.type.id, duty.topic.id)
                 found.setdefault(key, {}).setdefault(duty.role, set()).add(doc.jurisdiction.id)
+                if duty.attribution is not Attribution.EDITORIAL:
+                    stated.setdefault(key, {}).setdefault(duty.role, set()).add(
+                        doc.jurisdiction.id)
     topics = [t for t in ctx.kb.topics if any(k[1] == t.id for k in found)]
     rows = []
     for actor_type in ctx.kb.actor_types:
@@ -266,7 +278,8 @@ def matrix_page(ctx: RenderContext) -> MatrixPage:
             if not roles:
                 cells.append(DASH)
                 continue
-            text = " · ".join(f"{ROLE_LABEL[r]} {len(roles[r])}"
+            sure = stated.get((actor_type.id, topic.id), {})
+            text = " · ".join(_role_count(r, roles[r], sure.get(r, set()))
                               for r in sorted(roles, key=lambda r: ROLE_ORDER[r]))
             target = links.relative(page, links.topic_page(topic.id),
                                     links.actor_type_anchor(actor_type.id))

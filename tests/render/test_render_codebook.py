@@ -166,3 +166,23 @@ def test_the_brief_list_counts_what_it_leaves_out(
     assert brief.endswith(f"；等{MAX_BRIEF_ANSWERS + 2}项")
     assert brief_answers(many[:2]) == "锡林浩特市 3个工作日内；金湖县 5个工作日内"
     assert brief_answers([]) == "本页没有文件回答"
+
+
+def test_the_cross_jurisdiction_matrix_counts_inferred_actors_apart(
+        real: tuple[KnowledgeBase, RenderedSite]) -> None:
+    kb, site = real
+    page = site.pages[links.MATRIX_INDEX]
+    assert "“编者推定N”表示其中N个辖区的原文没有写明这一主体" in page
+    # 本级人民政府 supervises in three places; in two of them no duty of the kind names it in
+    # the text (each is inferred), so a reader can tell the stated from the inferred
+    duties = [(d.jurisdiction.id, duty) for d in kb.documents for duty in d.duties
+              if duty.role.value == "supervises" and duty.topic.id == "supervision-evaluation"
+              and any(a.type.id == "government" for a in duty.actors)]
+    places = {j for j, _ in duties}
+    stated = {j for j, duty in duties if duty.attribution.value != "editorial"}
+    inferred = places - stated
+    row = next(r for r in page.splitlines() if r.startswith("| 本级人民政府 |"))
+    assert f"监督 {len(places)}（编者推定{len(inferred)}）" in row
+    assert (len(places), len(inferred)) == (3, 2)
+    # a role stated everywhere carries no mark
+    assert "[牵头 1 · 负责 2（编者推定1）](../topics/information-sharing.md" in row
