@@ -232,7 +232,7 @@ def build(
 def _dates(kb: KnowledgeBase) -> Iterator[dt.date]:
     for doc in kb.documents:
         yield from (d for d in (doc.dates.issued, doc.dates.published, doc.dates.effective,
-                                doc.source.retrieved) if d is not None)
+                                doc.source.retrieved, doc.source.verified) if d is not None)
 
 
 _TRACEBACK_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)', re.MULTILINE)

@@ -396,17 +396,17 @@
         " → " + stepName(proc, edge.to) + " · ", clause(proc.steps[edge.from])]);
     });
     var list = el("dl", { className: "pk-route__answer" });
-    [].concat(
+    var rows = [].concat(
       row("交给谁", to),
       row("以谁的名义", answer.name.map(function (n) { return stepItem(item, n); })),
       row("带什么材料", answer.materials.map(function (n) { return stepItem(item, n); })),
       row("多长时间内", answer.limits.map(function (e) { return limitItem(item, e); })),
       row("之后", answer.next.map(function (n) { return stepItem(item, n); }))
-    ).forEach(function (node) { list.appendChild(node); });
-    if (!list.childNodes.length) {
-      list.appendChild(el("dt", { text: "结果" }));
-      list.appendChild(el("dd", { text: "见下面的步骤。" }));
-    }
+    );
+    if (!rows.length) rows = [el("dt", { text: "结果" }), el("dd", { text: "见下面的步骤。" })];
+    rows.concat(row("依据", [el("li", {}, [documentLink(item.doc), "（效力：" +
+      item.doc.validity + "；" + item.doc.verified + "）"])]))
+      .forEach(function (node) { list.appendChild(node); });
     s.appendChild(list);
     s.appendChild(el("h3", { text: "全部步骤" }));
     s.appendChild(el("ol", { className: "pk-route__steps" },

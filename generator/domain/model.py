@@ -282,6 +282,8 @@ class Source:
     url: str | None
     publisher: str | None
     retrieved: dt.date | None
+    #: When an editor last checked the facts against the source text (数据核对).
+    verified: dt.date | None
 
 
 @dataclass(frozen=True, eq=False)

@@ -35,7 +35,7 @@ from generator.domain.wording import limit_text
 from generator.runtime.gc_policy import paused_collections
 from generator.source.schema import json_schema
 
-EXPORT_VERSION = "1.2"
+EXPORT_VERSION = "1.3"
 
 
 def _limit(limit: Limit) -> dict[str, Any]:
@@ -146,7 +146,8 @@ def document_record(doc: Document) -> dict[str, Any]:
         "effective": _day(doc.dates.effective),
         "script": doc.script.value,
         "source": {"seed": doc.source.seed, "url": doc.source.url,
-                   "publisher": doc.source.publisher, "retrieved": _day(doc.source.retrieved)},
+                   "publisher": doc.source.publisher, "retrieved": _day(doc.source.retrieved),
+                   "verified": _day(doc.source.verified)},
         "notes": list(doc.notes),
         "summary": doc.summary,
         "provisions": [

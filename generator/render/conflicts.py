@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.domain.codebook import codebook
+from generator.domain.codebook import Answer, codebook
 from generator.domain.wording import RELATION_LABEL
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.topic import answer_link
+from generator.render.validity import validity_note
 from generator.vocabulary import Relation
 
 #: Rows of the table before "另有 N 项".
@@ -51,6 +52,13 @@ class ConflictsPage:
     codebook: Markup
 
 
+def _answer(ctx: RenderContext, a: Answer, page: str) -> Markup:
+    """``金湖县：5个工作日内 有效 数据核对于…``: a superseded rule is no conflict, so each
+    side carries its document's validity."""
+    return escape.concat(escape.md_cell(f"{a.jurisdiction.name}："),
+                         answer_link(ctx, a, page, a.text), Markup(" "), validity_note(a.document))
+
+
 def conflicts_page(ctx: RenderContext) -> ConflictsPage:
     page = links.CONFLICTS_INDEX
     book = codebook(ctx.kb)
@@ -62,10 +70,8 @@ def conflicts_page(ctx: RenderContext) -> ConflictsPage:
             question=escape.md_link(q.name, links.relative(page, links.topic_page(q.topic.id),
                                                            links.question_anchor(q.id))),
             topic=ctx.topic_link(q.topic.id, page),
-            local=escape.concat(escape.md_cell(f"{c.local.jurisdiction.name}："),
-                                answer_link(ctx, c.local, page, c.local.text)),
-            higher=escape.concat(escape.md_cell(f"{c.higher.jurisdiction.name}："),
-                                 answer_link(ctx, c.higher, page, c.higher.text)),
+            local=_answer(ctx, c.local, page),
+            higher=_answer(ctx, c.higher, page),
         ))
     counts = [RelationCount(escape.md_cell(RELATION_LABEL[r]),
                             sum(1 for c in compared if c.relation is r)) for r in Relation]

@@ -164,6 +164,9 @@ def _card(ctx: RenderContext, doc: Document, page: str) -> list[CardRow]:
     rows.append(("发布日期", escape.md_cell(date_text(s.dates.published))))
     rows.append(("施行日期", escape.md_cell(date_text(s.dates.effective))))
     rows.append(("来源", _source(doc)))
+    rows.append(("数据核对日期", escape.md_cell(
+        f"{date_text(s.source.verified)}（编者对照原文核对本页各项事实的日期）"
+        if s.source.verified else "未记录")))
     rows.append(("文字", _unindexed(escape.md_cell(SCRIPT_LABEL[s.script]))))
     return [CardRow(escape.md_cell(label), value) for label, value in rows]
 

@@ -22,7 +22,7 @@ from generator.domain.graph import Reason
 from generator.domain.wording import KIND_LABEL, LEVEL_LABEL, NOT_STATED, date_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
-from generator.render.validity import status_badge
+from generator.render.validity import validity_note
 
 #: Tree entries per page (an entry is 50-60 bytes of Markdown).  With the synthetic registry
 #: (31 provinces, 349 prefectures, 3,201 counties) at 3,000 documents the home page shows the
@@ -162,7 +162,7 @@ def document_rows(ctx: RenderContext, document_ids: list[str], page: str) -> lis
             jurisdiction=ctx.jurisdiction_link(doc.jurisdiction.id, page),
             doc_number=escape.md_cell(doc.doc_number or NOT_STATED),
             kind=escape.md_cell(KIND_LABEL[doc.kind]),
-            status=status_badge(doc),
+            status=validity_note(doc),
             date=escape.md_cell(date_text(doc.issued_or_published)),
         ))
     return rows

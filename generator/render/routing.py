@@ -33,11 +33,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.domain.model import Actor, Clock, Document, Edge, Procedure, Provision, Step
-from generator.domain.wording import limit_text
+from generator.domain.wording import STATUS_LABEL, limit_text
 from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.render.due_control import clock_data, computable, options
 from generator.render.procedures import drawn_edge_ids, reading_order
+from generator.render.validity import verified_text
 from generator.vocabulary import StepKind
 
 #: More answers than this for one situation and it is shown as its step list.
@@ -349,6 +350,8 @@ def document_data(ctx: RenderContext, doc: Document) -> dict[str, Any]:
         "title": doc.title,
         "short": ctx.document_short_name(doc),
         "url": _root_url(links.document_page(doc.id)),
+        "validity": STATUS_LABEL[doc.status],
+        "verified": verified_text(doc),
         "jurisdiction": doc.jurisdiction.id,
         "clocks": {c.id: _clock(c) for c in doc.clocks if c.id in clocks},
         "procedures": [procedure_data(ctx, p) for p in doc.procedures],

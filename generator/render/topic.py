@@ -55,6 +55,7 @@ from generator.render import escape, links, paging
 from generator.render.context import RenderContext
 from generator.render.due_control import marker as due_marker
 from generator.render.facts import BR, DASH, basis, editorial_mark, qualified, who
+from generator.render.validity import validity_note
 from generator.vocabulary import AnswerKind, Mark, Role, Stricter
 
 #: Kept for the page-size tests and the training sheet: the words of the two marks.
@@ -197,8 +198,9 @@ class _DocumentRows:
     def size(self, questions: int) -> int:
         rows = sum(r.size() for rs in self.answers.values() for r in rs)
         duties = sum(r.size() for rs in self.duties.values() for r in rs)
-        # + its links in the overview row, + a name in the gap lines of unanswered questions
-        return rows + duties + 300 * (1 + len(self.procedures)) + \
+        # + its links (and validity) in the overview row, + a name in the gap lines of
+        # unanswered questions
+        return rows + duties + 500 + 300 * len(self.procedures) + \
             _GAP_NAME * max(0, questions - len(self.answers))
 
 
@@ -382,8 +384,9 @@ class _TopicRows:
         total = len(pages.questions)
         overview = OverviewRow(
             jurisdiction=jlink,
-            documents=escape.join(BR, [self.ctx.document_link(d.id, self.page) for d in docs])
-            if docs else DASH,
+            documents=escape.join(BR, [
+                escape.concat(self.ctx.document_link(d.id, self.page), Markup(" "),
+                              validity_note(d)) for d in docs]) if docs else DASH,
             answered=escape.md_cell(f"{len(answers)} / {total}") if total else DASH,
             duties=n_duties,
             procedures=escape.join(BR, procedures) if procedures else DASH,

@@ -41,6 +41,7 @@ from generator.render.topic import (
     gather_topic,
     ordered_jurisdictions,
 )
+from generator.render.validity import SourceDocument, source_documents
 from generator.vocabulary import AnswerKind, Stricter, Unit
 
 #: Exercises per sheet, the unquantified and the gap exercises included.
@@ -67,6 +68,8 @@ class QuestionFigure:
     strictest: Markup
     loosest: Markup
     note: Markup
+    #: The answers named as strictest, loosest or tied (their documents are sources).
+    cites: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Exercise:
     question: Markup
     answer: Markup
     basis: list[Markup]
+    #: The answers the exercise names (their documents are the sheet's sources).
+    cites: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,8 @@ class TrainingPage:
     figures: list[KeyFigure]
     questions: list[QuestionFigure]
     exercises: list[Exercise]
+    #: The documents whose answers the sheet names, with their validity.
+    sources: list[SourceDocument]
 
 
 @dataclass(frozen=True)
@@ -126,21 +133,30 @@ class _Sheet:
         return self.ctx.jurisdiction_link(a.jurisdiction.id, self.page)
 
     def answer_basis(self, a: Answer) -> Markup:
-        """The document (linked to the fact), the clause and the quote."""
+        """The document (linked to the fact), the clause and the quote (the document's validity
+        is in the sheet's list of sources)."""
         doc = a.document
         return escape.concat(
             answer_link(self.ctx, a, self.page, self.ctx.document_short_name(doc)),
             Markup(" "), self.ctx.clause_link(doc, a.provision, self.page),
             quoted(a.quote, cell=False))
 
-    def with_places(self, answers: tuple[Answer, ...]) -> Markup:
-        """``并列：24小时内（金湖县、锡林浩特市）``: each answer text (with its case: ``镇：``) and
-        where it is given; a text given in several places is a tie."""
+    @staticmethod
+    def _by_text(answers: tuple[Answer, ...]) -> dict[str, list[Answer]]:
         groups: dict[str, list[Answer]] = {}
         for a in answers:
             groups.setdefault(a.text_with_case, []).append(a)
+        return groups
+
+    def named(self, answers: tuple[Answer, ...]) -> list[Answer]:
+        """The answers :meth:`with_places` names (the first ``MAX_TIED`` of each text)."""
+        return [a for given in self._by_text(answers).values() for a in given[:MAX_TIED]]
+
+    def with_places(self, answers: tuple[Answer, ...]) -> Markup:
+        """``并列：24小时内（金湖县、锡林浩特市）``: each answer text (with its case: ``镇：``) and
+        where it is given; a text given in several places is a tie."""
         parts = []
-        for text, given in groups.items():
+        for text, given in self._by_text(answers).items():
             places = [self.where(a) for a in given[:MAX_TIED]]
             more = escape.md_text(f"等{len(given)}处") if len(given) > MAX_TIED else Markup("")
             tie = "并列：" if len(given) > 1 else ""
@@ -190,13 +206,16 @@ class _Sheet:
             ranking = self.rankings[q]
             strictest = loosest = Markup("—")
             notes: list[str] = []
+            cites: list[Answer] = []
             if q.stricter is Stricter.NONE:
                 notes.append("列举，不排序")
             elif ranking.strictest:
                 strictest = self.extreme(ranking.strictest)
                 loosest = self.extreme(ranking.loosest)
+                cites = self.named(ranking.strictest) + self.named(ranking.loosest)
             elif ranking.tied:
                 strictest = self.with_places(ranking.comparable)
+                cites = self.named(ranking.comparable)
                 notes.append(f"{len(ranking.comparable)} 项相同，并列")
             elif len(ranking.comparable) == 1:
                 notes.append("只有 1 项可比较")
@@ -210,7 +229,8 @@ class _Sheet:
             rows.append(QuestionFigure(
                 name=self.table_link(q), question=escape.md_cell(q.question),
                 answers=len(answers), strictest=strictest, loosest=loosest,
-                note=escape.md_cell("；".join(notes)) if notes else Markup("—")))
+                note=escape.md_cell("；".join(notes)) if notes else Markup("—"),
+                cites=tuple(cites)))
         return rows
 
     def extreme(self, answers: tuple[Answer, ...]) -> Markup:
@@ -234,8 +254,10 @@ class _Sheet:
             parts.append(escape.md_text(f"另有 {len(unranked)} 项没有具体时限或数量，不参与比较"))
         if q.kind in (AnswerKind.DURATION, AnswerKind.DEADLINE):
             question = escape.concat(question, escape.md_text("（1个工作日按24小时×7/5折算）"))
-        basis = [self.answer_basis(a) for a in (*ranking.strictest, *ranking.loosest)]
-        return Exercise(question, escape.join(Markup("；"), parts), basis)
+        cited = (*ranking.strictest, *ranking.loosest)
+        basis = [self.answer_basis(a) for a in cited]
+        return Exercise(question, escape.join(Markup("；"), parts), basis,
+                        (*self.named(ranking.strictest), *self.named(ranking.loosest), *cited))
 
     def single_exercise(self, q: Question, a: Answer) -> Exercise:
         question = escape.concat(escape.md_text("【"), self.where(a),
@@ -255,7 +277,7 @@ class _Sheet:
                 answer += "（" + "；".join(extras) + "）"
         if a.qualifier is not None:
             answer += f"。注意原文为“{QUALIFIER_LABEL[a.qualifier]}”：{_meaning(a)}"
-        return Exercise(question, escape.md_text(answer), [self.answer_basis(a)])
+        return Exercise(question, escape.md_text(answer), [self.answer_basis(a)], (a,))
 
     def unquantified_exercise(self) -> Exercise | None:
         """One exercise whose point is that a rule sets no period: 及时 / 定期 only."""
@@ -273,7 +295,7 @@ class _Sheet:
                 answer = escape.md_text(f"没有。原文只要求“{word}”，没有写明具体的"
                                         f"{'期限' if q.kind is AnswerKind.DURATION else '周期'}，"
                                         "因此不参与最严、最宽的比较。")
-                return Exercise(question, answer, [self.answer_basis(a)])
+                return Exercise(question, answer, [self.answer_basis(a)], (a,))
         return None
 
     def gap_exercise(self) -> Exercise | None:
@@ -317,6 +339,9 @@ class _Sheet:
         return chosen
 
     def view(self) -> TrainingPage:
+        figures, questions, exercises = self.figures(), self.question_figures(), \
+            self.exercises()
+        cited = [a for q in questions for a in q.cites] + [a for e in exercises for a in e.cites]
         return TrainingPage(
             path=self.page,
             title=escape.md_text(self.topic.name),
@@ -325,9 +350,10 @@ class _Sheet:
             question=escape.md_text(self.topic.question),
             topic_link=self.ctx.topic_link(self.topic.id, self.page),
             codebook=escape.url(links.relative(self.page, links.CODEBOOK_INDEX)),
-            figures=self.figures(),
-            questions=self.question_figures(),
-            exercises=self.exercises(),
+            figures=figures,
+            questions=questions,
+            exercises=exercises,
+            sources=source_documents(self.ctx, (a.document for a in cited), self.page),
         )
 
 

@@ -1,10 +1,12 @@
 """Validity of the documents a page's facts come from: the badge, and why it is not known.
 
 Why its own module: every page that shows a fact says how far that fact binds (GB/T 37668 and
-the officers' question "is this still in force?"): the document page in its card, a procedure
-page at its top, index rows beside each fact, and pages that pool facts from many documents in
-a list of those documents (``partials/source-documents.md.jinja``).  A document whose status is
-not known says why in one sentence, derived from what the model knows (its kind), never guessed.
+the officers' question "is this still in force?") and when an editor last checked it against
+the text (数据核对于…): the document page in its card, a procedure page at its top, index rows
+beside each fact, topic pages beside each document in their overview, training sheets and
+pages that pool facts from many documents in a list of those documents
+(``partials/source-documents.md.jinja``).  A document whose status is not known says why in
+one sentence, derived from what the model knows (its kind), never guessed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _UNKNOWN_BECAUSE = {
 }
 _UNKNOWN_DEFAULT = ("原文和来源均未载明该文件是否仍然有效，本站不作推断，"
                     "请以发文机关公布的信息为准。")
+#: Shown when a file records no verification date (``source.verified``).
+NOT_VERIFIED = "数据核对日期未记录"
 
 
 def status_badge(doc: Document) -> Markup:
@@ -34,6 +38,20 @@ def status_badge(doc: Document) -> Markup:
     return escape.concat(
         Markup('<span class="pk-badge pk-badge--'), escape.html_attr(doc.status.value),
         Markup('">'), escape.html_text(STATUS_LABEL[doc.status]), Markup("</span>"))
+
+
+def validity_note(doc: Document) -> Markup:
+    """The badge and 数据核对于… as inline HTML, for rows that name a document (topic
+    overviews, training answers, index rows)."""
+    return escape.concat(status_badge(doc),
+                         Markup(' <span class="pk-verified" data-pagefind-ignore>'),
+                         escape.html_text(verified_text(doc)), Markup("</span>"))
+
+
+def verified_text(doc: Document) -> str:
+    """``数据核对于2026年12月5日``: when an editor last checked the facts against the text."""
+    day = doc.source.verified
+    return f"数据核对于{date_text(day)}" if day else NOT_VERIFIED
 
 
 def unknown_reason(doc: Document) -> str | None:
@@ -49,13 +67,15 @@ class ValidityView:
 
     ``badge``: the status badge; ``reason``: why it is unknown (or ``None``); ``cell``: badge and
     reason for a Markdown table cell; ``since``: the date it took effect, or ``None`` when the
-    text states none (an issue date is not an effective date).
+    text states none (an issue date is not an effective date); ``verified``: 数据核对于… (or
+    that no date is recorded).
     """
 
     badge: Markup
     reason: Markup | None
     cell: Markup
     since: Markup | None
+    verified: Markup
 
 
 def validity_view(doc: Document) -> ValidityView:
@@ -67,6 +87,7 @@ def validity_view(doc: Document) -> ValidityView:
         reason=escape.md_text(reason) if reason else None,
         cell=escape.concat(badge, Markup(" "), escape.md_cell(reason)) if reason else badge,
         since=escape.md_text(date_text(since_day)) if since_day else None,
+        verified=escape.md_text(verified_text(doc)),
     )
 
 

@@ -20,15 +20,15 @@ from generator.source.schema import (
 )
 
 #: Dates that record something that has already happened.
-PAST_FIELDS = ("issued", "published", "retrieved")
+PAST_FIELDS = ("issued", "published", "retrieved", "verified")
 
 
 @dataclass(frozen=True)
 class DatedField:
     """One date of a document: where it is written, which field, its value and its spelling.
 
-    ``field`` is ``issued``, ``published``, ``effective``, ``retrieved`` or ``deadline`` (the
-    date of a ``by_date`` limit, whose ``text`` may be a month, YYYY-MM).
+    ``field`` is ``issued``, ``published``, ``effective``, ``retrieved``, ``verified`` or
+    ``deadline`` (the date of a ``by_date`` limit, whose ``text`` may be a month, YYYY-MM).
     """
 
     location: SourceLocation
@@ -60,7 +60,8 @@ def implausible_dates(fields: list[DatedField], today: dt.date) -> list[Diagnost
         elif f.field in PAST_FIELDS and f.value > today + dt.timedelta(days=FUTURE_GRACE_DAYS):
             found.append(diag(
                 "implausible-date", f.location, f"{f.field} {f.text} is in the future",
-                "check the year; issued, published and retrieved dates cannot lie after today",
+                "check the year; issued, published, retrieved and verified dates cannot lie after "
+                "today",
             ))
         elif f.field == "effective" and f.value > (anchor or today) + dt.timedelta(
             days=EFFECTIVE_AHEAD_DAYS

@@ -112,7 +112,8 @@ DIGITS = AsciiDigits()
 
 #: No policy of the People's Republic bears an earlier date.
 EARLIEST_DATE = dt.date(1949, 10, 1)
-#: ``issued``, ``published`` and ``retrieved`` may lie this many days after today (time zones).
+#: ``issued``, ``published``, ``retrieved`` and ``verified`` may lie this many days after today
+#: (time zones).
 FUTURE_GRACE_DAYS = 1
 #: ``effective`` may lie this many days after ``issued``/``published`` (or after today).
 EFFECTIVE_AHEAD_DAYS = 366
@@ -372,6 +373,11 @@ class Source(Strict):
     publisher: str | None = Field(None, description="Where it was published (来源)")
     retrieved: dt.date | None = Field(
         None, description="When the source was retrieved; not after today"
+    )
+    verified: dt.date | None = Field(
+        None, description="数据核对日期 / when an editor last checked every fact of this file "
+        "against its source text; not after today, not before the document's date; shown "
+        "beside every fact as 数据核对于…"
     )
 
 

@@ -212,14 +212,15 @@ class _Checker:
                      f"published {dates.published} before issued {dates.issued}",
                      "check both dates against the source text")
             )
-        retrieved = source.retrieved if source is not None else None
         earliest = min((d for d in (dates.issued, dates.published) if d), default=None)
-        if retrieved and earliest and retrieved < earliest:
-            self.found.append(
-                diag("date-order", self.at("source", "retrieved"),
-                     f"retrieved {retrieved} before the document existed ({earliest})",
-                     "check the retrieval date and the document's dates")
-            )
+        for name, what in (("retrieved", "retrieval"), ("verified", "verification")):
+            day = getattr(source, name, None) if source is not None else None
+            if day and earliest and day < earliest:
+                self.found.append(
+                    diag("date-order", self.at("source", name),
+                         f"{name} {day} before the document existed ({earliest})",
+                         f"check the {what} date and the document's dates")
+                )
 
     def _unique_provisions(self) -> None:
         """Provision ids are anchors on one page: unique across the whole tree."""
@@ -321,7 +322,8 @@ class _Checker:
         dates, source = self.doc.dates, self.doc.source
         named = [("dates", name, getattr(dates, name, None))
                  for name in ("issued", "published", "effective")]
-        named.append(("source", "retrieved", getattr(source, "retrieved", None)))
+        named += [("source", name, getattr(source, name, None))
+                  for name in ("retrieved", "verified")]
         for parent, name, value in named:
             if value is not None:
                 found.append(DatedField(self.at(parent, name), name, value, value.isoformat()))

@@ -110,6 +110,8 @@ def test_new_officer_in_jinhu_reaches_the_answer_from_the_home_page(
     assert "三、（一）1.：“情况紧急的，应当在24小时内移送有管辖权的一方处理”" in within
     assert "发现违法行为正在进行：立即" in within and "3个工作日内" in within
     assert "以镇政府（办事处）名义移送" in text and "形成基本违法事实书面材料" in text
+    basis = text.split("依据", 1)[1]  # the document, how far it binds, when it was checked
+    assert "效力：效力未知" in basis and "数据核对于2026年12月5日" in basis
     assert page.url.endswith(JINHU_ANSWER)
     # the clause link lands on the clause
     page.locator(".pk-route__answer a", has_text="三、（一）1.").first.tap()
@@ -247,7 +249,8 @@ def test_fallback_to_the_province_and_two_documents(phone: Any, route_server: Se
     assert "上级文件：江苏省" in page.locator(".pk-route__options li").first.inner_text()
     # 金湖县: its own document and the province's, the county's named the more specific
     open_guide(page, route_server.url + GUIDE + "#j=jinhu")
-    coverage.wait_for()
+    # only the hash changes: wait for the new place, not for the old page's coverage
+    page.locator(".pk-route__coverage", has_text="金湖县有本级文件").wait_for()
     text = coverage.inner_text()
     assert "金湖县有本级文件" in text and "上级地区江苏省的文件" in text
     assert "金湖县的文件适用范围更小、规定更具体" in text

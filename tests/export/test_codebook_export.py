@@ -73,7 +73,7 @@ def test_the_codebook_and_the_answers_are_tables_too(kb: KnowledgeBase) -> None:
 
 def test_the_json_contract_carries_the_codebook(kb: KnowledgeBase) -> None:
     data = json.loads(export.export_json(kb))
-    assert data["version"] == "1.2"
+    assert data["version"] == "1.3"
     assert [q["id"] for q in data["questions"]] == [q.id for q in kb.questions]
     assert set(data["questions"][0]) == {"id", "topic", "name", "question", "kind", "stricter",
                                          "definition", "include", "exclude", "order"}

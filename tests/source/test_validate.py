@@ -417,6 +417,13 @@ def test_retrieved_before_the_document_existed(tree: Tree) -> None:
     ]
 
 
+def test_verified_before_the_document_existed(tree: Tree) -> None:
+    tree.edit("  retrieved: 2024-01-02", "  retrieved: 2024-01-02\n  verified: 2021-02-27")
+    assert tree.lines() == [
+        f"{S}:18:13: error[PK205] verified 2021-02-27 before the document existed (2021-03-01)"
+    ]
+
+
 def test_jurisdiction_self_parent(tree: Tree) -> None:
     tree.edit("parent: jiangsu,", "parent: jinhu,", "registries/jurisdictions.yaml")
     assert tree.lines() == [f"{J}:4:51: error[PK206] jurisdiction 'jinhu' is its own parent"]
@@ -582,7 +589,8 @@ def test_every_typed_field_of_the_format_is_covered_here() -> None:
         ("ActorType", "order"), ("Topic", "order"), ("Question", "order"), ("Limit", "value"),
         ("Limit", "upper_bound"),
         ("Dates", "issued"), ("Dates", "published"), ("Dates", "effective"),
-        ("Source", "retrieved"), ("Quota", "value"), ("Edge", "variant"),
+        ("Source", "retrieved"), ("Source", "verified"), ("Quota", "value"),
+        ("Edge", "variant"),
         ("Limit", "date"), ("Jurisdiction", "code"),
     }
 
@@ -609,6 +617,7 @@ _DATE_FIELDS = [
     ("  published: 2021-03-05", "  published: {v}", "12:14"),
     ("  effective: null", "  effective: {v}", "13:14"),
     ("  retrieved: 2024-01-02", "  retrieved: {v}", "17:14"),
+    ("  retrieved: 2024-01-02", "  retrieved: 2024-01-02\n  verified: {v}", "18:13"),
 ]
 
 
@@ -616,7 +625,7 @@ _DATE_FIELDS = [
     "value", ["1612137600", "0", "2021-03-01T00:00", "20210301", "2021-3-1", "2024-02-30",
               "2021-13-01"])
 @pytest.mark.parametrize("spot", _DATE_FIELDS, ids=["issued", "published", "effective",
-                                                    "retrieved"])
+                                                    "retrieved", "verified"])
 def test_dates_only_as_existing_yyyy_mm_dd(
     tree: Tree, spot: tuple[str, str, str], value: str
 ) -> None:
@@ -836,6 +845,9 @@ def lines_on(today: dt.date) -> list[str]:
         ("  published: 2021-03-05", "  published: 2025-06-02", None),  # a day of grace
         ("  retrieved: 2024-01-02", "  retrieved: 2099-01-02",
          f"{S}:17:14: error[PK107] retrieved 2099-01-02 is in the future"),
+        ("  retrieved: 2024-01-02", "  retrieved: 2024-01-02\n  verified: 2025-06-03",
+         f"{S}:18:13: error[PK107] verified 2025-06-03 is in the future"),
+        ("  retrieved: 2024-01-02", "  retrieved: 2024-01-02\n  verified: 2025-06-02", None),
         # effective: up to 366 days after the later of issued (03-01) and published (03-05)
         ("  effective: null", "  effective: 2022-03-06", None),
         ("  effective: null", "  effective: 2022-03-07",
