@@ -91,8 +91,16 @@
       });
     }
     var table = json("policykb-t2s.json");
-    /* Facets of every page by result id (generator/publish/search.py, FACETS_FILE). */
+    /* The values of each facet and their page counts (generator/publish/search.py,
+     * FACETS_FILE); the facets of every page (FACET_PAGES_FILE) wait for a chosen filter. */
     var facets = json("policykb-facets.json");
+    var pages = null;
+    function facetPages() {
+      pages = pages || json("policykb-facet-pages.json").then(function (loaded) {
+        return loaded.pages;
+      });
+      return pages;
+    }
     return Promise.all([engine, table, facets]).then(function (loaded) {
       var pagefind = loaded[0];
       var chars = Array.from(loaded[1].t2s);
@@ -107,7 +115,8 @@
        * them first; with the default (0.75) the topic page came third behind two procedures. */
       var options = { baseUrl: siteRoot().pathname, ranking: { pageLength: 0 } };
       return pagefind.options(options).then(function () {
-        return { pagefind: pagefind, t2s: t2s, marks: marks, facets: loaded[2] };
+        return { pagefind: pagefind, t2s: t2s, marks: marks, facets: loaded[2],
+          facetPages: facetPages };
       });
     });
   }
@@ -275,9 +284,10 @@
     });
   }
 
-  /* Does the page of result ``id`` have every chosen facet value? */
-  function hasFacets(engine, id, filters) {
-    var page = engine.facets.pages[id] || {};
+  /* Does the page of result ``id`` have every chosen facet value?  (``pages``: the facets of
+   * every page, by result id.) */
+  function hasFacets(engine, pages, id, filters) {
+    var page = pages[id] || {};
     return Object.keys(filters).every(function (name) {
       var wanted = engine.facets.values[name].indexOf(filters[name][0]);
       return (page[name] || []).indexOf(wanted) >= 0;
@@ -287,10 +297,13 @@
   /* Every way of writing the query's numbers; the pages any of them finds (and that have the
    * chosen facets), best score first. */
   function search(engine, query, filters) {
-    return Promise.all(numeralVariants(query).map(function (variant) {
+    var filtered = Object.keys(filters).length > 0;
+    var pages = filtered ? engine.facetPages() : Promise.resolve({});
+    return Promise.all([pages].concat(numeralVariants(query).map(function (variant) {
       return searchOne(engine, variant, filters);
-    })).then(function (all) {
-      var found = all.filter(Boolean);
+    }))).then(function (loaded) {
+      var facetsOf = loaded[0];
+      var found = loaded.slice(1).filter(Boolean);
       if (!found.length) {
         return null;
       }
@@ -299,7 +312,7 @@
       found.forEach(function (one) {
         phrases = phrases.concat(one.phrases);
         one.results.forEach(function (r) {
-          if (!hasFacets(engine, r.id, filters)) {
+          if (filtered && !hasFacets(engine, facetsOf, r.id, filters)) {
             return;
           }
           var seen = best.get(r.id);
@@ -593,16 +606,14 @@
     /* The facets written by generator/publish/search.py, as one select each. */
     var FILTERS = [["place", "辖区"], ["topic", "专题"], ["validity", "效力"]];
 
-    /* Pages per value of each facet. */
+    /* Pages per value of each facet (counted by generator/publish/search.py). */
     function facetCounts(facets) {
       var counts = {};
       FILTERS.forEach(function (pair) {
         var name = pair[0];
         counts[name] = {};
         (facets.values[name] || []).forEach(function (value, i) {
-          counts[name][value] = Object.keys(facets.pages).filter(function (id) {
-            return (facets.pages[id][name] || []).indexOf(i) >= 0;
-          }).length;
+          counts[name][value] = facets.counts[name][i];
         });
       });
       return counts;
@@ -708,6 +719,12 @@
           ? "找到 " + results.length + " 个页面包含“" + query + "”"
           : "没有找到包含“" + query + "”的页面";
         return showMore();
+      }, function (error) {
+        if (current !== generation) {
+          return;
+        }
+        root.setAttribute("data-pk-state", "error");
+        status.textContent = "搜索未能完成（" + error.message + "）。请刷新页面后重试。";
       });
     }
 

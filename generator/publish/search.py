@@ -34,11 +34,14 @@ What this step does instead (index and query use the same rules, so they cannot 
 * Pages carry a hidden marker of their facets (``render/facets.py``): a result's title names
   the place (``【浙江省】发现案件…``), an overview page (a topic or a document) has its ``<h1>``
   weighted so that it ranks first for its title's words (移送 → 专题：案件移送), and the
-  jurisdiction, topics and validity go to ``pagefind/policykb-facets.json`` (``FACETS_FILE``):
-  the values of each facet and the facets of every page, keyed by the id Pagefind gives the
-  page's result, by which the search page filters.  Why not Pagefind's own filters: their files
-  come out of a hash map in a different order on every run, and the same input must give the
-  same bytes.
+  jurisdiction, topics and validity go to two files: ``pagefind/policykb-facets.json``
+  (``FACETS_FILE``: the values of each facet and how many pages have each, for the filter
+  menus; loaded with the search) and ``pagefind/policykb-facet-pages.json``
+  (``FACET_PAGES_FILE``: the facets of every page, keyed by the id Pagefind gives the page's
+  result; loaded only when a filter is chosen, since it grows with the site: 1.4 MB at 3,000
+  documents, more than the rest of a first query).  Why not Pagefind's own filters: their
+  files come out of a hash map in a different order on every run, and the same input must give
+  the same bytes.
 * Numerals: the search page also looks for the other way of writing a number in the query
   (二十四小时 ↔ 24小时, 三个工作日 ↔ 3个工作日, 两个 ↔ 2个) and shows the union; see
   ``numeral_variants`` in docs/assets/policykb.js (tests hold it to
@@ -81,6 +84,7 @@ from generator.runtime.workers import cached_map
 BUNDLE_DIR = "pagefind"
 T2S_FILE = "policykb-t2s.json"
 FACETS_FILE = "policykb-facets.json"
+FACET_PAGES_FILE = "policykb-facet-pages.json"
 #: How Pagefind starts a decompressed fragment (the JSON of one page follows).
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
 #: Weight of the pages marked ``LOWRANK_MARKER``, and of an overview page's title.
@@ -478,8 +482,9 @@ def write_t2s_table(path: Path, site_chars: set[str] | None = None) -> None:
 
 
 def write_facets(bundle: Path, facets: dict[str, Facets]) -> None:
-    """Write ``FACETS_FILE``: ``{"values": {facet: [value …]}, "pages": {result id: {facet:
-    [index …]}}}``, values sorted, pages by id (read by docs/assets/policykb.js)."""
+    """Write ``FACETS_FILE``: ``{"values": {facet: [value …]}, "counts": {facet: [pages with
+    the value …]}}`` and ``FACET_PAGES_FILE``: ``{"pages": {result id: {facet: [index …]}}}``,
+    values sorted, pages by id (read by docs/assets/policykb.js)."""
     ids: dict[str, str] = {}
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(_FRAGMENT_SIGNATURE)
@@ -489,9 +494,15 @@ def write_facets(bundle: Path, facets: dict[str, Facets]) -> None:
     index = {name: {v: i for i, v in enumerate(vs)} for name, vs in values.items()}
     pages = {ids[url]: {name: [index[name][v] for v in found[name]] for name in sorted(found)}
              for url, found in facets.items() if url in ids}
-    text = json.dumps({"values": values, "pages": dict(sorted(pages.items()))},
-                      ensure_ascii=False, separators=(",", ":"))
-    (bundle / FACETS_FILE).write_text(text, encoding="utf-8")
+    counts = {name: [0] * len(vs) for name, vs in values.items()}
+    for found in pages.values():
+        for name, indexes in found.items():
+            for i in set(indexes):
+                counts[name][i] += 1
+    for name, content in ((FACETS_FILE, {"values": values, "counts": counts}),
+                          (FACET_PAGES_FILE, {"pages": dict(sorted(pages.items()))})):
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        (bundle / name).write_text(text, encoding="utf-8")
 
 
 def _run_pagefind(shadow: Path, bundle: Path) -> list[str]:

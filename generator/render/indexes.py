@@ -25,7 +25,7 @@ from generator.render.env import render
 from generator.render.facts import BR, DASH, ClockRow, clock_row
 from generator.render.jurisdiction import DocumentRow, document_rows
 from generator.render.procedures import FONT
-from generator.render.validity import SourceDocument, source_documents
+from generator.render.validity import Sources, source_documents
 from generator.vocabulary import Attribution, Role
 
 _CHART_TITLE_CHARS = 14
@@ -66,7 +66,7 @@ class ClocksPage(SimplePage):
     rows: list[ClockRow]
     count: int
     csv: Markup
-    sources: list[SourceDocument]
+    sources: Sources
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class MatrixPage(SimplePage):
     topics: list[Markup]
     rows: list[MatrixRow]
     jurisdictions: int
-    sources: list[SourceDocument]
+    sources: Sources
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class CitationsPage(SimplePage):
     placeholder: Markup
     diagram_link: Markup
     rows: list[CitedRow]
-    sources: list[SourceDocument]
+    sources: Sources
 
 
 @dataclass(frozen=True)

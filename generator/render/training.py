@@ -41,7 +41,7 @@ from generator.render.topic import (
     gather_topic,
     ordered_jurisdictions,
 )
-from generator.render.validity import SourceDocument, source_documents
+from generator.render.validity import Sources, source_documents
 from generator.vocabulary import AnswerKind, Stricter, Unit
 
 #: Exercises per sheet, the unquantified and the gap exercises included.
@@ -94,7 +94,7 @@ class TrainingPage:
     questions: list[QuestionFigure]
     exercises: list[Exercise]
     #: The documents whose answers the sheet names, with their validity.
-    sources: list[SourceDocument]
+    sources: Sources
 
 
 @dataclass(frozen=True)

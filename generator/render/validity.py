@@ -11,6 +11,7 @@ one sentence, derived from what the model knows (its kind), never guessed.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from markupsafe import Markup
 
 from generator.domain.model import Document
 from generator.domain.wording import STATUS_LABEL, date_text
-from generator.render import escape
+from generator.render import escape, links
 from generator.render.context import RenderContext
 from generator.vocabulary import Kind, Status
 
@@ -91,6 +92,12 @@ def validity_view(doc: Document) -> ValidityView:
     )
 
 
+#: A page pooling more documents than this names none of them (its list would outgrow the page
+#: budget: 832 KB for the matrix index at 3,000 documents); it counts them by status and links
+#: to the list of all documents, where each row shows its validity and check date.
+MAX_SOURCES = 30
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A document a page draws facts from: its link and its validity."""
@@ -99,8 +106,26 @@ class SourceDocument:
     validity: ValidityView
 
 
-def source_documents(ctx: RenderContext, docs: Iterable[Document],
-                     page: str) -> list[SourceDocument]:
+@dataclass(frozen=True)
+class Sources:
+    """The documents behind a page (``items``), or, past :data:`MAX_SOURCES`, how many there
+    are by status (``summary``) with a link to the list of all documents (``index``)."""
+
+    items: list[SourceDocument]
+    summary: Markup | None
+    index: Markup
+
+    def __bool__(self) -> bool:
+        return bool(self.items or self.summary)
+
+
+def source_documents(ctx: RenderContext, docs: Iterable[Document], page: str) -> Sources:
     """The documents behind a page, in tree order, each once."""
     unique = sorted(set(docs), key=ctx.document_order)
-    return [SourceDocument(ctx.document_link(d.id, page), validity_view(d)) for d in unique]
+    index = escape.url(links.relative(page, links.DOCUMENTS_INDEX))
+    if len(unique) > MAX_SOURCES:
+        counts = Counter(d.status for d in unique)
+        by_status = "、".join(f"{STATUS_LABEL[s]} {counts[s]} 份" for s in Status if counts[s])
+        return Sources([], escape.md_text(f"共 {len(unique)} 份文件（{by_status}）"), index)
+    return Sources([SourceDocument(ctx.document_link(d.id, page), validity_view(d))
+                    for d in unique], None, index)

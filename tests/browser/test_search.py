@@ -250,7 +250,12 @@ def test_result_titles_name_the_place(page: Any, product_server: Server) -> None
 def test_filters_narrow_results_to_a_place_topic_or_validity(
     page: Any, product_server: Server
 ) -> None:
+    start = len(product_server.served)
     everything = set(search(page, product_server, "移送")[0])
+    pages_file = "/pagefind/policykb-facet-pages.json"
+    fetched = [path for path, _ in product_server.served[start:]]
+    assert "/pagefind/policykb-facets.json" in fetched  # the menus and their counts
+    assert pages_file not in fetched  # the facets of every page wait for a chosen filter
     page.select_option("select[name=place]", "金湖县")
     page.wait_for_selector("#pk-search[data-pk-state=done]")
     page.wait_for_function("!location.search.includes('place=') || "
@@ -264,6 +269,7 @@ def test_filters_narrow_results_to_a_place_topic_or_validity(
     assert titles and all(t.startswith("【金湖县】") for t in titles)
     assert urls < everything
     assert "place=" in page.url
+    assert pages_file in [path for path, _ in product_server.served[start:]]
     labels = page.eval_on_selector_all(".pk-filter", "els => els.map(e => e.textContent)")
     assert [label.split()[0] for label in labels] == ["辖区", "专题", "效力"]
 

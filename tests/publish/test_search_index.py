@@ -180,6 +180,37 @@ def test_build_search_index_writes_a_small_table_for_a_small_site(tmp_path: Path
     assert not (tmp_path / "work" / "shadow").exists()
 
 
+def test_facet_values_and_counts_come_apart_from_the_facets_of_each_page(
+        tmp_path: Path) -> None:
+    """The filter menus need the values and their counts with the first query; the facets of
+    every page (1.4 MB at 3,000 documents) only once a filter is chosen."""
+    site = tmp_path / "site"
+    marker = '<div hidden data-pk-facets data-pk-place="{}" data-pk-topic="{}"></div>'
+    for rel, facets in {
+        "a/index.html": marker.format("金湖县", "案件移送|争议协调"),
+        "b/index.html": marker.format("金湖县", "案件移送"),
+        "c/index.html": marker.format("浙江省", "争议协调"),
+        "d/index.html": "",
+    }.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"<html><head><title>T</title></head><body><article><h1>页</h1>"
+                        f"<p>移送</p>{facets}</article></body></html>", encoding="utf-8")
+    assert build_search_index(site, tmp_path / "work").errors == []
+    menus = json.loads((site / "pagefind" / "policykb-facets.json").read_text("utf-8"))
+    assert set(menus) == {"values", "counts"}
+    assert menus["values"]["place"] == sorted(["金湖县", "浙江省"])
+    place = dict(zip(menus["values"]["place"], menus["counts"]["place"], strict=True))
+    topic = dict(zip(menus["values"]["topic"], menus["counts"]["topic"], strict=True))
+    assert place == {"金湖县": 2, "浙江省": 1} and topic == {"案件移送": 2, "争议协调": 2}
+    pages = json.loads((site / "pagefind" / "policykb-facet-pages.json").read_text("utf-8"))
+    assert len(pages["pages"]) == 3  # d has no facets
+    for name, values in menus["values"].items():
+        for i, count in enumerate(menus["counts"][name]):
+            assert count == sum(i in page.get(name, []) for page in pages["pages"].values())
+        assert values == sorted(values)
+
+
 # --- folding -------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from generator.render.context import RenderContext  # noqa: E402
 from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noqa: E402
 from generator.render.site import render_site  # noqa: E402
 from generator.render.topic import LOOSEST, STRICTEST, TopicPages  # noqa: E402
+from generator.render.validity import MAX_SOURCES  # noqa: E402
 
 EXTENSIONS = ["attr_list", "md_in_html", "tables", "toc", "admonition",
               "pymdownx.details", "pymdownx.superfences", "pymdownx.tabbed"]
@@ -84,6 +85,19 @@ def test_every_split_page_fits_the_budget(synthetic_site: RenderedSite) -> None:
     for path, page in site.pages.items():
         if path.startswith(SPLIT):
             assert _html_bytes(page, svgs) <= PAGE_BUDGET, path
+
+
+@SLOW
+def test_pooled_pages_count_their_documents_past_the_cap(synthetic_site: RenderedSite) -> None:
+    """The matrix pools every document with duties: past MAX_SOURCES it counts them by status
+    and links to the list of all documents instead of naming each (832 KB at 3,000)."""
+    page = synthetic_site.pages["indexes/matrix.md"]
+    block = page.split("**本页依据的文件及其效力：**", 1)[1].split("</div>", 1)[0]
+    total = re.match(r"共 (\d+) 份文件（(.*?)）。", block)
+    assert total and int(total.group(1)) > MAX_SOURCES, block[:200]
+    counted = sum(int(n) for n in re.findall(r" (\d+) 份", total.group(2)))
+    assert counted == int(total.group(1))
+    assert "[全部文件](../documents/index.md)" in block and "\n- [" not in block
 
 
 @SLOW
