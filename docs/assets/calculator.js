@@ -188,10 +188,18 @@
       return data.options[index];
     }
 
+    var loaded = false;
+
     function update() {
       var D = window.PolicykbDeadline;
-      result.textContent = "";
       download.hidden = true;
+      if (!loaded) {
+        /* a date picked before the engine and the holidays arrive: loadEngine() calls update
+         * again with whatever the fields hold then */
+        result.textContent = "正在加载节假日数据…";
+        return;
+      }
+      result.textContent = "";
       var option;
       try {
         option = chosenLimit();
@@ -223,7 +231,10 @@
       }
     });
     result.textContent = "正在加载节假日数据…";
-    loadEngine().then(update, function (error) { showError(result, error); });
+    loadEngine().then(function () {
+      loaded = true;
+      update();
+    }, function (error) { showError(result, error); });
     var checked = radios.filter(function (r) { return r.checked; })[0];
     return { focus: function () { (checked || limitInput || dateInput).focus(); } };
   }

@@ -246,7 +246,9 @@ class _Sheet:
         question = escape.md_text(f"【比较】“{q.question}”——各辖区的规定中哪一个最严，哪一个最宽？")
         parts = [escape.concat(escape.md_text("最严："), self.extreme(ranking.strictest)),
                  escape.concat(escape.md_text("最宽："), self.extreme(ranking.loosest))]
-        qualified = [a for a in (*ranking.strictest, *ranking.loosest) if a.qualifier is not None]
+        # the answers the sheet names (a tie of hundreds names its first MAX_TIED places)
+        named = self.named(ranking.strictest) + self.named(ranking.loosest)
+        qualified = [a for a in named if a.qualifier is not None]
         for a in qualified:
             parts.append(escape.md_text(f"{a.jurisdiction.name}的规定带限定语：{_meaning(a)}"))
         unranked = [a for a in self.answers[q] if a.value is None]
@@ -254,10 +256,12 @@ class _Sheet:
             parts.append(escape.md_text(f"另有 {len(unranked)} 项没有具体时限或数量，不参与比较"))
         if q.kind in (AnswerKind.DURATION, AnswerKind.DEADLINE):
             question = escape.concat(question, escape.md_text("（1个工作日按24小时×7/5折算）"))
-        cited = (*ranking.strictest, *ranking.loosest)
-        basis = [self.answer_basis(a) for a in cited]
-        return Exercise(question, escape.join(Markup("；"), parts), basis,
-                        (*self.named(ranking.strictest), *self.named(ranking.loosest), *cited))
+        basis = [self.answer_basis(a) for a in named]
+        unnamed = len(ranking.strictest) + len(ranking.loosest) - len(named)
+        if unnamed:
+            basis.append(escape.concat(escape.md_text(f"另有 {unnamed} 处相同的规定，见专题页的"),
+                                       self.table_link(q), escape.md_text("表")))
+        return Exercise(question, escape.join(Markup("；"), parts), basis, tuple(named))
 
     def single_exercise(self, q: Question, a: Answer) -> Exercise:
         question = escape.concat(escape.md_text("【"), self.where(a),

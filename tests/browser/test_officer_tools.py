@@ -255,6 +255,7 @@ def test_fallback_to_the_province_and_two_documents(phone: Any, route_server: Se
     assert "金湖县有本级文件" in text and "上级地区江苏省的文件" in text
     assert "金湖县的文件适用范围更小、规定更具体" in text
     items = page.locator(".pk-route__options li", has_text="发现违法行为（镇（街道））")
+    items.nth(1).wait_for()  # the situations come with the documents' scripts, after coverage
     assert items.count() == 2
     assert "本级文件" in items.nth(0).inner_text()
     assert "上级文件：江苏省" in items.nth(1).inner_text()

@@ -22,7 +22,7 @@ from generator.domain.resolve import resolve  # noqa: E402
 from generator.domain.wording import comparable_hours, limit_text  # noqa: E402
 from generator.pipeline import check_policies, load_knowledge_base  # noqa: E402
 from generator.publish.graphviz import render_svgs  # noqa: E402
-from generator.render import RenderedSite, diagram_placeholder  # noqa: E402
+from generator.render import RenderedSite, diagram_placeholder, training  # noqa: E402
 from generator.render.context import RenderContext  # noqa: E402
 from generator.render.paging import CHROME_BYTES, PAGE_BUDGET, Size, plan  # noqa: E402
 from generator.render.site import render_site  # noqa: E402
@@ -98,6 +98,33 @@ def test_pooled_pages_count_their_documents_past_the_cap(synthetic_site: Rendere
     counted = sum(int(n) for n in re.findall(r" (\d+) 份", total.group(2)))
     assert counted == int(total.group(1))
     assert "[全部文件](../documents/index.md)" in block and "\n- [" not in block
+
+
+@SLOW
+def test_training_answers_name_a_bounded_number_of_tied_places(
+        synthetic: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tie of hundreds (2小时内 in 162 places at 3,000) cites its first MAX_TIED places per
+    side and counts the rest, so the sheet stays within the page budget (here one place per
+    side, so that 60 documents tie beyond it)."""
+    monkeypatch.setattr(training, "MAX_TIED", 1)
+    site = render_site(synthetic)
+    counted = 0
+    for path, page in site.pages.items():
+        if not path.startswith("training/") or path == "training/index.md":
+            continue
+        assert _html_bytes(page, {}) <= PAGE_BUDGET, path
+        answers = page.split("{ #kb--answers }", 1)[1]
+        for item in re.split(r"\n\d+\. ", answers)[1:]:
+            answer, *lines = item.splitlines()
+            if not answer.startswith("**最严："):
+                continue
+            basis = [line for line in lines if line.startswith("    - ")]
+            more = [line for line in basis if "处相同的规定，见专题页的" in line]
+            # one basis per place the answer names, the places it does not name counted
+            assert len(basis) - len(more) == answer.count("](../jurisdictions/"), item[:200]
+            assert len(more) == ("处）" in answer), item[:200]
+            counted += len(more)
+    assert counted, "ties beyond one place are counted, not cited"
 
 
 @SLOW
