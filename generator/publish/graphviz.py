@@ -30,6 +30,7 @@ import graphviz
 from generator.render import Diagram
 from generator.render.procedures import FONT
 from generator.runtime.cache import BuildCache, content_key
+from generator.runtime.children import die_with_parent
 from generator.runtime.workers import worker_count
 
 DOT_COMMAND = (
@@ -202,7 +203,7 @@ def _run(command: Sequence[str], diagrams: Sequence[Diagram], chart_seconds: flo
     stream = "".join(d.dot.rstrip("\n") + "\n" for d in diagrams).encode("utf-8")
     try:
         proc = subprocess.Popen(list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.PIPE, preexec_fn=die_with_parent())
     except OSError as exc:
         hint = "install Graphviz" if isinstance(exc, FileNotFoundError) else "check Graphviz"
         return _Run([], [], -1, unavailable=f"cannot run {command[0]!r}: "

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from generator.runtime.children import die_with_parent
+
 MKDOCS_TIMEOUT_SECONDS = 3600
 
 
@@ -55,7 +57,8 @@ def run_mkdocs(
            "NO_COLOR": "1"}
     try:
         proc = subprocess.run(command, capture_output=True, timeout=MKDOCS_TIMEOUT_SECONDS,
-                              check=False, env=env, cwd=config_file.parent)
+                              check=False, env=env, cwd=config_file.parent,
+                              preexec_fn=die_with_parent())
     except subprocess.TimeoutExpired:
         return MkdocsRun(_read(records),
                          f"mkdocs build did not finish within {MKDOCS_TIMEOUT_SECONDS} s")

@@ -79,6 +79,7 @@ from generator.render.search_marks import (
     OVERVIEW_ATTRIBUTE,
 )
 from generator.runtime.cache import BuildCache, code_fingerprint, content_key
+from generator.runtime.children import die_with_parent
 from generator.runtime.workers import cached_map
 
 BUNDLE_DIR = "pagefind"
@@ -513,7 +514,8 @@ def _run_pagefind(shadow: Path, bundle: Path) -> list[str]:
         "--silent",
     ]
     try:
-        proc = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        proc = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
+                              preexec_fn=die_with_parent())
     except subprocess.TimeoutExpired:
         return [f"pagefind did not finish within {TIMEOUT_SECONDS} s"]
     output = (proc.stdout + proc.stderr).decode("utf-8", "replace").strip()

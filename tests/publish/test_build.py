@@ -264,25 +264,72 @@ def _child_build(root: Path, **popen: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code, str(root)], **popen)  # type: ignore[call-overload, no-any-return]
 
 
+def _processes_naming(folder: Path) -> list[int]:
+    """Live processes whose command line names something inside ``folder``."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            continue
+        if str(folder).encode() in cmdline and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
 def test_sigkill_midway_keeps_previous_output_and_next_build_cleans_up(built: Project) -> None:
     """hostile-inputs 28: kill -9 while mkdocs runs; then build again."""
     before = digest(tree(built.root))
     child = _child_build(built.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline:  # until mkdocs runs on the staged docs
         staged = [p for p in built.root.glob(STAGING_PREFIX + "*/docs/documents/alpha.md")]
-        if staged or child.poll() is not None:
+        mkdocs = [pid for pid in _processes_naming(built.root) if pid != child.pid]
+        if (staged and mkdocs) or child.poll() is not None:
             break
         time.sleep(0.02)
     assert child.poll() is None, "the build finished before it could be killed"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
+    # its mkdocs child dies with it: an orphan writing on would race the clean-up below
+    deadline = time.monotonic() + 10
+    while _processes_naming(built.root) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _processes_naming(built.root) == []
     assert staging_leftovers(built)
     after = {k: v for k, v in digest(tree(built.root)).items() if not k.startswith(STAGING_PREFIX)}
     assert after == before
 
     result = built.build(renderer=renderer(fake_site()))
     assert result.written
+    assert staging_leftovers(built) == []
+
+
+def test_a_killed_build_takes_its_mkdocs_with_it(built: Project) -> None:
+    """An mkdocs left running after its build was killed went on writing into the staging
+    folder while the next build deleted it (a half-deleted folder stayed behind)."""
+    hook = built.root.parent / "slow_hook.py"
+    hook.write_text("import time\n\ndef on_pre_build(config):\n    time.sleep(120)\n")
+    config = built.root / "mkdocs.yml"
+    plain = config.read_text(encoding="utf-8")
+    config.write_text(plain + f"hooks:\n  - {hook}\n", encoding="utf-8")
+    child = _child_build(built.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    mkdocs: list[int] = []
+    while not mkdocs and child.poll() is None and time.monotonic() < deadline:
+        mkdocs = [pid for pid in _processes_naming(built.root) if pid != child.pid]
+        time.sleep(0.02)
+    assert mkdocs, "mkdocs never started"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10  # the hook keeps an untied mkdocs alive for 120 s
+    while _processes_naming(built.root) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _processes_naming(built.root) == []
+
+    config.write_text(plain, encoding="utf-8")
+    assert built.build(renderer=renderer(fake_site())).written
     assert staging_leftovers(built) == []
 
 
