@@ -373,7 +373,41 @@ def _why_not_met(by_n: dict[int, dict[str, Any]]) -> list[str]:
             f"all {pages:,} pages again. An index split into shards, only the changed one "
             "rebuilt, would make every query fetch index chunks from each shard, against the "
             "goal of under 1 MB for one query.")
+    out += _why_search_is_heavy(r)
     return ["", f"Goals not met, and why (N = {n:,}):", "", *out] if out else []
+
+
+def _why_search_is_heavy(r: dict[str, Any]) -> list[str]:
+    """What the first query's bytes are made of, when they miss the goal."""
+    search = r.get("search")
+    if not search or not search.get("queries"):
+        return []
+    first = search["queries"][0]
+    if first["bytes"] < GOAL_QUERY_BYTES:
+        return []
+    kinds = first.get("by_kind")
+    if not kinds:  # a run from before the breakdown was recorded
+        largest = ", ".join(f"{path.rsplit('/', 1)[-1]} {_size(size)}"
+                            for path, size in first.get("largest", []))
+        return [f"- first search query: {_size(first['bytes'])} for {first['query']} "
+                f"in {first['files']} files; the largest: {largest}."]
+    pages = (r.get("site") or {}).get("html_pages") or 0
+    other = sum(v for k, v in kinds.items()
+                if k not in ("index", "meta", "engine", "site tables", "fragments"))
+    return [
+        f"- first search query: {_size(first['bytes'])} for {first['query']} "
+        f"({first['results']:,} pages match, {first['seconds']:.1f} s in headless Chromium): "
+        f"index chunks {_size(kinds.get('index', 0))}, meta {_size(kinds.get('meta', 0))}, "
+        f"engine {_size(kinds.get('engine', 0))} (pagefind.js, its worker and the wasm: the "
+        f"same at any size), the site's tables {_size(kinds.get('site tables', 0))} (facet "
+        f"values, the query-folding table), fragments of the results shown "
+        f"{_size(kinds.get('fragments', 0))}" + (f", other {_size(other)}" if other else "")
+        + ". Every Han character is one indexed word and its chunk holds each of its "
+        "positions on every page that has it (the phrase search needs them), so the chunks "
+        f"grow with the text indexed; the meta file holds an entry for each of the {pages:,} "
+        "pages. Meeting the goal means indexing less text: for instance not the per-place "
+        "parts of topic pages or the duty tables of document pages, which repeat the "
+        "documents' own words — at the cost of a phrase no longer finding those pages."]
 
 
 #: The section about the input limits sits between these, so that ``--bounds-only`` can

@@ -185,6 +185,25 @@ _STATUS_JS = """
 """
 
 
+#: What a fetched /pagefind/ file is, by how its name ends (first match wins).
+SEARCH_FILE_KINDS = (
+    ("index", (".pf_index",)),
+    ("meta", (".pf_meta", "pagefind-entry.json")),
+    ("fragments", (".pf_fragment",)),
+    ("engine", (".js", ".pagefind")),
+    ("site tables", (".json",)),
+)
+
+
+def bytes_by_kind(files: list[tuple[str, int]]) -> dict[str, int]:
+    """Bytes per kind of file (``SEARCH_FILE_KINDS``): what a goal on query bytes must cut."""
+    kinds: dict[str, int] = {}
+    for path, size in files:
+        kind = next((k for k, ends in SEARCH_FILE_KINDS if path.endswith(ends)), "other")
+        kinds[kind] = kinds.get(kind, 0) + size
+    return kinds
+
+
 def search_bytes(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
     """Bytes a browser fetches from /pagefind/ for each query on the site's own search page.
 
@@ -248,6 +267,7 @@ def search_bytes(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, An
                     "bytes": sum(size for _, size in pagefind),
                     "files": len(pagefind),
                     "largest": sorted(pagefind, key=lambda x: -x[1])[:3],
+                    "by_kind": bytes_by_kind(pagefind),
                     "seconds": seconds,
                 })
             browser.close()
@@ -450,6 +470,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="forget the other sizes of an earlier results.json in --out")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite the Markdown from <out>/results.json")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only measure the search again, on the sites an earlier run left in "
+                        "<out>/work (not rebuilt: they keep the code they were built with)")
     parser.add_argument("--bounds-only", action="store_true",
                         help="measure only the cases at the input limits (benchmarks/bounds.py)")
     parser.add_argument("--no-bounds", action="store_true",
@@ -471,6 +494,15 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out.resolve()
     if args.report_only:
         payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        _write_report(payload, out, docs=not args.no_docs)
+        return 0
+    if args.search_only:
+        payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        for data in payload["results"]:
+            if not sizes or data["n"] in sizes:
+                _measure_search_again(data, out / "work" / f"n{data['n']}" / "project" / "site")
+        (out / "results.json").write_text(
+            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _write_report(payload, out, docs=not args.no_docs)
         return 0
     out.mkdir(parents=True, exist_ok=True)
@@ -531,6 +563,21 @@ def main(argv: list[str] | None = None) -> int:
                                       encoding="utf-8")
     _write_report(payload, out, docs=not args.no_docs)
     return 0
+
+
+def _measure_search_again(data: dict[str, Any], site: Path) -> None:
+    """Replace one N's search figures with a new measurement on the site it built."""
+    print(f"[benchmark] N={data['n']}: measuring the search on {site} …", file=sys.stderr,
+          flush=True)
+    m = Measurement()
+    search = m.stage("search-query", lambda: search_bytes(site))
+    data["stages"]["search-query"] = m.data["stages"]["search-query"]
+    if search is not None:
+        data["search"] = search
+        data.pop("search_why", None)
+    else:
+        data.pop("search", None)
+        data["search_why"] = m.data["stages"]["search-query"].get("why")
 
 
 def _write_report(payload: dict[str, Any], out: Path, *, docs: bool) -> None:

@@ -88,3 +88,33 @@ def test_bounds_only_replaces_just_its_section_of_an_earlier_page() -> None:
     assert again.count("## Inputs at the limits") == 1
     assert "(5 characters)" in again and "968,230" not in again
     assert again.replace("(5 characters)", "(968,230 characters)") == once
+
+
+def _with_search(query_bytes: int, by_kind: dict[str, int] | None) -> dict[int, dict[str, Any]]:
+    run = _run(generator_seconds=9.0, rebuild_seconds=90.0)
+    query: dict[str, Any] = {"query": "案件移送", "results": 9463, "bytes": query_bytes,
+                             "files": 16, "seconds": 18.6,
+                             "largest": [["/pagefind/index/und_1.pf_index", 247_640]]}
+    if by_kind is not None:
+        query["by_kind"] = by_kind
+    run[3000]["search"] = {"queries": [query]}
+    return run
+
+
+def test_a_heavy_first_query_is_explained_by_what_it_fetched() -> None:
+    kinds = {"index": 713_679, "meta": 219_457, "engine": 154_834, "site tables": 32_432,
+             "fragments": 14_797}
+    text = "\n".join(_why_not_met(_with_search(sum(kinds.values()), kinds)))
+    assert "first search query: 1.1 MB for 案件移送" in text
+    assert "index chunks 697 KB" in text and "meta 214 KB" in text
+    assert "27,589" in text  # the meta file's entries: one per page
+    assert "other" not in text.split("first search query")[1].split("Every Han")[0]
+
+
+def test_an_older_run_without_the_breakdown_names_its_largest_files() -> None:
+    text = "\n".join(_why_not_met(_with_search(1_135_199, None)))
+    assert "und_1.pf_index 242 KB" in text
+
+
+def test_a_light_first_query_needs_no_explanation() -> None:
+    assert _why_not_met(_with_search(900_000, {"index": 900_000})) == []
