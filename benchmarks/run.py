@@ -501,9 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         for data in payload["results"]:
             if not sizes or data["n"] in sizes:
                 _measure_search_again(data, out / "work" / f"n{data['n']}" / "project" / "site")
-        (out / "results.json").write_text(
-            json.dumps(payload, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _write_report(payload, out, docs=not args.no_docs)
+        _save(payload, out, docs=not args.no_docs)
         return 0
     out.mkdir(parents=True, exist_ok=True)
     results = []
@@ -559,9 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {"meta": meta, "results": results}
     if bounds:
         payload["bounds"] = bounds
-    (out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
-                                      encoding="utf-8")
-    _write_report(payload, out, docs=not args.no_docs)
+    _save(payload, out, docs=not args.no_docs)
     return 0
 
 
@@ -578,6 +574,13 @@ def _measure_search_again(data: dict[str, Any], site: Path) -> None:
     else:
         data.pop("search", None)
         data["search_why"] = m.data["stages"]["search-query"].get("why")
+
+
+def _save(payload: dict[str, Any], out: Path, *, docs: bool) -> None:
+    """``<out>/results.json``, then the report made from it."""
+    (out / "results.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                                      encoding="utf-8")
+    _write_report(payload, out, docs=docs)
 
 
 def _write_report(payload: dict[str, Any], out: Path, *, docs: bool) -> None:

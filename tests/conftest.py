@@ -21,7 +21,8 @@ from typing import Any
 
 import pytest
 
-from generator.pipeline import BuildResult
+from generator.domain.model import KnowledgeBase
+from generator.pipeline import BuildResult, load_knowledge_base
 from generator.pipeline import build as build_site
 from generator.render import Diagram, RenderedSite, diagram_placeholder
 from generator.render.links import GENERATED_ROOTS
@@ -36,6 +37,23 @@ CHROMIUM_ARGS = [
 ]
 #: The hand-written parts of docs/ that the build tests copy (owned by the build stage).
 OWN_HAND_WRITTEN = ("about", "assets")
+
+
+def load_kb(root: Path) -> KnowledgeBase:
+    """The knowledge base of ``root`` (a policies folder), which must load without errors."""
+    kb, report = load_knowledge_base(root)
+    assert kb is not None, [d.format() for d in report.errors]
+    return kb
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has ended: it only waits to be
+    reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 @dataclass

@@ -28,6 +28,7 @@ from conftest import (
     fake_site,
     generated_tree,
     make_project,
+    process_running,
     renderer,
     tree,
 )
@@ -265,17 +266,27 @@ def _child_build(root: Path, **popen: object) -> subprocess.Popen[bytes]:
 
 
 def _processes_naming(folder: Path) -> list[int]:
-    """Live processes whose command line names something inside ``folder``."""
+    """Running processes whose command line names something inside ``folder``."""
     found = []
     for proc in Path("/proc").glob("[0-9]*"):
         try:
             cmdline = (proc / "cmdline").read_bytes()
-            state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
         except OSError:
             continue
-        if str(folder).encode() in cmdline and state != "Z":
+        if str(folder).encode() in cmdline and process_running(int(proc.name)):
             found.append(int(proc.name))
     return found
+
+
+def _kill_build(child: subprocess.Popen[bytes], root: Path) -> None:
+    """``kill -9`` the build; its children (mkdocs) must end with it, or they would write on
+    into the staging folder while the next build deletes it."""
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while _processes_naming(root) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _processes_naming(root) == []
 
 
 def test_sigkill_midway_keeps_previous_output_and_next_build_cleans_up(built: Project) -> None:
@@ -290,13 +301,7 @@ def test_sigkill_midway_keeps_previous_output_and_next_build_cleans_up(built: Pr
             break
         time.sleep(0.02)
     assert child.poll() is None, "the build finished before it could be killed"
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    # its mkdocs child dies with it: an orphan writing on would race the clean-up below
-    deadline = time.monotonic() + 10
-    while _processes_naming(built.root) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert _processes_naming(built.root) == []
+    _kill_build(child, built.root)
     assert staging_leftovers(built)
     after = {k: v for k, v in digest(tree(built.root)).items() if not k.startswith(STAGING_PREFIX)}
     assert after == before
@@ -321,12 +326,7 @@ def test_a_killed_build_takes_its_mkdocs_with_it(built: Project) -> None:
         mkdocs = [pid for pid in _processes_naming(built.root) if pid != child.pid]
         time.sleep(0.02)
     assert mkdocs, "mkdocs never started"
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    deadline = time.monotonic() + 10  # the hook keeps an untied mkdocs alive for 120 s
-    while _processes_naming(built.root) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert _processes_naming(built.root) == []
+    _kill_build(child, built.root)  # the hook would keep an untied mkdocs alive for 120 s
 
     config.write_text(plain, encoding="utf-8")
     assert built.build(renderer=renderer(fake_site())).written

@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import load_kb
 
 from generator.domain.model import KnowledgeBase
-from generator.pipeline import load_knowledge_base
 from generator.render import RenderedSite, links
 from generator.render.due_control import clock_data, marker
 from generator.render.site import render_site
@@ -20,20 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"<span class=\"pk-due\" data-pk-due='([^']*)'></span>")
 
 
-def _load(root: Path) -> KnowledgeBase:
-    kb, report = load_knowledge_base(root)
-    assert kb is not None, [d.format() for d in report.errors]
-    return kb
-
-
 @pytest.fixture(scope="module")
 def real() -> KnowledgeBase:
-    return _load(ROOT / "policies")
+    return load_kb(ROOT / "policies")
 
 
 @pytest.fixture(scope="module")
 def mini() -> KnowledgeBase:
-    return _load(ROOT / "tests" / "fixtures" / "kb-mini")
+    return load_kb(ROOT / "tests" / "fixtures" / "kb-mini")
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import load_kb
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -20,7 +21,7 @@ from generator.domain.graph import build_graph  # noqa: E402
 from generator.domain.model import KnowledgeBase  # noqa: E402
 from generator.domain.resolve import resolve  # noqa: E402
 from generator.domain.wording import comparable_hours, limit_text  # noqa: E402
-from generator.pipeline import check_policies, load_knowledge_base  # noqa: E402
+from generator.pipeline import check_policies  # noqa: E402
 from generator.publish.graphviz import render_svgs  # noqa: E402
 from generator.render import RenderedSite, diagram_placeholder, training  # noqa: E402
 from generator.render.context import RenderContext  # noqa: E402
@@ -35,12 +36,6 @@ FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 SPLIT = ("topics/", "indexes/", "documents/index.md")
 
 
-def _load(root: Path) -> KnowledgeBase:
-    kb, report = load_knowledge_base(root)
-    assert kb is not None, [d.format() for d in report.errors]
-    return kb
-
-
 SLOW = pytest.mark.slow
 
 
@@ -53,7 +48,7 @@ def synthetic_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def synthetic(synthetic_root: Path) -> KnowledgeBase:
-    return _load(synthetic_root)
+    return load_kb(synthetic_root)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +220,7 @@ def test_small_neighbours_share_a_part_but_keep_their_summary_rows() -> None:
 @pytest.mark.parametrize("root", [ROOT / "tests" / "fixtures" / "kb-mini", ROOT / "policies"],
                          ids=["kb-mini", "real-documents"])
 def test_small_knowledge_base_keeps_one_page_each(root: Path) -> None:
-    site = render_site(_load(root))
+    site = render_site(load_kb(root))
     assert not [p for p in site.pages if re.match(r"(topics|indexes)/[^/]+/", p)]
     assert [d.path for d in site.diagrams if d.path.startswith("diagrams/citations")] == \
         ["diagrams/citations.svg"]

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import load_kb
 
 from generator.domain.model import KnowledgeBase
-from generator.pipeline import load_knowledge_base
 from generator.render import RenderedSite, links
 from generator.render.site import render_site
 
@@ -17,21 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 NESTED = ROOT / "tests" / "fixtures" / "kb-conflicts"
 
 
-def _load(root: Path) -> KnowledgeBase:
-    kb, report = load_knowledge_base(root)
-    assert kb is not None, [d.format() for d in report.errors]
-    return kb
-
-
 @pytest.fixture(scope="module")
 def real() -> tuple[KnowledgeBase, RenderedSite]:
-    kb = _load(ROOT / "policies")
+    kb = load_kb(ROOT / "policies")
     return kb, render_site(kb)
 
 
 @pytest.fixture(scope="module")
 def nested() -> RenderedSite:
-    return render_site(_load(NESTED))
+    return render_site(load_kb(NESTED))
 
 
 def _table(page: str, question: str) -> list[str]:

@@ -9,10 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import load_kb
 
 from generator.domain.graph import build_graph
 from generator.domain.model import KnowledgeBase
-from generator.pipeline import load_knowledge_base
 from generator.render import RenderedSite, links, routing
 from generator.render.context import RenderContext
 from generator.render.site import render_site
@@ -24,15 +24,9 @@ NESTED = ROOT / "tests" / "fixtures" / "kb-conflicts"
 VERIFIED = "数据核对于2024年11月2日"  # jinhu-mini's source.verified
 
 
-def _load(root: Path) -> KnowledgeBase:
-    kb, report = load_knowledge_base(root)
-    assert kb is not None, [d.format() for d in report.errors]
-    return kb
-
-
 @pytest.fixture(scope="module")
 def mini() -> tuple[KnowledgeBase, RenderedSite]:
-    kb = _load(MINI)
+    kb = load_kb(MINI)
     return kb, render_site(kb)
 
 
@@ -102,7 +96,7 @@ def test_training_sheet_lists_every_document_it_cites_with_its_validity(
 
 
 def test_conflicts_carry_the_validity_of_both_rules() -> None:
-    pages = render_site(_load(NESTED)).pages
+    pages = render_site(load_kb(NESTED)).pages
     table = pages[links.CONFLICTS_INDEX].split("{ #kb--possible-conflicts }", 1)[1]
     rows = [line for line in table.split("\n## ", 1)[0].splitlines()
             if line.startswith("| [")]

@@ -14,13 +14,14 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import load_kb
 from routing_kb import routing_policies
 
 from generator.domain.graph import build_graph
-from generator.domain.model import KnowledgeBase, Procedure
+from generator.domain.model import Procedure
 from generator.domain.resolve import resolve
 from generator.domain.wording import limit_text
-from generator.pipeline import check_policies, load_knowledge_base
+from generator.pipeline import check_policies
 from generator.publish.graphviz import render_svgs
 from generator.render import Diagram, links, routing
 from generator.render.context import RenderContext
@@ -29,15 +30,9 @@ from generator.render.procedures import procedure_dot
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(root: Path) -> KnowledgeBase:
-    kb, report = load_knowledge_base(root)
-    assert kb is not None, [d.format() for d in report.errors]
-    return kb
-
-
 @pytest.fixture(scope="module")
 def real() -> RenderContext:
-    kb = _load(ROOT / "policies")
+    kb = load_kb(ROOT / "policies")
     return RenderContext(kb, build_graph(kb))
 
 
@@ -48,7 +43,7 @@ def policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def mini(policies: Path) -> RenderContext:
-    kb = _load(policies)
+    kb = load_kb(policies)
     return RenderContext(kb, build_graph(kb))
 
 

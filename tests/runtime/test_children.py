@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import process_running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,21 +24,13 @@ child.wait()
 """
 
 
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
-    except FileNotFoundError:
-        return False
-    return status != "Z"  # a zombie has ended; it only waits to be reaped by init
-
-
 def _orphan_after_killing_parent(preexec: str) -> int:
     code = _PARENT.format(root=str(ROOT), preexec=preexec)
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert parent.stdout is not None
     with parent.stdout:
         child = int(parent.stdout.readline())
-        assert _alive(child)
+        assert process_running(child)
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()
     return child
@@ -47,9 +40,9 @@ def _orphan_after_killing_parent(preexec: str) -> int:
 def test_a_child_tied_to_its_parent_dies_with_it() -> None:
     child = _orphan_after_killing_parent("die_with_parent()")
     deadline = time.monotonic() + 10
-    while _alive(child) and time.monotonic() < deadline:
+    while process_running(child) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert not _alive(child)
+    assert not process_running(child)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
@@ -58,6 +51,6 @@ def test_an_untied_child_outlives_its_parent() -> None:
     child = _orphan_after_killing_parent("None")
     try:
         time.sleep(0.3)
-        assert _alive(child)
+        assert process_running(child)
     finally:
         os.kill(child, signal.SIGKILL)
